@@ -1,0 +1,114 @@
+"""Reading and writing the kit's files strictly and safely.
+
+JSON and YAML parsers silently keep the last of two equal keys; in a judgement record or a
+standard that hides a mistake, so both readers here refuse duplicates. Every failure becomes an
+:class:`~epa_kernel.errors.InputError` naming the file (and line where the parser knows it).
+Writes go to a temporary file in the same folder and are renamed into place, so a crash never
+leaves a half-written file where a finished one was expected.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError
+
+MAX_BYTES = 5 * 1024 * 1024  # a record or standard is a few KB; refuse to parse a runaway file
+
+
+def _read_text(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(f"file is {size:,} bytes; at most {MAX_BYTES:,} allowed", file=str(path))
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("no such file", file=str(path)) from None
+    except IsADirectoryError:
+        raise InputError("is a folder, expected a file", file=str(path)) from None
+    except PermissionError:
+        raise InputError("cannot be read (permission denied)", file=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"is not UTF-8 text (byte {exc.start})", file=str(path)) from None
+
+
+def _no_duplicate_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"duplicate key {key!r}")
+        out[key] = value
+    return out
+
+
+def parse_json(text: str, *, file: str) -> Any:
+    """Parse JSON text, refusing duplicate keys; errors name ``file`` and the line."""
+    if not text.strip():
+        raise InputError("file is empty; expected a JSON object", file=file)
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicate_pairs)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
+                         file=file) from None
+    except ValueError as exc:  # duplicate key, or a number too large to convert
+        raise InputError(f"not valid JSON: {exc}", file=file) from None
+
+
+def read_json(path: str | os.PathLike) -> Any:
+    path = Path(path)
+    return parse_json(_read_text(path), file=str(path))
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate mapping keys."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: set = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def read_yaml(path: str | os.PathLike) -> Any:
+    path = Path(path)
+    text = _read_text(path)
+    if not text.strip():
+        raise InputError("file is empty", file=str(path))
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InputError(f"not valid YAML: {problem}{where}", file=str(path)) from None
+
+
+def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` all at once: readers see the old file or the new one, never half.
+
+    The temporary file lives in the target folder so the final rename stays on one file system,
+    and it is flushed to disk before the rename so a power cut cannot leave an empty file behind.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,45 @@
+"""The install descriptions agree: conda users get what pip users get."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~ \[;]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+
+
+def _pins(requirements) -> dict[str, str]:
+    return {_name(r): r.replace(" ", "")[len(_name(r)):] for r in requirements}
+
+
+def test_environment_yml_matches_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = _pins(project["dependencies"] + project["optional-dependencies"]["test"])
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    conda = _pins(d for d in env["dependencies"] if isinstance(d, str)
+                  and _name(d) not in ("python", "pip"))
+    assert conda == wanted
+    python = next(d for d in env["dependencies"] if isinstance(d, str) and _name(d) == "python")
+    assert python.endswith(project["requires-python"])
+
+
+def test_outputs_folder_is_kept_but_its_contents_ignored():
+    assert (ROOT / "outputs" / ".gitkeep").exists()
+    ignore = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert "outputs/*" in ignore and "!outputs/.gitkeep" in ignore
+
+
+def test_readme_quick_start_holds_exactly_two_commands_and_ci_runs_the_second():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Quick start", 1)[1]
+    block = section.split("```", 2)[1].split("\n", 1)[1]
+    commands = [line for line in block.splitlines() if line.strip() and not line.startswith("#")]
+    assert len(commands) == 2
+    assert commands[1] in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
