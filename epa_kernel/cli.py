@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import __version__
 from .errors import InputError
@@ -111,9 +112,71 @@ def cmd_grade(args) -> int:
     return 0
 
 
+def cmd_gateway(args) -> int:
+    from datetime import date
+
+    from .files import read_json
+    from .gateway import check_gateway, parse_application
+
+    application, standard = parse_application(read_json(args.application), file=args.application)
+    try:
+        outcome = check_gateway(standard, application, today=date.today())
+    except InputError as exc:
+        raise exc.in_file(args.application) from None
+    if args.json:
+        _print_json(outcome.model_dump(mode="json"))
+    else:
+        print(f"{outcome.standard}: {'eligible for gateway' if outcome.eligible else 'NOT eligible'}")
+        for check in outcome.checks:
+            print(f"  [{'x' if check.passed else ' '}] {check.rule}: {check.detail}")
+    return 0 if outcome.eligible else 1
+
+
+def _print_run(summary) -> None:
+    print(f"{summary.apprentices} apprentices: {summary.ran} notebooks run, {summary.skipped} "
+          f"already done and unchanged, {len(summary.failed) + len(summary.unattributed)} "
+          f"failed, in {summary.seconds:.1f} s")
+    for message in [*summary.failed.values(), *summary.unattributed]:
+        print(f"  failed: {message}")
+    print(f"results: {summary.out / 'results.csv'}")
+
+
+def cmd_run(args) -> int:
+    from .runner import run_cohort
+
+    summary = run_cohort(args.cohort, args.out, workers=args.workers, progress=not args.quiet)
+    _print_run(summary)
+    return 0 if summary.ok else 1
+
+
+def cmd_demo(args) -> int:
+    from .demo import write_cohort
+    from .results import summary_table
+    from .runner import run_cohort
+
+    cohort = args.out / "cohort"
+    paths = write_cohort(cohort, seed=args.seed)
+    print(f"wrote a synthetic cohort of {len(paths)} method records to {cohort}")
+    summary = run_cohort(cohort, args.out, workers=args.workers, progress=not args.quiet)
+    _print_run(summary)
+    print(summary_table(args.out / "results.csv"))
+    print(f"executed notebooks: {args.out}/<uln>/*.ipynb")
+    return 0 if summary.ok else 1
+
+
 def cmd_schema(args) -> int:
     _print_json(record_json_schema())
     return 0
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -137,6 +200,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("records", nargs="+", metavar="RECORD.json")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("gateway", help="check an apprentice's gateway eligibility")
+    p.add_argument("application", metavar="APPRENTICE.json")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_gateway)
+
+    p = sub.add_parser("run", help="execute the workbooks for a cohort folder of method records")
+    p.add_argument("cohort", metavar="COHORT", help="folder of method-record JSON files")
+    p.add_argument("--out", required=True, type=Path, help="where executed notebooks and results go")
+    p.add_argument("--workers", type=_positive_int, default=None, help="default: all cores")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("demo", help="write a synthetic cohort and run it")
+    p.add_argument("--out", type=Path, default=Path("outputs/demo"), help="default: outputs/demo")
+    p.add_argument("--workers", type=_positive_int, default=None, help="default: all cores")
+    p.add_argument("--seed", type=int, default=2026, help="the same seed gives the same cohort")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("schema", help="print a JSON Schema")
     p.add_argument("what", choices=["record"])

@@ -58,6 +58,8 @@ def parse_json(text: str, *, file: str) -> Any:
                          file=file) from None
     except ValueError as exc:  # duplicate key, or a number too large to convert
         raise InputError(f"not valid JSON: {exc}", file=file) from None
+    except RecursionError:  # e.g. [[[[...]]]] thousands deep: the parser recurses per level
+        raise InputError("not valid JSON: nested too deeply to be a record", file=file) from None
 
 
 def read_json(path: str | os.PathLike) -> Any:

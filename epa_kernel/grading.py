@@ -259,7 +259,8 @@ def grade_epa(standard: Standard, records: Sequence[MethodRecord]) -> EpaOutcome
         grade, why = combine(standard, {m: o.grade for m, o in outcomes.items()})
         reasons.append(why)
         cap = standard.attempts
-        repeated = [r.method for r in chosen.values() if r.attempt in cap.capped]
+        repeated = [m.id for m in standard.methods  # in the table's order, not the files'
+                    if m.id in chosen and chosen[m.id].attempt in cap.capped]
         if (cap.scope == "overall" and repeated
                 and GRADES.index(grade) > GRADES.index(cap.max_grade)):
             grade = cap.max_grade

@@ -18,11 +18,12 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationError,
-                      model_validator)
+                      field_validator, model_validator)
 
 from .errors import InputError, from_validation_error
 from .files import read_json
-from .spec import Attempt, Channel, MethodId, Standard, get_standard, method_of, split_criterion_ref
+from .spec import (Attempt, Channel, MethodId, Standard, StandardCode, VersionNumber, get_standard,
+                   method_of, split_criterion_ref)
 
 Judgement = Literal["met", "not_met", "deferred"]
 JUDGEMENTS: tuple[str, ...] = ("met", "not_met", "deferred")
@@ -58,7 +59,10 @@ Note = Annotated[str, Field(max_length=10_000)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    # hide_input_in_errors: pydantic's own ValidationError text would otherwise print the
+    # offending input (a ULN, or the whole apprentice object) wherever it is logged.
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True,
+                              hide_input_in_errors=True)
 
 
 class Apprentice(_Model):
@@ -79,6 +83,9 @@ class Apprentice(_Model):
 class EvidenceFacts(_Model):
     """Facts about how the assessment ran, checked against the standard's limits."""
 
+    # Strict: numbers only. Lax mode would read JSON true as 1 and "95" as 95.
+    model_config = ConfigDict(strict=True)
+
     duration_minutes: Annotated[float, Field(ge=0, le=24 * 60)] | None = None
     qa_minutes: Annotated[float, Field(ge=0, le=24 * 60)] | None = None
     word_count: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
@@ -90,8 +97,8 @@ class EvidenceFacts(_Model):
 class MethodRecord(_Model):
     """One apprentice's assessment by one method, as the assessor recorded it."""
 
-    standard: Annotated[str, Field(pattern=r"^ST[0-9]{4}$")]
-    version: Annotated[str, Field(pattern=r"^[0-9]+\.[0-9]+$")] | None = None
+    standard: StandardCode
+    version: VersionNumber | None = None
     method: MethodId
     apprentice: Apprentice
     assessor: Name
@@ -101,6 +108,14 @@ class MethodRecord(_Model):
     judgements: dict[str, Judgement] = Field(default_factory=dict)
     notes: dict[str, Note] = Field(default_factory=dict)
     evidence: EvidenceFacts = Field(default_factory=EvidenceFacts)
+
+    @field_validator("channels")
+    @classmethod
+    def _channels_once(cls, channels):
+        # A repeated channel means nothing more but would change the canonical form and hash.
+        if channels and len(set(channels)) != len(channels):
+            raise ValueError("each channel may be listed only once")
+        return channels
 
     def canonical_json(self) -> str:
         """Sorted keys, compact separators, UTF-8 text: one byte string per meaning."""

@@ -33,6 +33,8 @@ Attempt = Literal["first", "resit", "retake"]
 Band = Literal["pass", "distinction"]
 
 Text = Annotated[str, Field(min_length=1)]
+StandardCode = Annotated[str, Field(pattern=r"^ST[0-9]{4}$")]
+VersionNumber = Annotated[str, Field(pattern=r"^[0-9]+\.[0-9]+$")]
 
 
 class _Model(BaseModel):
@@ -287,8 +289,8 @@ class Weightings(_Model):
 
 
 class Standard(_Model):
-    standard: Annotated[str, Field(pattern=r"^ST[0-9]{4}$")]
-    version: Annotated[str, Field(pattern=r"^[0-9]+\.[0-9]+$")]
+    standard: StandardCode
+    version: VersionNumber
     title: Text
     level: Annotated[int, Field(ge=1, le=8)]
     sources: Annotated[tuple[Source, ...], Field(min_length=1)]

@@ -7,7 +7,7 @@ import pytest
 from epa_kernel.records import MethodRecord, bind
 from epa_kernel.spec import get_standard
 
-VALID_ULNS = ("1000000019", "1000000027", "1000000035", "9999999999")
+VALID_ULNS = ("1000000019", "1000000027", "1000000035", "9999999904")
 
 
 def judgements_for(standard, method_id, channels=None, *, pass_="met", distinctions=0,

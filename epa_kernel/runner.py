@@ -1,0 +1,233 @@
+"""The batch run: papermill executes one notebook per apprentice and method, in parallel.
+
+For each record, ``notebooks/<method>.ipynb`` is executed read-only into
+``OUT/<uln>/<method>.ipynb`` (``<method>.<attempt>.ipynb`` for a resit or retake); for each
+apprentice, ``notebooks/epa_result.ipynb`` into ``OUT/<uln>/epa_result.ipynb``. The record itself
+is the notebook's parameter, so every executed notebook carries its own evidence and IQA can
+re-run it from nothing else.
+
+Resumable: each executed notebook records a fingerprint of what produced it (notebook, record,
+standard data, kit version); a notebook whose fingerprint still matches is not run again.
+Atomic: papermill writes into a hidden temporary file that is renamed into place only when the
+run succeeded, so a crash leaves either the old notebook or none, never half of one.
+
+Workers are processes that import papermill once and run many notebooks, so the import tax is
+paid once per worker rather than once per notebook.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .cohort import Cohort, read_cohort
+from .errors import InputError
+from .files import write_atomic
+from .records import MethodRecord
+from .spec import Standard
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+KERNEL_START_TIMEOUT = 30
+KERNEL_START_TRIES = 2
+
+
+@dataclass(frozen=True)
+class Job:
+    uln: str
+    notebook: str       # template path
+    output: str         # final path
+    parameters: dict
+    fingerprint: str
+
+
+@dataclass
+class JobResult:
+    job: Job
+    status: str         # "ran", "skipped" or "failed"
+    message: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class RunSummary:
+    out: Path
+    apprentices: int
+    ran: int = 0
+    skipped: int = 0
+    failed: dict[str, str] = field(default_factory=dict)   # uln -> message
+    unattributed: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.unattributed
+
+
+def notebooks_dir() -> Path:
+    """The workbook notebooks: EPA_NOTEBOOKS if set, else the checkout the package was installed
+    from (editable installs), else ``notebooks/`` in the current folder (a plain install run
+    from the clone)."""
+    candidates = [Path(os.environ["EPA_NOTEBOOKS"])] if os.environ.get("EPA_NOTEBOOKS") else \
+        [NOTEBOOKS, Path.cwd() / "notebooks"]
+    for folder in candidates:
+        if (folder / "epa_result.ipynb").exists():
+            return folder.resolve()
+    raise InputError("the workbook notebooks are not here; run from the kit's folder or set "
+                     "EPA_NOTEBOOKS to its notebooks/ folder", file=str(candidates[-1]))
+
+
+def output_name(record: MethodRecord) -> str:
+    return f"{record.method}.ipynb" if record.attempt == "first" else \
+        f"{record.method}.{record.attempt}.ipynb"
+
+
+def _fingerprint(template: Path, parameters: dict, standard: Standard) -> str:
+    digest = hashlib.sha256()
+    digest.update(template.read_bytes())
+    digest.update(json.dumps(parameters, sort_keys=True, ensure_ascii=False).encode())
+    digest.update(standard.model_dump_json().encode())
+    digest.update(__version__.encode())
+    return digest.hexdigest()
+
+
+def plan(cohort: Cohort, out: Path, notebooks: Path) -> list[Job]:
+    jobs: list[Job] = []
+    for uln, entry in sorted(cohort.apprentices.items()):
+        if not entry.ok:
+            continue
+        folder = out / uln  # a validated ULN: ten ASCII digits, never a path
+        records = []
+        for record, _ in entry.records:
+            data = json.loads(record.canonical_json())
+            records.append(data)
+            template = notebooks / f"{record.method}.ipynb"
+            params = {"record": data, "readonly": True}
+            jobs.append(Job(uln, str(template), str(folder / output_name(record)), params,
+                            _fingerprint(template, params, entry.standard)))
+        template = notebooks / "epa_result.ipynb"
+        params = {"records": sorted(records, key=lambda r: (r["method"], r["attempt"]))}
+        jobs.append(Job(uln, str(template), str(folder / "epa_result.ipynb"), params,
+                        _fingerprint(template, params, entry.standard)))
+    return jobs
+
+
+def is_done(job: Job) -> bool:
+    """Whether ``job.output`` exists and was produced from exactly this job's inputs."""
+    path = Path(job.output)
+    if not path.exists():
+        return False
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
+    except (OSError, ValueError):
+        return False
+    return meta.get("epa", {}).get("fingerprint") == job.fingerprint
+
+
+def _worker_init() -> None:
+    # jsonschema's optional rfc3987_syntax builds a grammar at import (about 1.3 s per process,
+    # python-jsonschema/jsonschema#1428); notebook validation does not need it.
+    sys.modules.setdefault("rfc3987_syntax", None)
+    import papermill  # noqa: F401  - paid once per worker
+
+    # Kernels inherit this worker's stderr and print start-up warnings and shutdown noise there,
+    # which would bury the progress bar; failures reach the summary through JobResult instead.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+
+
+def execute(job: Job) -> JobResult:
+    """Run one notebook (in a worker process). Never raises: failures come back as results."""
+    import nbformat
+    import papermill as pm
+
+    started = time.perf_counter()
+    final = Path(job.output)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = final.with_name(f".{final.stem}.{os.getpid()}.tmp.ipynb")
+    try:
+        for attempt in range(1, KERNEL_START_TRIES + 1):
+            try:
+                pm.execute_notebook(job.notebook, str(tmp), parameters=job.parameters,
+                                    kernel_name="python3", progress_bar=False, log_output=False,
+                                    start_timeout=KERNEL_START_TIMEOUT,
+                                    cwd=str(Path(job.notebook).parent))
+                break
+            except RuntimeError as exc:  # kernel did not start (e.g. a port clash); retry once
+                if "Kernel" not in str(exc) or attempt == KERNEL_START_TRIES:
+                    raise
+        nb = nbformat.read(str(tmp), as_version=4)
+        nb.metadata["epa"] = {"fingerprint": job.fingerprint, "kit_version": __version__}
+        write_atomic(final, nbformat.writes(nb))
+        return JobResult(job, "ran", seconds=time.perf_counter() - started)
+    except pm.PapermillExecutionError as exc:
+        return JobResult(job, "failed", f"{Path(job.notebook).name}: {exc.ename}: {exc.evalue}")
+    except Exception as exc:  # noqa: BLE001 - one notebook's failure must not stop the run
+        return JobResult(job, "failed", f"{Path(job.notebook).name}: {type(exc).__name__}: {exc}")
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def run_cohort(cohort_dir: str | Path, out: str | Path, *, workers: int | None = None,
+               progress: bool = True) -> RunSummary:
+    """Execute every notebook of a cohort folder into ``out``; then write ``results.csv``."""
+    from .results import write_results
+
+    started = time.perf_counter()
+    out = Path(out)
+    cohort = read_cohort(cohort_dir)
+    notebooks = notebooks_dir()
+    summary = RunSummary(out=out, apprentices=len(cohort.apprentices),
+                         unattributed=list(cohort.unattributed))
+    for uln, entry in cohort.apprentices.items():
+        if not entry.ok:
+            summary.failed[uln] = "; ".join(entry.problems)
+    jobs = plan(cohort, out, notebooks)
+    _remove_stale_temporaries(out)
+    todo = [j for j in jobs if not is_done(j)]
+    summary.skipped = len(jobs) - len(todo)
+    workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
+    bar = _progress(len(todo), progress)
+    if todo:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
+            futures = [pool.submit(execute, job) for job in todo]
+            for future in as_completed(futures):
+                result = future.result()
+                if result.status == "ran":
+                    summary.ran += 1
+                else:
+                    previous = summary.failed.get(result.job.uln)
+                    summary.failed[result.job.uln] = \
+                        f"{previous}; {result.message}" if previous else result.message
+                bar.update(1)
+    bar.close()
+    write_results(cohort, out, summary)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _remove_stale_temporaries(out: Path) -> None:
+    """Delete half-written notebooks that a killed run left behind (they are never read)."""
+    for tmp in out.glob("*/.*.tmp.ipynb"):
+        tmp.unlink(missing_ok=True)
+
+
+class _NoBar:
+    def update(self, _n):
+        pass
+
+    def close(self):
+        pass
+
+
+def _progress(total: int, enabled: bool):
+    if not enabled or total == 0:
+        return _NoBar()
+    from tqdm import tqdm
+    return tqdm(total=total, unit="notebook", desc="epa run", file=sys.stderr)
