@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,6 +20,7 @@ from .records import load_record, record_json_schema
 from .spec import catalogue, get_standard, method_of
 
 EXIT_BAD_INPUT = 2
+DEMO_ORGANISATION = "Demo End-Point Assessment Organisation (synthetic)"
 
 
 def _print_json(data) -> None:
@@ -139,14 +141,88 @@ def _print_run(summary) -> None:
     for message in [*summary.failed.values(), *summary.unattributed]:
         print(f"  failed: {message}")
     print(f"results: {summary.out / 'results.csv'}")
+    if summary.export is not None:
+        _print_export(summary.export)
+
+
+def _print_export(summary) -> None:
+    print(f"export ({', '.join(summary.formats) or 'cohort outputs only'}) of "
+          f"{summary.folders} apprentices: {summary.written} files written, {summary.unchanged} "
+          f"already done and unchanged, {len(summary.problems)} failed, in {summary.seconds:.1f} s")
+    for message in summary.problems:
+        print(f"  failed: {message}")
+    for fmt in summary.formats:
+        print(f"records: {summary.out}/<uln>/<method>.{fmt} and statement.{fmt}")
+    print(f"cohort: {', '.join(str(p) for p in summary.cohort_outputs)}")
+
+
+def cmd_export(args) -> int:
+    from .export import export_run
+
+    summary = export_run(args.dir, args.format, organisation=args.organisation,
+                         workers=args.workers, progress=not args.quiet)
+    _print_export(summary)
+    return 0 if summary.ok else 1
 
 
 def cmd_run(args) -> int:
+    from .cohort import from_store
     from .runner import run_cohort
+    from .store import open_store
 
-    summary = run_cohort(args.cohort, args.out, workers=args.workers, progress=not args.quiet)
+    if (args.cohort is None) == (args.store is None):
+        raise InputError("give a COHORT folder or --store URL (one of them)", field="COHORT")
+    source = args.cohort if args.store is None else from_store(open_store(args.store))
+    summary = run_cohort(source, args.out, workers=args.workers, progress=not args.quiet,
+                         formats=args.format, organisation=args.organisation)
     _print_run(summary)
     return 0 if summary.ok else 1
+
+
+def cmd_import(args) -> int:
+    from .cohort import read_cohort
+    from .store import ConflictError, open_store
+
+    cohort = read_cohort(args.cohort)
+    store = open_store(args.store)
+    added = kept = 0
+    for entry in cohort.apprentices.values():
+        for record, path in entry.records:
+            store.assign(record)
+            try:
+                store.put(record, author=args.author, submitted=args.submitted,
+                          reason=f"imported from {path.name}")
+                added += 1
+            except ConflictError:
+                kept += 1
+    problems = [p for e in cohort.apprentices.values() for p in e.problems] + cohort.unattributed
+    print(f"imported {added} records; {kept} already stored and left unchanged; "
+          f"{len(problems)} files refused")
+    for problem in problems:
+        print(f"  refused: {problem}")
+    return 1 if problems else 0
+
+
+def cmd_export_records(args) -> int:
+    from .files import write_atomic
+    from .store import open_store
+
+    count = 0
+    for stored in open_store(args.store).all_records():
+        r = stored.record
+        name = f"{r.apprentice.uln}_{r.method}_{r.attempt}.json"  # ULN validated: a safe name
+        write_atomic(args.dir / name, json.dumps(json.loads(r.canonical_json()), indent=2,
+                                                 ensure_ascii=False) + "\n")
+        count += 1
+    print(f"wrote {count} records to {args.dir}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from .serve import serve
+
+    return serve(port=args.port, host=args.host, allow_remote=args.allow_remote,
+                 store_url=args.store, pool_size=args.pool_size, app=args.app)
 
 
 def cmd_demo(args) -> int:
@@ -157,16 +233,129 @@ def cmd_demo(args) -> int:
     cohort = args.out / "cohort"
     paths = write_cohort(cohort, seed=args.seed)
     print(f"wrote a synthetic cohort of {len(paths)} method records to {cohort}")
-    summary = run_cohort(cohort, args.out, workers=args.workers, progress=not args.quiet)
+    summary = run_cohort(cohort, args.out, workers=args.workers, progress=not args.quiet,
+                         formats=args.format, organisation=DEMO_ORGANISATION)
     _print_run(summary)
     print(summary_table(args.out / "results.csv"))
     print(f"executed notebooks: {args.out}/<uln>/*.ipynb")
     return 0 if summary.ok else 1
 
 
+def cmd_iqa_sample(args) -> int:
+    from . import decisions
+    from .files import write_atomic
+    from .iqa import load_policy, plan_sample
+    from .store import open_store
+
+    if (args.run is None) == (args.store is None):
+        raise InputError("give a run folder DIR or --store URL (one of them)", field="DIR")
+    found = decisions.from_run(args.run) if args.store is None else \
+        decisions.from_store(open_store(args.store))
+    policy = load_policy(args.policy)
+    picks = plan_sample(found, policy, seed=args.seed, rate=args.rate)
+    plan = {"seed": args.seed, "rate": args.rate, "policy": policy.model_dump(mode="json"),
+            "decisions": len(found),
+            "picks": [{"id": p.decision.id, "reasons": list(p.reasons),
+                       "decision": p.decision.model_dump(mode="json")} for p in picks]}
+    if args.out:
+        write_atomic(args.out, json.dumps(plan, indent=2, ensure_ascii=False) + "\n")
+    print(f"sampled {len(picks)} of {len(found)} decisions (seed {args.seed})")
+    for p in picks:
+        d = p.decision
+        print(f"  {d.id:<40} {d.grade or '-':<12} {'; '.join(p.reasons)}")
+    if args.out:
+        print(f"plan: {args.out}")
+    return 0
+
+
+def cmd_iqa_verify(args) -> int:
+    from .files import read_json
+    from .store import open_store
+    from .verify import verify_run
+
+    only = None
+    if args.sample:
+        plan = read_json(args.sample)
+        try:
+            only = {p["id"] for p in plan["picks"]}
+        except (TypeError, KeyError):
+            raise InputError("not a sampling plan: expected {'picks': [{'id': ...}]}",
+                             file=str(args.sample), field="picks") from None
+    store = open_store(args.store) if args.store else None
+    checks = verify_run(args.run, only=only, workers=args.workers, store=store)
+    bad = [c for c in checks if not c.ok]
+    for c in checks:
+        status = "match" if c.ok else "MISMATCH"
+        print(f"  {status:<9} {c.uln}  {c.notebook.name:<34} {'; '.join(c.problems)}")
+    print(f"{len(checks) - len(bad)} of {len(checks)} notebooks verified; {len(bad)} mismatched")
+    return 1 if bad else 0
+
+
+def cmd_iqa_status(args) -> int:
+    from . import decisions
+    from .files import read_json
+    from .iqa import Decision, Pick, Policy, release_status
+    from .store import open_store
+
+    plan = read_json(args.sample)
+    try:
+        picks = [Pick(decision=Decision.model_validate(p["decision"]), reasons=tuple(p["reasons"]))
+                 for p in plan["picks"]]
+        policy = Policy.model_validate(plan["policy"])
+    except (TypeError, KeyError, ValueError):
+        raise InputError("not a sampling plan made by epa iqa sample --out", file=str(args.sample),
+                         field="picks") from None
+    store = open_store(args.store)
+    moderated = {}
+    for stored in store.all_records(submitted_only=True):
+        r = stored.record
+        past = store.moderations(stored.id)
+        if past:
+            moderated[decisions.decision_id(r.apprentice.uln, r.method, r.attempt)] = past[-1][1].outcome
+    status = release_status(picks, moderated, policy)
+    pending = sorted(u for u, s in status.items() if s != "released")
+    print(f"{len(status) - len(pending)} apprentices released; {len(pending)} pending release "
+          "until their sampled decisions are moderated")
+    for pick in picks:
+        print(f"  {pick.decision.id:<40} {moderated.get(pick.decision.id, 'not moderated')}")
+    return 0
+
+
+def cmd_diff(args) -> int:
+    from .trainer_views import diff_text
+    from .versions import diff_json, diff_versions
+
+    old = get_standard(args.standard, args.old)
+    new = get_standard(args.standard, args.new)
+    diff = diff_versions(old, new)
+    if args.json:
+        _print_json(diff_json(diff))
+    else:
+        print(diff_text(diff, old, new))
+    return 0
+
+
 def cmd_schema(args) -> int:
     _print_json(record_json_schema())
     return 0
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    from .export import parse_formats
+
+    try:
+        return parse_formats(text)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
+def _export_options(p, default: str = "html") -> None:
+    p.add_argument("--format", type=_formats, default=_formats(default), metavar="FORMATS",
+                   help=f"records and statements to write: html, pdf, html,pdf or none "
+                        f"(default: {default})")
+    p.add_argument("--organisation", metavar="NAME", default=os.environ.get("EPA_ORGANISATION"),
+                   help="the end-point assessment organisation named on statements of results "
+                        "(default: EPA_ORGANISATION)")
 
 
 def _positive_int(text: str) -> int:
@@ -176,6 +365,16 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError("must be between 0 and 1")
     return value
 
 
@@ -207,10 +406,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_gateway)
 
     p = sub.add_parser("run", help="execute the workbooks for a cohort folder of method records")
-    p.add_argument("cohort", metavar="COHORT", help="folder of method-record JSON files")
+    p.add_argument("cohort", metavar="COHORT", nargs="?", help="folder of method-record JSON files")
+    p.add_argument("--store", metavar="URL", help="run the store's submitted records instead")
     p.add_argument("--out", required=True, type=Path, help="where executed notebooks and results go")
     p.add_argument("--workers", type=_positive_int, default=None, help="default: all cores")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _export_options(p)
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("demo", help="write a synthetic cohort and run it")
@@ -218,7 +419,70 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=_positive_int, default=None, help="default: all cores")
     p.add_argument("--seed", type=int, default=2026, help="the same seed gives the same cohort")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--format", type=_formats, default=_formats("html"), metavar="FORMATS",
+                   help="records and statements to write: html, pdf, html,pdf or none "
+                        "(default: html)")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("export", help="write HTML/PDF records, statements and cohort outputs "
+                                      "for a batch run's output")
+    p.add_argument("dir", metavar="DIR", type=Path, help="the --out folder of `epa run`")
+    _export_options(p)
+    p.add_argument("--workers", type=_positive_int, default=None,
+                   help="processes for PDFs (default: all cores)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import", help="load a cohort folder's records into the store")
+    p.add_argument("cohort", metavar="COHORT")
+    p.add_argument("--store", metavar="URL", help="default: EPA_STORE_URL, else outputs/epa.sqlite")
+    p.add_argument("--submitted", action="store_true", help="store them as submitted (immutable)")
+    p.add_argument("--author", default="import", help="who the history names (default: import)")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export-records", help="write the store's records as JSON files")
+    p.add_argument("dir", metavar="DIR", type=Path)
+    p.add_argument("--store", metavar="URL", help="default: EPA_STORE_URL, else outputs/epa.sqlite")
+    p.set_defaults(func=cmd_export_records)
+
+    p = sub.add_parser("serve", help="serve the assessor app with Voilà")
+    p.add_argument("--port", type=_positive_int, default=8866)
+    p.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1 (this machine only)")
+    p.add_argument("--allow-remote", action="store_true",
+                   help="allow a non-loopback --host; access then needs a generated token")
+    p.add_argument("--store", metavar="URL", help="default: EPA_STORE_URL, else outputs/epa.sqlite")
+    p.add_argument("--pool-size", type=int, default=2, help="preheated kernels (0: none)")
+    p.add_argument("--app", choices=["assessor", "iqa_review"], default="assessor",
+                   help="which app (default: the assessor app)")
+    p.set_defaults(func=cmd_serve)
+
+    iqa = sub.add_parser("iqa", help="internal quality assurance: sample, verify")
+    iqa_sub = iqa.add_subparsers(dest="iqa_command", required=True, metavar="IQA_COMMAND")
+    p = iqa_sub.add_parser("sample", help="a risk-based sampling plan, each pick with its reasons")
+    p.add_argument("run", metavar="DIR", nargs="?", type=Path, help="a run folder (epa run --out)")
+    p.add_argument("--store", metavar="URL", help="sample the store's submitted records instead")
+    p.add_argument("--policy", type=Path, help="YAML sampling policy (default: the kit's)")
+    p.add_argument("--rate", type=_share, default=None, help="random share of the rest, 0-1")
+    p.add_argument("--seed", type=int, default=0, help="the same seed gives the same plan")
+    p.add_argument("--out", type=Path, help="write the plan as JSON here")
+    p.set_defaults(func=cmd_iqa_sample)
+    p = iqa_sub.add_parser("verify", help="re-run executed notebooks and compare")
+    p.add_argument("run", metavar="DIR", type=Path)
+    p.add_argument("--sample", type=Path, help="only the decisions of this plan")
+    p.add_argument("--store", metavar="URL", help="also check hashes against the store's history")
+    p.add_argument("--workers", type=_positive_int, default=None, help="default: all cores")
+    p.set_defaults(func=cmd_iqa_verify)
+    p = iqa_sub.add_parser("status", help="which results are held until moderation is complete")
+    p.add_argument("--sample", type=Path, required=True, help="the plan (epa iqa sample --out)")
+    p.add_argument("--store", metavar="URL", help="default: EPA_STORE_URL, else outputs/epa.sqlite")
+    p.set_defaults(func=cmd_iqa_status)
+
+    p = sub.add_parser("diff", help="what changed between two versions of a standard")
+    p.add_argument("standard", metavar="STANDARD", help="e.g. ST0071")
+    p.add_argument("old", metavar="V1", help="the earlier version, e.g. 1.0")
+    p.add_argument("new", metavar="V2", help="the later version, e.g. 1.1")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_diff)
 
     p = sub.add_parser("schema", help="print a JSON Schema")
     p.add_argument("what", choices=["record"])

@@ -46,25 +46,48 @@ def _uln_in(data) -> str | None:
 
 
 def read_cohort(folder: str | Path) -> Cohort:
+    """The cohort in a folder of method-record JSON files (not its subfolders)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError("is not a folder of method-record JSON files", file=str(folder))
-    files = sorted(p for p in folder.rglob("*.json") if not p.name.startswith("."))
+    files = sorted(p for p in folder.glob("*.json") if not p.name.startswith("."))
     if not files:
         raise InputError("holds no .json method records", file=str(folder))
+    return group(_load(path) for path in files)
+
+
+def _load(path: Path):
+    data = None
+    try:
+        data = read_json(path)
+        record, standard = parse_record(data, file=str(path))
+        return record, standard, path, None
+    except InputError as exc:
+        return None, None, path, (_uln_in(data), str(exc))
+
+
+def from_store(store) -> Cohort:
+    """The cohort of the store's submitted records (drafts are not ready to run)."""
+    from .spec import get_standard
+
+    items = [(s.record, get_standard(s.record.standard, s.record.version),
+              Path(f"store record {s.id}"), None) for s in store.all_records(submitted_only=True)]
+    if not items:
+        raise InputError("holds no submitted records", file=store.url)
+    return group(items)
+
+
+def group(items) -> Cohort:
+    """Group (record, standard, source, problem) items by apprentice and check each group."""
     apprentices: dict[str, Apprentice] = {}
     unattributed: list[str] = []
-    for path in files:
-        data = None
-        try:
-            data = read_json(path)
-            record, standard = parse_record(data, file=str(path))
-        except InputError as exc:
-            uln = _uln_in(data)
+    for record, standard, path, problem in items:
+        if problem is not None:
+            uln, message = problem
             if uln is None:
-                unattributed.append(str(exc))
+                unattributed.append(message)
             else:
-                apprentices.setdefault(uln, Apprentice(uln)).problems.append(str(exc))
+                apprentices.setdefault(uln, Apprentice(uln)).problems.append(message)
             continue
         entry = apprentices.setdefault(record.apprentice.uln, Apprentice(record.apprentice.uln))
         entry.records.append((record, path))

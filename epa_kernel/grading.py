@@ -132,8 +132,13 @@ def grade_method(standard: Standard, record: MethodRecord,
 
     capped = False
     cap = standard.attempts
-    if (cap.scope == "method" and record.attempt in cap.capped and grade is not None
-            and GRADES.index(grade) > GRADES.index(cap.max_grade)):
+    # Every pass descriptor met but Pass/Distinction still open: a cap at Pass (or lower) gives
+    # the same grade either way, so the grade is decided now.
+    open_above_pass = (grade is None and not open_pass
+                       and GRADES.index(cap.max_grade) <= GRADES.index("Pass"))
+    if (cap.scope == "method" and record.attempt in cap.capped
+            and (open_above_pass or (grade is not None
+                                     and GRADES.index(grade) > GRADES.index(cap.max_grade)))):
         grade, capped = cap.max_grade, True
         reasons.append(f"Capped at {cap.max_grade}: a {record.attempt} can achieve at most "
                        f"{cap.max_grade}")
@@ -149,18 +154,25 @@ def grade_method(standard: Standard, record: MethodRecord,
         warnings=tuple(evidence_warnings(method, record)))
 
 
-def evidence_warnings(method: Method, record: MethodRecord) -> list[str]:
-    """Compliance warnings: evidence facts outside the standard's limits, or not recorded."""
+def check_evidence(method: Method, record: MethodRecord
+                   ) -> list[tuple[EvidenceLimit, float | None, list[str]]]:
+    """Each of the method's evidence limits with the recorded value (None if not recorded) and
+    its warnings (empty when the value is within the limit or optional and not recorded)."""
     facts = record.evidence
-    out: list[str] = []
+    out = []
     for limit in method.evidence:
         value = getattr(facts, limit.fact)
         if value is None:
-            if limit.required:
-                out.append(f"{limit.fact} not recorded ({limit.label}: {limit.describe()})")
-            continue
-        out.extend(_limit_warning(limit, value, facts))
+            missing = [f"{limit.fact} not recorded ({limit.label}: {limit.describe()})"]
+            out.append((limit, None, missing if limit.required else []))
+        else:
+            out.append((limit, value, _limit_warning(limit, value, facts)))
     return out
+
+
+def evidence_warnings(method: Method, record: MethodRecord) -> list[str]:
+    """Compliance warnings: evidence facts outside the standard's limits, or not recorded."""
+    return [w for _, _, warnings in check_evidence(method, record) for w in warnings]
 
 
 def _limit_warning(limit: EvidenceLimit, value: float, facts) -> list[str]:

@@ -22,9 +22,11 @@ import json
 import os
 import sys
 import time
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .cohort import Cohort, read_cohort
@@ -32,6 +34,9 @@ from .errors import InputError
 from .files import write_atomic
 from .records import MethodRecord
 from .spec import Standard
+
+if TYPE_CHECKING:
+    from .export import ExportSummary
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 KERNEL_START_TIMEOUT = 30
@@ -63,11 +68,13 @@ class RunSummary:
     skipped: int = 0
     failed: dict[str, str] = field(default_factory=dict)   # uln -> message
     unattributed: list[str] = field(default_factory=list)
+    export: ExportSummary | None = None
     seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
-        return not self.failed and not self.unattributed
+        return (not self.failed and not self.unattributed
+                and (self.export is None or self.export.ok))
 
 
 def notebooks_dir() -> Path:
@@ -174,14 +181,18 @@ def execute(job: Job) -> JobResult:
         tmp.unlink(missing_ok=True)
 
 
-def run_cohort(cohort_dir: str | Path, out: str | Path, *, workers: int | None = None,
-               progress: bool = True) -> RunSummary:
-    """Execute every notebook of a cohort folder into ``out``; then write ``results.csv``."""
+def run_cohort(source: str | Path | Cohort, out: str | Path, *, workers: int | None = None,
+               progress: bool = True, formats: Sequence[str] = ("html",),
+               organisation: str | None = None) -> RunSummary:
+    """Execute every notebook of a cohort (a folder, or a Cohort already read) into ``out``;
+    then write ``results.csv``; then export the records, statements and cohort outputs in
+    ``formats`` (:func:`epa_kernel.export.export_run`; none when ``formats`` is empty)."""
+    from .export import export_run
     from .results import write_results
 
     started = time.perf_counter()
     out = Path(out)
-    cohort = read_cohort(cohort_dir)
+    cohort = source if isinstance(source, Cohort) else read_cohort(source)
     notebooks = notebooks_dir()
     summary = RunSummary(out=out, apprentices=len(cohort.apprentices),
                          unattributed=list(cohort.unattributed))
@@ -192,10 +203,10 @@ def run_cohort(cohort_dir: str | Path, out: str | Path, *, workers: int | None =
     _remove_stale_temporaries(out)
     todo = [j for j in jobs if not is_done(j)]
     summary.skipped = len(jobs) - len(todo)
-    workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
-    bar = _progress(len(todo), progress)
+    pool_size = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
+    bar = progress_bar(len(todo), progress)
     if todo:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
+        with ProcessPoolExecutor(max_workers=pool_size, initializer=_worker_init) as pool:
             futures = [pool.submit(execute, job) for job in todo]
             for future in as_completed(futures):
                 result = future.result()
@@ -208,6 +219,9 @@ def run_cohort(cohort_dir: str | Path, out: str | Path, *, workers: int | None =
                 bar.update(1)
     bar.close()
     write_results(cohort, out, summary)
+    if formats:
+        summary.export = export_run(out, formats, organisation=organisation, workers=workers,
+                                    progress=progress)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -226,8 +240,8 @@ class _NoBar:
         pass
 
 
-def _progress(total: int, enabled: bool):
+def progress_bar(total: int, enabled: bool, *, unit: str = "notebook", desc: str = "epa run"):
     if not enabled or total == 0:
         return _NoBar()
     from tqdm import tqdm
-    return tqdm(total=total, unit="notebook", desc="epa run", file=sys.stderr)
+    return tqdm(total=total, unit=unit, desc=desc, file=sys.stderr)

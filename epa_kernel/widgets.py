@@ -12,7 +12,7 @@ change as it happens; widget state lives only in the kernel.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from html import escape as _escape
 from typing import Any
 
@@ -26,6 +26,15 @@ from .spec import Criterion, Standard
 from .views import outcome_panel
 
 JUDGEMENT_OPTIONS = [("Met", "met"), ("Not met", "not_met")]
+
+# The chosen judgement must be visible at a glance, and the grade must stay in view while the
+# assessor scrolls a 40-descriptor form.
+FORM_CSS = """<style>
+.epa-judgement .widget-toggle-button.mod-active:nth-child(1) {background:#2e7d32;color:#fff}
+.epa-judgement .widget-toggle-button.mod-active:nth-child(2) {background:#c62828;color:#fff}
+.epa-judgement .widget-toggle-button.mod-active:nth-child(3) {background:#ef6c00;color:#fff}
+.epa-side {position:sticky; top:0; align-self:flex-start; max-height:100vh; overflow:auto}
+</style>"""
 INTEGER_FACTS = {"word_count", "slides", "portfolio_items", "questions_asked"}
 
 
@@ -33,7 +42,11 @@ class MethodForm:
     """A live form for one method record under one standard version."""
 
     def __init__(self, standard: Standard, record: MethodRecord, *,
-                 on_change: Callable[[MethodRecord], Any] | None = None, readonly: bool = False):
+                 on_change: Callable[[MethodRecord], Any] | None = None, readonly: bool = False,
+                 side: Sequence[w.Widget] = ()):
+        # ``side``: more widgets under the outcome panel, kept in view beside the descriptors
+        # (the trainer's notebook puts its explanations there).
+        self.side = tuple(side)
         self.standard = standard
         self.method = standard.method(record.method)
         self.record = record
@@ -46,6 +59,7 @@ class MethodForm:
         self._channels: dict[str, w.Checkbox] = {}
         self._facts: dict[str, w.Text] = {}
         self.outcome_html = w.HTML()
+        self.outcome_html.add_class("epa-outcome-panel")
         self.message = w.HTML()
         self.widget = self._build()
         self._apply_visibility()
@@ -61,6 +75,7 @@ class MethodForm:
                                  description=channel.replace("_", " "), indent=False,
                                  disabled=self.readonly)
                 box.observe(self._changed, names="value")
+                box.add_class(f"epa-channel-{channel}")
                 self._channels[channel] = box
             children.append(w.HBox([w.HTML("<b>Channels observed:</b>&nbsp;"),
                                     *self._channels.values()]))
@@ -73,6 +88,7 @@ class MethodForm:
                                style={"description_width": "260px"},
                                layout=w.Layout(width="420px"))
                 field.observe(self._changed, names="value")
+                field.add_class(f"epa-fact-{limit.fact}")
                 self._facts[limit.fact] = field
                 children.append(w.HBox([field, w.HTML(f"&nbsp;allowed: {limit.describe()}")]))
         module = None
@@ -84,9 +100,10 @@ class MethodForm:
             self._rows[criterion.id] = row
             children.append(row)
         form = w.VBox(children, layout=w.Layout(flex="1 1 60%"))
-        panel = w.VBox([self.outcome_html, self.message],
+        panel = w.VBox([self.outcome_html, self.message, *self.side],
                        layout=w.Layout(flex="1 1 40%", padding="0 0 0 16px"))
-        return w.HBox([form, panel])
+        panel.add_class("epa-side")
+        return w.VBox([w.HTML(FORM_CSS), w.HBox([form, panel])])
 
     def _descriptor_row(self, criterion: Criterion) -> w.Widget:
         options = list(JUDGEMENT_OPTIONS)
@@ -95,6 +112,7 @@ class MethodForm:
         toggle = w.ToggleButtons(options=options, value=self.record.judgements.get(criterion.id),
                                  disabled=self.readonly, style={"button_width": "80px"})
         toggle.add_class(f"epa-{criterion.id}")
+        toggle.add_class("epa-judgement")
         toggle.observe(self._changed, names="value")
         note = w.Text(value=self.record.notes.get(criterion.id, ""), placeholder="note",
                       disabled=self.readonly, layout=w.Layout(width="auto"))

@@ -562,7 +562,7 @@ def test_messages_never_contain_the_name_or_uln(data):
 # --- the example files ------------------------------------------------------------------------
 
 def test_example_st0072_is_eligible():
-    path = ROOT / "examples" / "gateway_st0072.json"
+    path = ROOT / "examples" / "gateway" / "st0072.json"
     parsed, standard = parse_application(read_json(path), file=str(path))
     result = check_gateway(standard, parsed, TODAY)
     assert result.eligible and result.standard == "ST0072 v1.0"
@@ -570,7 +570,7 @@ def test_example_st0072_is_eligible():
 
 
 def test_example_st0071_lacks_portfolio_and_synopsis():
-    path = ROOT / "examples" / "gateway_st0071.json"
+    path = ROOT / "examples" / "gateway" / "st0071.json"
     parsed, standard = parse_application(read_json(path), file=str(path))
     result = check_gateway(standard, parsed, TODAY)
     assert not result.eligible

@@ -16,7 +16,9 @@ def _name(requirement: str) -> str:
 
 
 def _pins(requirements) -> dict[str, str]:
-    return {_name(r): r.replace(" ", "")[len(_name(r)):] for r in requirements}
+    # Extras such as psycopg[binary] are pip's notion; conda spells the package alone.
+    return {_name(r): re.sub(r"\[.*\]", "", r.replace(" ", ""))[len(_name(r)):]
+            for r in requirements}
 
 
 def test_environment_yml_matches_pyproject():

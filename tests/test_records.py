@@ -302,7 +302,7 @@ def test_parse_record_without_version_uses_the_latest():
 
 def test_the_examples_are_valid_records():
     for path in EXAMPLE_FILES:
-        record, standard = parse_record(json.loads(path.read_text(encoding="utf-8")), file=path.name)
+        record, _ = parse_record(json.loads(path.read_text(encoding="utf-8")), file=path.name)
         assert path.name == f"{record.standard.lower()}_{record.method}.json"
 
 

@@ -62,8 +62,15 @@ def test_run_writes_a_notebook_per_record_and_a_result_per_apprentice(small_run)
             expected.add(f"{record['method']}.ipynb" if record["attempt"] == "first"
                          else f"{record['method']}.{record['attempt']}.ipynb")
         assert names == sorted(expected)
-    assert not list((base / "out").glob("*/.*"))  # no temporaries left behind
+    assert not list((base / "out").glob("*/.*.tmp*"))  # no temporaries left behind
     assert "3 apprentices: 13 notebooks run" in done.stdout
+    for uln in by_uln:  # exports: HTML by default, no PDF unless asked for
+        folder = base / "out" / uln
+        assert sorted(p.stem for p in folder.glob("*.html")) == \
+            sorted("statement" if p.stem == "epa_result" else p.stem
+                   for p in folder.glob("*.ipynb"))
+        assert not list(folder.glob("*.pdf"))
+    assert (base / "out" / "results.xlsx").exists() and (base / "out" / "summary.html").exists()
 
 
 def test_each_notebooks_grade_equals_epa_grade_on_the_same_records(small_run):
