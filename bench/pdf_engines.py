@@ -56,10 +56,11 @@ def describe(pdf: bytes, uln: str) -> str:
 
     reader = PdfReader(io.BytesIO(pdf))
     box = reader.pages[0].mediabox
-    size = {(595, 842): "A4", (612, 792): "Letter"}.get((round(box.width), round(box.height)),
-                                                        f"{box.width:.0f}x{box.height:.0f} pt")
+    size = {(595, 842): "A4", (612, 792): "Letter"}.get(
+        (round(box.width), round(box.height)), f"{box.width:.0f}x{box.height:.0f} pt")
     header = len(reader.pages) > 1 and f"ULN {uln}" in reader.pages[1].extract_text()
-    return f"{size}, {len(reader.pages)} pages, running header on page 2: {'yes' if header else 'no'}"
+    return (f"{size}, {len(reader.pages)} pages, "
+            f"running header on page 2: {'yes' if header else 'no'}")
 
 
 def main() -> int:

@@ -106,7 +106,7 @@ def templates_dir() -> Path:
 
 
 @cache
-def _tree_digest(folder: Path) -> str:
+def templates_digest(folder: Path) -> str:
     """A digest of the kit's export templates in ``folder`` (a change re-exports everything)."""
     digest = hashlib.sha256()
     for name in (BASE_TEMPLATE, RECORD_TEMPLATE, STATEMENT_TEMPLATE, COHORT_TEMPLATE):
@@ -366,7 +366,7 @@ def export_folder(folder: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, 
             if bundle is None:
                 raise InputError("holds no method or result outcome output", file=str(path))
             fingerprint = hashlib.sha256(b"\0".join([
-                raw, _tree_digest(templates).encode(), __version__.encode(),
+                raw, templates_digest(templates).encode(), __version__.encode(),
                 (organisation or "").encode() if mime == EPA_MIME else b"",  # statements only
                 _standard_digest(bundle["standard"], bundle["version"]).encode()])).hexdigest()
             todo = [f for f in formats if manifest.get(f"{stem}.{f}") != fingerprint

@@ -14,7 +14,7 @@ import ipywidgets as w
 from pydantic import ValidationError
 
 from . import views
-from .errors import from_validation_error
+from .errors import field_path
 from .grading import grade_method
 from .moderation import OUTCOME_LABELS, Moderation
 from .spec import get_standard
@@ -92,8 +92,10 @@ class ReviewApp:
         try:
             moderation = Moderation.model_validate(data)
             self.stored = self.store.moderate(self.stored, moderation)
-        except ValidationError as exc:
-            self._error(str(from_validation_error(exc)))
+        except ValidationError as exc:  # every problem at once: the reviewer fixes them together
+            self._error("; ".join(f"{field_path(e['loc']) or 'moderation'}: "
+                                  f"{e['msg'].removeprefix('Value error, ')}"
+                                  for e in exc.errors(include_url=False)))
             return
         except Exception as exc:  # noqa: BLE001 - InputError and conflicts: shown, not raised
             self._error(getattr(exc, "message", str(exc)))

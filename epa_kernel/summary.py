@@ -361,15 +361,15 @@ def write_cohort_outputs(out: str | Path, *, templates: Path | None = None) -> l
     show and the templates are unchanged since they were last written. Returns their paths."""
     import nbformat
 
-    from .export import COHORT_TEMPLATE, _tree_digest, render, templates_dir
+    from .export import COHORT_TEMPLATE, render, templates_digest, templates_dir
 
     out = Path(out)
     templates = templates or templates_dir()
     data = read_run(out)
     linked = sorted(p.relative_to(out).as_posix()  # what the summary page links to
                     for pattern in ("*/*.html", "*/*.pdf") for p in out.glob(pattern))
-    fingerprint = hashlib.sha256("\0".join([data.digest(), _tree_digest(templates), __version__,
-                                            *linked]).encode()).hexdigest()
+    fingerprint = hashlib.sha256("\0".join([data.digest(), templates_digest(templates),
+                                            __version__, *linked]).encode()).hexdigest()
     try:
         manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):

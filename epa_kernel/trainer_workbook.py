@@ -14,6 +14,7 @@ from IPython.display import HTML, Image, display
 
 from . import trainer_views as tv
 from .coverage import coverage_chart, coverage_frame, figure_png, ksb_coverage
+from .errors import InputError
 from .grading import grade_epa, select_attempts
 from .records import MethodRecord, parse_record
 from .spec import Standard, get_standard
@@ -30,8 +31,8 @@ def apprentice_records(standard: Standard, records: Sequence[dict] | None) -> li
     for i, data in enumerate(records):
         record, std = parse_record(data, file=f"<notebook parameter 'records[{i}]'>")
         if std.key != standard.key:
-            raise ValueError(f"records[{i}] is a {std.key} record; this notebook shows "
-                             f"{standard.key}")
+            raise InputError(f"a {std.key} record; this notebook shows {standard.key}",
+                             file=f"<notebook parameter 'records[{i}]'>", field="version")
         bound.append(record)
     return bound
 

@@ -381,7 +381,8 @@ def effect_on_record(old: Standard, new: Standard, record: MethodRecord) -> Reco
     moved_out: dict[str, DescriptorRef] = {}
     dropped: dict[str, str] = {}
     judgements: dict[str, str] = {}
-    for key, value in record.judgements.items():
+    for key in _in_record_order(old.method(record.method), record.judgements):
+        value = record.judgements[key]
         new_key, elsewhere, why = follow(key, value)
         if new_key is not None:
             judgements[new_key] = value
@@ -416,6 +417,14 @@ def effect_on_record(old: Standard, new: Standard, record: MethodRecord) -> Reco
                         moved_in={k: moved_in[k] for k in _in_order(method_new, moved_in)},
                         missing=new_outcome.missing, record=carried, old_outcome=old_outcome,
                         new_outcome=new_outcome)
+
+
+def _in_record_order(method: Method, keys: Iterable[str]) -> list[str]:
+    """A record's judgement keys in the form's order: the method's own descriptors as the
+    document lists them, then those deferred here from other methods."""
+    keys = list(keys)
+    own = _in_order(method, keys)
+    return own + sorted(k for k in keys if k not in own)
 
 
 def _in_order(method: Method, ids: Iterable[str]) -> list[str]:

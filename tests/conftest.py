@@ -177,10 +177,11 @@ class AppServer:
         self.name = name or " ".join(command[1:4])
 
     @classmethod
-    def epa_serve(cls, store_url: str, port: int, log) -> "AppServer":
+    def epa_serve(cls, store_url: str, port: int, log, app: str = "assessor") -> "AppServer":
         import sys
         return cls([sys.executable, "-m", "epa_kernel.cli", "serve", "--port", str(port),
-                    "--store", store_url], port, log, store_url=store_url, name="epa serve")
+                    "--store", store_url, "--app", app], port, log, store_url=store_url,
+                   name=f"epa serve --app {app}")
 
     @classmethod
     def voila(cls, notebook, port: int, log) -> "AppServer":

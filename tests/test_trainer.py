@@ -240,3 +240,14 @@ def test_sample_records_are_a_pass_one_change_short_of_a_distinction(standard_id
         (boundary,) = boundaries(std, record)
         assert boundary.target == "Distinction" and len(boundary.flips) == 1
     assert sample_record(std, std.methods[0].id).apprentice.name.endswith("(synthetic)")
+
+
+def test_the_pure_modules_import_no_widgets_or_ipython():
+    import subprocess
+    import sys
+
+    code = ("import sys, epa_kernel.versions, epa_kernel.trainer, epa_kernel.coverage, "
+            "epa_kernel.trainer_views; "
+            "print(sorted(m for m in ('ipywidgets', 'IPython') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

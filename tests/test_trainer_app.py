@@ -71,3 +71,25 @@ def test_an_apprentices_own_records_are_explained(st0072):
     assert app.form.record.apprentice.uln == records[0].apprentice.uln
     assert [r.method for r in app.apprentice_records()] == [
         "professional_discussion", "apprentice_showcase", "practical_observation"]
+
+
+def test_the_notebook_functions_explain_an_apprentices_own_records(capsys):
+    import json
+
+    import pytest
+
+    from epa_kernel import trainer_workbook as tw
+    from epa_kernel.errors import InputError
+
+    record = json.loads(make_record("ST0071", "1.0", "professional_discussion").canonical_json())
+    tw.print_version_diff(standard="ST0071", version="1.0", compare_with=None, records=[record])
+    out = capsys.readouterr().out
+    assert "v1.0 -> v1.1" in out and "re-keyed: P9 -> P10, P10 -> P11, P11 -> P12" in out
+    assert "needs a judgement: P9 (moved here from practical_observation P21)" in out
+    tw.print_boundaries(standard="ST0071", version="1.0", records=[record])
+    assert "Professional discussion supported by a portfolio of evidence: Pass" in \
+        capsys.readouterr().out
+    tw.print_version_diff(standard="ST0072", version="1.0", compare_with=None)
+    assert "only one version held" in capsys.readouterr().out
+    with pytest.raises(InputError, match="a ST0071 v1.0 record; this notebook shows ST0071 v1.1"):
+        tw.print_boundaries(standard="ST0071", version="1.1", records=[record])
