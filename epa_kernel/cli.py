@@ -160,7 +160,7 @@ def cmd_export(args) -> int:
     from .export import export_run
 
     summary = export_run(args.dir, args.format, organisation=args.organisation,
-                         workers=args.workers, progress=not args.quiet)
+                         workers=args.workers, progress=not args.quiet, store_url=args.store)
     _print_export(summary)
     return 0 if summary.ok else 1
 
@@ -216,6 +216,34 @@ def cmd_export_records(args) -> int:
         count += 1
     print(f"wrote {count} records to {args.dir}")
     return 0
+
+
+def cmd_purge(args) -> int:
+    from datetime import date
+
+    from .retention import cutoff_date, purge_run_folder, purge_store
+    from .store import open_store
+
+    cutoff_date(args.before, args.retention_years, today=date.today())  # refuse before touching
+    verb = "would remove" if args.dry_run else "removed"
+    status = 0
+    if args.store is not None or args.out is None:
+        r = purge_store(open_store(args.store), args.before, args.retention_years,
+                        dry_run=args.dry_run)
+        print(f"store: cut-off {r.cutoff} ({r.retention_years} years before {r.as_of}): {verb} "
+              f"{r.records} records ({r.versions} versions) and {r.apprentices} apprentices")
+    if args.out is not None:
+        r = purge_run_folder(args.out, args.before, args.retention_years, dry_run=args.dry_run)
+        print(f"run folder: cut-off {r.cutoff}: {verb} {r.folders} apprentice folders "
+              f"({r.notebooks} method records)")
+        if r.kept_unreadable:
+            print(f"  kept {r.kept_unreadable} apprentice folders with a notebook that could not "
+                  "be read; check them by hand")
+            status = 1
+    if not args.dry_run:
+        print("audit: a line without personal data in the store's purge_audit table"
+              + (f" and {args.out / 'purge-audit.log'}" if args.out is not None else ""))
+    return status
 
 
 def cmd_serve(args) -> int:
@@ -368,6 +396,15 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _iso_date(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
 def _share(text: str) -> float:
     try:
         value = float(text)
@@ -430,6 +467,8 @@ def build_parser() -> argparse.ArgumentParser:
     _export_options(p)
     p.add_argument("--workers", type=_positive_int, default=None,
                    help="processes for PDFs (default: all cores)")
+    p.add_argument("--store", metavar="URL",
+                   help="add each record's IQA moderations from this store to its record")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_export)
 
@@ -444,6 +483,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", metavar="DIR", type=Path)
     p.add_argument("--store", metavar="URL", help="default: EPA_STORE_URL, else outputs/epa.sqlite")
     p.set_defaults(func=cmd_export_records)
+
+    p = sub.add_parser("purge", help="remove records past their retention period")
+    p.add_argument("--before", required=True, type=_iso_date, metavar="DATE",
+                   help="the date to purge as of (YYYY-MM-DD, not in the future): records whose "
+                        "last change is more than the retention period before it are removed")
+    p.add_argument("--retention-years", type=_positive_int, default=6, metavar="N",
+                   help="the retention period in years (default: 6)")
+    p.add_argument("--store", metavar="URL", help="default: EPA_STORE_URL, else outputs/epa.sqlite "
+                                                  "(not purged when only --out is given)")
+    p.add_argument("--out", type=Path, metavar="DIR", help="also purge this run folder (epa run --out)")
+    p.add_argument("--dry-run", action="store_true", help="say what would be removed; remove nothing")
+    p.set_defaults(func=cmd_purge)
 
     p = sub.add_parser("serve", help="serve the assessor app with Voilà")
     p.add_argument("--port", type=_positive_int, default=8866)

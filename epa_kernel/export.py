@@ -187,7 +187,36 @@ def _apprentice_view(apprentice: dict) -> dict[str, Any]:
             "employer": apprentice.get("employer") or "—"}
 
 
-def record_view(bundle: dict, *, source: str = "") -> dict[str, Any]:
+def moderation_views(store, stored_id: int) -> list[dict[str, Any]]:
+    """The record's moderations from the store, as the record prints them (plain values)."""
+    from .moderation import OUTCOME_LABELS
+
+    return [{"reviewer": m.reviewer, "at": v.at[:16].replace("T", " ") + " UTC",
+             "outcome": OUTCOME_LABELS[m.outcome],
+             "new_grade": m.new_grade, "rationale": m.rationale,
+             "disagreements": [{"id": cid, "rationale": m.descriptors[cid].rationale}
+                               for cid in m.disagreements]}
+            for v, m in store.moderations(stored_id)]
+
+
+def store_moderations(store_url: str) -> dict[str, list[dict[str, Any]]]:
+    """Moderations of every submitted record, keyed ``<uln>/<notebook stem>``."""
+    from .store import Store
+
+    store = Store(store_url)
+    out = {}
+    for stored in store.all_records(submitted_only=True):
+        r = stored.record
+        stem = r.method if r.attempt == "first" else f"{r.method}.{r.attempt}"
+        views = moderation_views(store, stored.id)
+        if views:
+            out[f"{r.apprentice.uln}/{stem}"] = views
+    store.close()
+    return out
+
+
+def record_view(bundle: dict, *, source: str = "",
+                moderations: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
     """What the method assessment record prints, from a method notebook's outcome bundle."""
     if not isinstance(bundle.get("record"), dict):
         raise InputError("the method outcome carries no record; re-run the notebook with this "
@@ -264,6 +293,7 @@ def record_view(bundle: dict, *, source: str = "") -> dict[str, Any]:
         "bands": bands,
         "deferred_here": deferred_here,
         "evidence": evidence,
+        "moderations": list(moderations),
         "source": Path(source).name if source else "",
         "kit_version": __version__,
     }
@@ -344,7 +374,8 @@ class FolderResult:
 
 def export_folder(folder: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, *,
                   organisation: str | None = None, issued_on: date | None = None,
-                  templates: Path | None = None) -> FolderResult:
+                  templates: Path | None = None,
+                  moderations: dict[str, list] | None = None) -> FolderResult:
     """Export every executed notebook in one apprentice's folder; never raises on a bad one."""
     import nbformat
 
@@ -365,8 +396,10 @@ def export_folder(folder: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, 
             mime, bundle = _find_bundle(nb)
             if bundle is None:
                 raise InputError("holds no method or result outcome output", file=str(path))
+            moderated = (moderations or {}).get(f"{folder.name}/{stem}", [])
             fingerprint = hashlib.sha256(b"\0".join([
                 raw, templates_digest(templates).encode(), __version__.encode(),
+                json.dumps(moderated, sort_keys=True).encode(),
                 (organisation or "").encode() if mime == EPA_MIME else b"",  # statements only
                 _standard_digest(bundle["standard"], bundle["version"]).encode()])).hexdigest()
             todo = [f for f in formats if manifest.get(f"{stem}.{f}") != fingerprint
@@ -375,8 +408,8 @@ def export_folder(folder: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, 
             if not todo:
                 continue
             if mime == METHOD_MIME:
-                html = render(RECORD_TEMPLATE, nb, record_view(bundle, source=str(path)),
-                              templates)
+                html = render(RECORD_TEMPLATE, nb, record_view(bundle, source=str(path),
+                                                               moderations=moderated), templates)
             else:
                 html = render(STATEMENT_TEMPLATE, nb, statement_view(
                     bundle, organisation=organisation, issued_on=issued_on, source=str(path)),
@@ -435,7 +468,8 @@ def _worker_init() -> None:
 
 def export_run(out: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, *,
                organisation: str | None = None, workers: int | None = None,
-               progress: bool = True, issued_on: date | None = None) -> ExportSummary:
+               progress: bool = True, issued_on: date | None = None,
+               store_url: str | None = None) -> ExportSummary:
     """Export every apprentice folder of a batch run's output ``out``, then write the cohort
     outputs (``results.xlsx``, ``summary.html``) from its notebooks and ``results.csv``."""
     from .runner import progress_bar
@@ -455,8 +489,9 @@ def export_run(out: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, *,
     # PDFs cost about half a second each: worth a process per core. HTML is quicker in-process.
     workers = max(1, min(workers or os.cpu_count() or 1, len(folders) or 1))
     bar = progress_bar(len(folders), progress, unit="apprentice", desc="epa export")
+    moderations = store_moderations(store_url) if store_url else None
     options = dict(formats=formats, organisation=organisation, issued_on=issued_on,
-                   templates=templates)
+                   templates=templates, moderations=moderations)
     if formats and "pdf" in formats and workers > 1:
         with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
             futures = [pool.submit(export_folder, folder, **options) for folder in folders]

@@ -25,6 +25,7 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -95,8 +96,19 @@ def output_name(record: MethodRecord) -> str:
         f"{record.method}.{record.attempt}.ipynb"
 
 
+@cache
+def kit_digest() -> str:
+    """A digest of the kit's own code: what a notebook shows depends on it, not only on the
+    notebook and the record, so a new kit version's run does not reuse an old one's output."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def _fingerprint(template: Path, parameters: dict, standard: Standard) -> str:
     digest = hashlib.sha256()
+    digest.update(kit_digest().encode())
     digest.update(template.read_bytes())
     digest.update(json.dumps(parameters, sort_keys=True, ensure_ascii=False).encode())
     digest.update(standard.model_dump_json().encode())

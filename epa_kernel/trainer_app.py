@@ -37,10 +37,6 @@ TABS = ("Overall", "Boundaries", "Versions", "KSB coverage")
 # the descriptor being toggled. Sticky positioning is relative to the nearest ancestor that clips
 # its overflow, and widget boxes and notebook output areas all do, so without this the panel
 # scrolls away with the form.
-APP_CSS = """<style>
-.widget-box:has(.epa-side), .jp-OutputArea:has(.epa-side), .jp-OutputArea-child:has(.epa-side),
-.jp-OutputArea-output:has(.epa-side) {overflow: visible}
-</style>"""
 COVERAGE_TAB = TABS.index("KSB coverage")
 
 
@@ -88,8 +84,7 @@ class GradingLogicApp:
         self.tabs.add_class("epa-trainer-tabs")
         self.tabs.observe(self._tab_changed, names="selected_index")
         self.form_box = w.VBox()
-        self.widget = w.VBox([w.HTML(APP_CSS),
-                              w.HBox([self.standard_dd, self.version_dd, self.method_dd]),
+        self.widget = w.VBox([w.HBox([self.standard_dd, self.version_dd, self.method_dd]),
                               self.form_box])
         self.widget.add_class("epa-trainer-app")
         self.form: MethodForm | None = None

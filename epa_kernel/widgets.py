@@ -34,6 +34,8 @@ FORM_CSS = """<style>
 .epa-judgement .widget-toggle-button.mod-active:nth-child(2) {background:#c62828;color:#fff}
 .epa-judgement .widget-toggle-button.mod-active:nth-child(3) {background:#ef6c00;color:#fff}
 .epa-side {position:sticky; top:0; align-self:flex-start; max-height:100vh; overflow:auto}
+.widget-box:has(.epa-side), .jp-OutputArea:has(.epa-side), .jp-OutputArea-child:has(.epa-side),
+.jp-OutputArea-output:has(.epa-side) {overflow: visible}
 </style>"""
 INTEGER_FACTS = {"word_count", "slides", "portfolio_items", "questions_asked"}
 

@@ -171,3 +171,42 @@ def test_results_are_held_until_sampled_decisions_are_moderated():
                                                           "1000000027": "pending release"}
     no_hold = Policy(hold_results_until_moderated=False)
     assert set(release_status(picks, {}, no_hold).values()) == {"released"}
+
+
+def test_moderation_appears_in_the_exported_record(tmp_path):
+    """Run one apprentice, store and moderate their discussion, export with the store."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from test_runner import write_cohort
+
+    root = Path(__file__).resolve().parents[1]
+
+    def epa(*args):
+        return subprocess.run([sys.executable, "-m", "epa_kernel.cli", *map(str, args)],
+                              capture_output=True, text=True, cwd=root)
+
+    by_uln = write_cohort(tmp_path / "cohort", ["a02_"])
+    (uln, files), = by_uln.items()
+    assert epa("run", tmp_path / "cohort", "--out", tmp_path / "out", "--quiet").returncode == 0
+    store_url = f"sqlite:///{tmp_path / 'epa.sqlite'}"
+    assert epa("import", tmp_path / "cohort", "--store", store_url, "--submitted").returncode == 0
+    store = Store(store_url)
+    stored = store.find(uln, "professional_discussion")
+    first = sorted(stored.record.judgements)[0]
+    store.moderate(stored, Moderation(
+        reviewer="Iris <b>Reviewer</b>", outcome="grade_changed", new_grade="Fail",
+        rationale="Evidence was from a team-mate's case.",
+        descriptors={first: {"agree": False, "rationale": "not the apprentice's own work"}}))
+    store.close()
+    before = (tmp_path / "out" / uln / "professional_discussion.html").read_text()
+    assert "IQA moderation" not in before
+    done = epa("export", tmp_path / "out", "--store", store_url, "--quiet")
+    assert done.returncode == 0, done.stdout + done.stderr
+    html = (tmp_path / "out" / uln / "professional_discussion.html").read_text()
+    assert "IQA moderation" in html and "Grade changed: Fail" in html
+    assert "Iris &lt;b&gt;Reviewer&lt;/b&gt;" in html and "not the apprentice's own work" in html
+    assert f"Disagreed: {first}" in html
+    assert "IQA moderation" not in (tmp_path / "out" / uln / "practical_observation.html").read_text()
