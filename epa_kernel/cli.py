@@ -20,6 +20,7 @@ from .records import load_record, record_json_schema
 from .spec import catalogue, get_standard, method_of
 
 EXIT_BAD_INPUT = 2
+EXIT_SYSTEM = 3  # a read or write the system refused (disk full, permissions)
 DEMO_ORGANISATION = "Demo End-Point Assessment Organisation (synthetic)"
 
 
@@ -167,14 +168,17 @@ def cmd_export(args) -> int:
 
 def cmd_run(args) -> int:
     from .cohort import from_store
+    from .executors import make_executor
     from .runner import run_cohort
     from .store import open_store
 
     if (args.cohort is None) == (args.store is None):
         raise InputError("give a COHORT folder or --store URL (one of them)", field="COHORT")
+    executor = make_executor(args.executor, workers=args.workers, scheduler=args.scheduler)
     source = args.cohort if args.store is None else from_store(open_store(args.store))
     summary = run_cohort(source, args.out, workers=args.workers, progress=not args.quiet,
-                         formats=args.format, organisation=args.organisation)
+                         formats=args.format, organisation=args.organisation,
+                         executor=executor)
     _print_run(summary)
     return 0 if summary.ok else 1
 
@@ -221,10 +225,12 @@ def cmd_export_records(args) -> int:
 def cmd_purge(args) -> int:
     from datetime import date
 
-    from .retention import cutoff_date, purge_run_folder, purge_store
+    from .retention import check_run_folder, cutoff_date, purge_run_folder, purge_store
     from .store import open_store
 
     cutoff_date(args.before, args.retention_years, today=date.today())  # refuse before touching
+    if args.out is not None:
+        check_run_folder(args.out)
     verb = "would remove" if args.dry_run else "removed"
     status = 0
     if args.store is not None or args.out is None:
@@ -290,7 +296,7 @@ def cmd_iqa_sample(args) -> int:
     print(f"sampled {len(picks)} of {len(found)} decisions (seed {args.seed})")
     for p in picks:
         d = p.decision
-        print(f"  {d.id:<40} {d.grade or '-':<12} {'; '.join(p.reasons)}")
+        print(f"  {d.id:<50} {d.grade or '-':<12} {'; '.join(p.reasons)}")
     if args.out:
         print(f"plan: {args.out}")
     return 0
@@ -314,7 +320,9 @@ def cmd_iqa_verify(args) -> int:
     bad = [c for c in checks if not c.ok]
     for c in checks:
         status = "match" if c.ok else "MISMATCH"
-        print(f"  {status:<9} {c.uln}  {c.notebook.name:<34} {'; '.join(c.problems)}")
+        # IQA reviewers need the ULN to find the apprentice: this is their report, not a log.
+        print(f"  {status:<9} {c.uln}  {c.notebook.name:<34} "
+              f"{'; '.join(c.problems)}")
     print(f"{len(checks) - len(bad)} of {len(checks)} notebooks verified; {len(bad)} mismatched")
     return 1 if bad else 0
 
@@ -345,7 +353,8 @@ def cmd_iqa_status(args) -> int:
     print(f"{len(status) - len(pending)} apprentices released; {len(pending)} pending release "
           "until their sampled decisions are moderated")
     for pick in picks:
-        print(f"  {pick.decision.id:<40} {moderated.get(pick.decision.id, 'not moderated')}")
+        print(f"  {pick.decision.id:<50} "
+              f"{moderated.get(pick.decision.id, 'not moderated')}")
     return 0
 
 
@@ -447,6 +456,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store", metavar="URL", help="run the store's submitted records instead")
     p.add_argument("--out", required=True, type=Path, help="where executed notebooks and results go")
     p.add_argument("--workers", type=_positive_int, default=None, help="default: all cores")
+    p.add_argument("--executor", choices=["local", "dask"], default="local",
+                   help="where notebooks run: local processes (default) or a Dask cluster")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="the Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --executor dask)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _export_options(p)
     p.set_defaults(func=cmd_run)
@@ -553,6 +566,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # e.g. `epa criteria ... | head`
         return 0
+    except OSError as exc:  # the system refused a read or write: disk full, permissions...
+        from .errors import describe_os_error
+
+        print(f"epa: {describe_os_error(exc)}", file=sys.stderr)
+        return EXIT_SYSTEM
+    except Exception as exc:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if not isinstance(exc, SQLAlchemyError):
+            raise
+        # e.g. a damaged SQLite file ("database disk image is malformed") or a server gone.
+        # Only the driver's own message: SQLAlchemy's text repeats the statement and its
+        # parameters, which hold names and ULNs.
+        from .errors import redact_ulns
+
+        why = " ".join(str(getattr(exc, "orig", None) or type(exc).__name__).split())
+        print(f"epa: the store failed: {redact_ulns(why)}. Each save is one transaction, so "
+              "nothing was half-written; if the database file is damaged, restore it from a "
+              "backup", file=sys.stderr)
+        return EXIT_SYSTEM
 
 
 if __name__ == "__main__":

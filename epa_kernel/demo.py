@@ -116,13 +116,21 @@ def _evidence(rng: random.Random, standard: Standard, method_id: str, warn: bool
     return out
 
 
-def cohort_records(seed: int = 2026) -> list[tuple[str, dict]]:
-    """The demo cohort as (file name, record) pairs; validated against their standards."""
+def cohort_records(seed: int = 2026, apprentices: int | None = None) -> list[tuple[str, dict]]:
+    """The demo cohort as (file name, record) pairs; validated against their standards.
+
+    ``apprentices`` (default: one per :data:`PLAN` entry, 25) makes a cohort of another size
+    for benchmarks, cycling through the plan; the default cohort is the same for any seed
+    whether or not it is given."""
     rng = random.Random(seed)
-    names = rng.sample([(f, l) for f in FIRST for l in LAST], k=len(PLAN))
+    size = len(PLAN) if apprentices is None else apprentices
+    pairs = [(f, l) for f in FIRST for l in LAST]
+    names = rng.sample(pairs, k=min(size, len(pairs)))
+    names += rng.choices(pairs, k=size - len(names))  # beyond 560 apprentices names repeat
+    plan = [PLAN[i % len(PLAN)] for i in range(size)]
     out: list[tuple[str, dict]] = []
     ulns: set[str] = set()
-    for index, ((code, version, grades, extra), (first, last)) in enumerate(zip(PLAN, names), 1):
+    for index, ((code, version, grades, extra), (first, last)) in enumerate(zip(plan, names), 1):
         standard = get_standard(code, version)
         uln = synthetic_uln(rng)
         while uln in ulns:
@@ -165,10 +173,11 @@ def cohort_records(seed: int = 2026) -> list[tuple[str, dict]]:
     return out
 
 
-def write_cohort(folder: str | Path, seed: int = 2026) -> list[Path]:
+def write_cohort(folder: str | Path, seed: int = 2026, apprentices: int | None = None
+                 ) -> list[Path]:
     folder = Path(folder)
     paths = []
-    for name, record in cohort_records(seed):
+    for name, record in cohort_records(seed, apprentices):
         path = folder / name
         write_atomic(path, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
         paths.append(path)

@@ -58,3 +58,28 @@ def from_validation_error(exc, *, file: str | None = None) -> InputError:
     if len(errors) > 1:
         message += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
     return InputError(message, file=file, field=field_path(loc) or None)
+
+
+def redact_ulns(text: str) -> str:
+    """``text`` with every valid ULN in it replaced by ``<uln>``: paths under a run folder hold
+    ULNs, and messages that name such a path reach logs."""
+    import re
+
+    from .records import uln_is_valid
+
+    return re.sub(r"(?<![0-9])[1-9][0-9]{9}(?![0-9])",
+                  lambda m: "<uln>" if uln_is_valid(m.group(0)) else m.group(0), text)
+
+
+def describe_os_error(exc: OSError) -> str:
+    """One line for a read or write the system refused (disk full, permissions, not a folder),
+    naming the file without the ULN its path may hold."""
+    import errno
+
+    what = exc.strerror or type(exc).__name__
+    where = redact_ulns(str(exc.filename)) if exc.filename is not None else None
+    line = f"{where}: {what}" if where else what
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        line += ("; nothing finished was lost: free some space and run the same command again, "
+                 "which carries on where this one stopped")
+    return line

@@ -53,9 +53,30 @@ def _check_uln(uln: str) -> str:
     return uln
 
 
+def _control_characters(text: str, allowed: str = "") -> list[str]:
+    return [c for c in text if (ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0) and c not in allowed]
+
+
+def _check_name(text: str) -> str:
+    # A NUL is refused by PostgreSQL text columns, an escape sequence rewrites a terminal, and
+    # neither can be shown in a record: refused here, before anything is stored or printed.
+    found = _control_characters(text)
+    if found:
+        raise ValueError(f"a name cannot contain control characters (found U+{ord(found[0]):04X})")
+    return text
+
+
+def _check_note(text: str) -> str:
+    found = _control_characters(text, allowed="\t\n\r")
+    if found:
+        raise ValueError("a note can contain line breaks and tabs but no other control "
+                         f"characters (found U+{ord(found[0]):04X})")
+    return text
+
+
 Uln = Annotated[str, AfterValidator(_check_uln)]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
-Note = Annotated[str, Field(max_length=10_000)]
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_check_name)]
+Note = Annotated[str, Field(max_length=10_000), AfterValidator(_check_note)]
 
 
 class _Model(BaseModel):

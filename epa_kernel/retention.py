@@ -214,15 +214,21 @@ def _notebook_clock(path: Path) -> date | None:
     return _clock(bundle["record"].get("assessed_on"), executed)
 
 
+def check_run_folder(out: str | Path) -> Path:
+    out = Path(out)
+    if not (out / "results.csv").is_file():
+        raise InputError("holds no results.csv: not the output of `epa run`", file=str(out),
+                         field="--out")
+    return out
+
+
 def purge_run_folder(out: str | Path, as_of: date, retention_years: int = DEFAULT_YEARS, *,
                      dry_run: bool = False) -> PurgeResult:
     """Remove the apprentice folders of a run whose every record is past retention on
     ``as_of``, their rows of ``results.csv``, and rebuild the cohort outputs without them."""
     from .export import apprentice_folders
 
-    out = Path(out)
-    if not (out / "results.csv").exists():
-        raise InputError("holds no results.csv: not the output of `epa run`", file=str(out))
+    out = check_run_folder(out)
     result = PurgeResult(as_of, cutoff_date(as_of, retention_years), retention_years, dry_run)
     for leftover in out.glob(".purge-*"):  # a purge killed part-way: already out of sight
         if not dry_run:

@@ -8,22 +8,25 @@ re-run it from nothing else.
 
 Resumable: each executed notebook records a fingerprint of what produced it (notebook, record,
 standard data, kit version); a notebook whose fingerprint still matches is not run again.
-Atomic: papermill writes into a hidden temporary file that is renamed into place only when the
-run succeeded, so a crash leaves either the old notebook or none, never half of one.
+Atomic: the executed notebook is written once, when it has run, to a hidden temporary file that
+is renamed into place, so a crash leaves either the old notebook or none, never half of one.
 
 Workers are processes that import papermill once and run many notebooks, so the import tax is
-paid once per worker rather than once per notebook.
+paid once per worker rather than once per notebook; each notebook still gets a kernel of its
+own, started while the previous notebook ran (:mod:`epa_kernel.execution`,
+:mod:`epa_kernel.kernels`). Where the workers are is the executor's business
+(:mod:`epa_kernel.executors`: local processes, or a Dask cluster).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import sys
 import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -31,12 +34,13 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .cohort import Cohort, read_cohort
-from .errors import InputError
+from .errors import InputError, describe_os_error, redact_ulns
 from .files import write_atomic
 from .records import MethodRecord
 from .spec import Standard
 
 if TYPE_CHECKING:
+    from .executors import Executor
     from .export import ExportSummary
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
@@ -59,6 +63,7 @@ class JobResult:
     status: str         # "ran", "skipped" or "failed"
     message: str = ""
     seconds: float = 0.0
+    notebook: str | None = None  # the executed notebook, when the caller writes it (Dask)
 
 
 @dataclass
@@ -155,55 +160,80 @@ def _worker_init() -> None:
     sys.modules.setdefault("rfc3987_syntax", None)
     import papermill  # noqa: F401  - paid once per worker
 
+    # papermill logs each output path (OUT/<uln>/...) at INFO and every cell's source and
+    # output (the record: name, ULN) at DEBUG; whatever logging the caller set up, those
+    # records stay out of its logs. Its warnings and errors still pass.
+    logging.getLogger("papermill").setLevel(logging.WARNING)
+
     # Kernels inherit this worker's stderr and print start-up warnings and shutdown noise there,
     # which would bury the progress bar; failures reach the summary through JobResult instead.
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
 
 
-def execute(job: Job) -> JobResult:
-    """Run one notebook (in a worker process). Never raises: failures come back as results."""
+def execute(job: Job, *, write: bool = True, template: str | None = None,
+            cwd: str | None = None) -> JobResult:
+    """Run one notebook (in a worker) in a fresh kernel, and write it to ``job.output`` once,
+    atomically. Never raises: failures come back as results.
+
+    ``write=False`` returns the executed notebook in ``JobResult.notebook`` instead, for a
+    worker that may not share the output's file system (Dask); ``template``/``cwd`` then name a
+    worker-local copy of the notebook to run and its folder (:mod:`epa_kernel.executors`).
+    The recorded input path is ``job.notebook`` either way, so the outputs are identical.
+    """
     import nbformat
     import papermill as pm
+    from nbclient.exceptions import DeadKernelError
+
+    from .execution import run_notebook
 
     started = time.perf_counter()
     final = Path(job.output)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = final.with_name(f".{final.stem}.{os.getpid()}.tmp.ipynb")
     try:
-        for attempt in range(1, KERNEL_START_TRIES + 1):
-            try:
-                pm.execute_notebook(job.notebook, str(tmp), parameters=job.parameters,
-                                    kernel_name="python3", progress_bar=False, log_output=False,
-                                    start_timeout=KERNEL_START_TIMEOUT,
-                                    cwd=str(Path(job.notebook).parent))
-                break
-            except RuntimeError as exc:  # kernel did not start (e.g. a port clash); retry once
-                if "Kernel" not in str(exc) or attempt == KERNEL_START_TRIES:
-                    raise
-        nb = nbformat.read(str(tmp), as_version=4)
+        if write:
+            final.parent.mkdir(parents=True, exist_ok=True)
+        nb = run_notebook(template or job.notebook, job.parameters,
+                          cwd=cwd or str(Path(job.notebook).parent),
+                          start_timeout=KERNEL_START_TIMEOUT, tries=KERNEL_START_TRIES)
+        nb.metadata.papermill.update(input_path=job.notebook, output_path=job.output)
         nb.metadata["epa"] = {"fingerprint": job.fingerprint, "kit_version": __version__}
-        write_atomic(final, nbformat.writes(nb))
-        return JobResult(job, "ran", seconds=time.perf_counter() - started)
+        text = nbformat.writes(nb)
+        if write:
+            write_atomic(final, text)
+        return JobResult(job, "ran", seconds=time.perf_counter() - started,
+                         notebook=None if write else text)
     except pm.PapermillExecutionError as exc:
-        return JobResult(job, "failed", f"{Path(job.notebook).name}: {exc.ename}: {exc.evalue}")
+        return JobResult(job, "failed",
+                         redact_ulns(f"{Path(job.notebook).name}: {exc.ename}: {exc.evalue}"))
+    except OSError as exc:  # e.g. the disk is full: say so, without the ULN in the path
+        return JobResult(job, "failed", f"{Path(job.notebook).name}: {describe_os_error(exc)}")
+    except DeadKernelError:
+        return JobResult(job, "failed", f"{Path(job.notebook).name}: the kernel died while "
+                                        "running it (killed, or out of memory); run again to retry")
     except Exception as exc:  # noqa: BLE001 - one notebook's failure must not stop the run
-        return JobResult(job, "failed", f"{Path(job.notebook).name}: {type(exc).__name__}: {exc}")
-    finally:
-        tmp.unlink(missing_ok=True)
+        return JobResult(job, "failed",
+                         redact_ulns(f"{Path(job.notebook).name}: {type(exc).__name__}: {exc}"))
 
 
 def run_cohort(source: str | Path | Cohort, out: str | Path, *, workers: int | None = None,
                progress: bool = True, formats: Sequence[str] = ("html",),
-               organisation: str | None = None) -> RunSummary:
+               organisation: str | None = None, executor: Executor | None = None) -> RunSummary:
     """Execute every notebook of a cohort (a folder, or a Cohort already read) into ``out``;
     then write ``results.csv``; then export the records, statements and cohort outputs in
-    ``formats`` (:func:`epa_kernel.export.export_run`; none when ``formats`` is empty)."""
+    ``formats`` (:func:`epa_kernel.export.export_run`; none when ``formats`` is empty).
+
+    ``executor`` runs the notebooks (:mod:`epa_kernel.executors`): by default a pool of
+    ``workers`` processes here; a :class:`~epa_kernel.executors.DaskExecutor` runs them on a
+    cluster. ``workers`` also sets the export's processes."""
+    from .executors import LocalExecutor
     from .export import export_run
     from .results import write_results
 
     started = time.perf_counter()
     out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise InputError("is a file; the output of a run goes in a folder", file=str(out),
+                         field="--out")
     cohort = source if isinstance(source, Cohort) else read_cohort(source)
     notebooks = notebooks_dir()
     summary = RunSummary(out=out, apprentices=len(cohort.apprentices),
@@ -215,20 +245,15 @@ def run_cohort(source: str | Path | Cohort, out: str | Path, *, workers: int | N
     _remove_stale_temporaries(out)
     todo = [j for j in jobs if not is_done(j)]
     summary.skipped = len(jobs) - len(todo)
-    pool_size = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
     bar = progress_bar(len(todo), progress)
-    if todo:
-        with ProcessPoolExecutor(max_workers=pool_size, initializer=_worker_init) as pool:
-            futures = [pool.submit(execute, job) for job in todo]
-            for future in as_completed(futures):
-                result = future.result()
-                if result.status == "ran":
-                    summary.ran += 1
-                else:
-                    previous = summary.failed.get(result.job.uln)
-                    summary.failed[result.job.uln] = \
-                        f"{previous}; {result.message}" if previous else result.message
-                bar.update(1)
+    for result in (executor or LocalExecutor(workers)).run(todo):
+        if result.status == "ran":
+            summary.ran += 1
+        else:
+            previous = summary.failed.get(result.job.uln)
+            summary.failed[result.job.uln] = \
+                f"{previous}; {result.message}" if previous else result.message
+        bar.update(1)
     bar.close()
     write_results(cohort, out, summary)
     if formats:
@@ -239,8 +264,9 @@ def run_cohort(source: str | Path | Cohort, out: str | Path, *, workers: int | N
 
 
 def _remove_stale_temporaries(out: Path) -> None:
-    """Delete half-written notebooks that a killed run left behind (they are never read)."""
-    for tmp in out.glob("*/.*.tmp.ipynb"):
+    """Delete half-written notebooks that a killed run left behind (they are never read):
+    :func:`~epa_kernel.files.write_atomic`'s temporaries, and papermill's of older versions."""
+    for tmp in [*out.glob("*/.*.ipynb.*.tmp"), *out.glob("*/.*.tmp.ipynb")]:
         tmp.unlink(missing_ok=True)
 
 

@@ -34,7 +34,7 @@ from typing import Any
 from . import __version__
 from .errors import InputError
 from .files import write_atomic
-from .results import read_bundle
+from .results import COLUMNS, read_bundle
 from .spec import get_standard
 from .workbook import EPA_MIME, METHOD_MIME
 
@@ -67,9 +67,23 @@ def read_run(out: Path) -> RunData:
     path = out / "results.csv"
     try:
         with open(path, newline="", encoding="utf-8") as handle:
-            data = RunData(results=list(csv.DictReader(handle)))
+            reader = csv.DictReader(handle)
+            data = RunData(results=list(reader))
+            header = reader.fieldnames or []
     except FileNotFoundError:
         raise InputError("no such file: run `epa run` first", file=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"is not UTF-8 text (byte {exc.start}); it is written by `epa run`: "
+                         "run it again", file=str(path)) from None
+    except csv.Error as exc:
+        raise InputError(f"not valid CSV: {exc}", file=str(path)) from None
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise InputError(f"not the results of `epa run`: column {missing[0]!r} is missing "
+                         f"(expected: {', '.join(COLUMNS)})", file=str(path))
+    if any(None in row for row in data.results):  # a row with more cells than the header
+        raise InputError("not valid results: a row has more cells than the header",
+                         file=str(path))
     for folder in apprentice_folders(out):
         uln = folder.name
         counted, final = {}, {}

@@ -17,6 +17,8 @@ from html import escape as _escape
 from typing import Any
 
 import ipywidgets as w
+from ipywidgets.widgets.widget_selection import ToggleButtonsStyle
+from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 from pydantic import ValidationError
 
 from .errors import InputError, from_validation_error
@@ -60,6 +62,15 @@ class MethodForm:
         self._rows: dict[str, w.Widget] = {}
         self._channels: dict[str, w.Checkbox] = {}
         self._facts: dict[str, w.Text] = {}
+        # One layout and one style model per kind, shared by every descriptor row: each widget
+        # would otherwise bring its own, and every model is a message to the browser and an
+        # object it builds before the form appears (385 models for a 25-descriptor form; 199
+        # shared). Rows keep a layout each: hiding a row sets its own ``display``.
+        self._plain = w.Layout()
+        self._note_layout = w.Layout(width="auto")
+        self._html_style = HTMLStyle()
+        self._text_style = TextStyle()
+        self._toggle_style = ToggleButtonsStyle(button_width="80px")
         self.outcome_html = w.HTML()
         self.outcome_html.add_class("epa-outcome-panel")
         self.message = w.HTML()
@@ -111,13 +122,14 @@ class MethodForm:
         options = list(JUDGEMENT_OPTIONS)
         if criterion.deferrable_to:
             options.append(("Deferred", "deferred"))
+        # Classes given at construction: add_class afterwards is one more message per call.
         toggle = w.ToggleButtons(options=options, value=self.record.judgements.get(criterion.id),
-                                 disabled=self.readonly, style={"button_width": "80px"})
-        toggle.add_class(f"epa-{criterion.id}")
-        toggle.add_class("epa-judgement")
+                                 disabled=self.readonly, style=self._toggle_style,
+                                 layout=self._plain,
+                                 _dom_classes=(f"epa-{criterion.id}", "epa-judgement"))
         toggle.observe(self._changed, names="value")
         note = w.Text(value=self.record.notes.get(criterion.id, ""), placeholder="note",
-                      disabled=self.readonly, layout=w.Layout(width="auto"))
+                      disabled=self.readonly, layout=self._note_layout, style=self._text_style)
         note.observe(self._changed, names="value")
         self._toggles[criterion.id] = toggle
         self._notes[criterion.id] = note
@@ -127,8 +139,9 @@ class MethodForm:
         if criterion.deferrable_to:
             tags.append(f"may defer to {criterion.deferrable_to.replace('_', ' ')}")
         label = w.HTML(f"<b>{criterion.id}</b> {_escape(criterion.text)}<br>"
-                       f"<small>{_escape(' · '.join(tags))}</small>")
-        return w.VBox([label, w.HBox([toggle, note])],
+                       f"<small>{_escape(' · '.join(tags))}</small>", layout=self._plain,
+                       style=self._html_style)
+        return w.VBox([label, w.HBox([toggle, note], layout=self._plain)],
                       layout=w.Layout(margin="0 0 8px 0", border_bottom="1px solid #eee"))
 
     # --- state ----------------------------------------------------------------------------

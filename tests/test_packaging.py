@@ -45,3 +45,14 @@ def test_readme_quick_start_holds_exactly_two_commands_and_ci_runs_the_second():
     commands = [line for line in block.splitlines() if line.strip() and not line.startswith("#")]
     assert len(commands) == 2
     assert commands[1] in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_every_optional_extra_is_in_environment_yml_too():
+    """Conda users get the extras (postgres, dask) with the environment, as the test extra."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    conda = _pins(d for d in env["dependencies"] if isinstance(d, str)
+                  and _name(d) not in ("python", "pip"))
+    for extra, requirements in project["optional-dependencies"].items():
+        assert _pins(requirements).items() <= conda.items(), extra
+    assert "dask" in {_name(r) for r in project["optional-dependencies"]["test"]}  # CI: Dask tests

@@ -1,0 +1,16 @@
+"""Benchmarks of the kit, measured side by side in one run: ``python -m bench``.
+
+Each module measures one thing and returns plain figures; ``__main__`` runs them, prints each
+section as it finishes, and writes ``bench/RESULTS.md`` with the date, the machine and every
+figure. Ratios are what to compare between machines: the absolute times move with the machine
+and with whatever else it is doing (the load average is recorded before and after).
+
+- :mod:`bench.throughput`: ``epa run`` against a shell loop of ``papermill`` commands;
+- :mod:`bench.floors`: a bare kernel's start, trivial execution and shutdown; the pure
+  grading engine on 100,000 records;
+- :mod:`bench.app_latency`: the assessor app in Chromium, with and without preheated kernels;
+- :mod:`bench.exports`: HTML and PDF export per record, and ``epa iqa verify`` throughput.
+
+``bench/pdf_engines.py`` and ``bench/load_store.py`` are separate scripts (PDF engines compared;
+the store under load).
+"""
