@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import html as html_lib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -46,8 +47,12 @@ PWNED = ["PWNED", "PWNED2", "PWNED3", "PWNED4", "PWNED5", "PWNED6"]
 
 
 def epa(*args, cwd: Path) -> subprocess.CompletedProcess:
+    # Run from a scratch folder: the kit's notebooks and templates are named explicitly, as a
+    # plain (non-editable) install needs them to be when not run from the checkout.
+    env = dict(os.environ, EPA_NOTEBOOKS=str(ROOT / "notebooks"),
+               EPA_TEMPLATES=str(ROOT / "templates"))
     return subprocess.run([*EPA, *map(str, args)], capture_output=True, text=True, cwd=cwd,
-                          timeout=600)
+                          timeout=600, env=env)
 
 
 def hostile_record() -> dict:
