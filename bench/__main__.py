@@ -1,15 +1,16 @@
 """Run the benchmarks and write ``bench/RESULTS.md``.
 
-    python -m bench                                  # everything, about 15 minutes on 2 cores
-    python -m bench --sizes 10,50 --loop-notebooks 12 --only throughput,floors   # quicker
-    python -m bench --no-write                       # print only
+    python -m bench                                  # everything, about 12 minutes on 2 cores
+    python -m bench --only floors,app                # some sections: printed, RESULTS.md kept
+    python -m bench --sizes 10,50 --loop-notebooks 12 --out /tmp/quick.md
 
 Run from the kit's folder (the notebooks and templates are found there). Sections:
 ``throughput`` (``epa run`` at each of ``--sizes`` apprentices; at ``--loop-size`` also the
 papermill CLI loop on ``--loop-notebooks`` of its notebooks, 0 for all, and ``epa run`` without
 kernels started ahead), ``floors`` (bare kernel; grading 100,000 records), ``app`` (the assessor
 app in Chromium), ``exports`` (HTML/PDF per record; ``epa iqa verify``). Scratch files go to a
-temporary folder, deleted at the end unless ``--keep``.
+temporary folder, deleted at the end unless ``--keep``. ``bench/RESULTS.md`` is written only by
+a run of every section (or to ``--out FILE``), so a partial run never replaces the committed one.
 """
 
 from __future__ import annotations
@@ -49,7 +50,10 @@ def main(argv=None) -> int:
     parser.add_argument("--only", default=",".join(SECTIONS),
                         help=f"sections to run (default: {','.join(SECTIONS)})")
     parser.add_argument("--loads", type=int, default=5, help="page loads per app server")
-    parser.add_argument("--no-write", action="store_true", help="do not write RESULTS.md")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="write the results here (default: bench/RESULTS.md, when every "
+                             "section runs)")
+    parser.add_argument("--no-write", action="store_true", help="print only")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
     args = parser.parse_args(argv)
     only = [s.strip() for s in args.only.split(",") if s.strip()]
@@ -106,10 +110,13 @@ def main(argv=None) -> int:
     command = "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:])
     text = report.render(results, command.strip())
     print(f"\n{text}")
-    print(f"all sections: {time.perf_counter() - started:.0f} s")
-    if not args.no_write:
-        RESULTS.write_text(text, encoding="utf-8")
-        print(f"wrote {RESULTS}")
+    print(f"{', '.join(only)}: {time.perf_counter() - started:.0f} s")
+    target = args.out or (RESULTS if set(only) == set(SECTIONS) else None)
+    if target is None and not args.no_write:
+        print("not written: a partial run does not replace bench/RESULTS.md (--out FILE)")
+    elif target is not None and not args.no_write:
+        target.write_text(text, encoding="utf-8")
+        print(f"wrote {target}")
     return 0
 
 

@@ -64,7 +64,7 @@ class MethodForm:
         self._facts: dict[str, w.Text] = {}
         # One layout and one style model per kind, shared by every descriptor row: each widget
         # would otherwise bring its own, and every model is a message to the browser and an
-        # object it builds before the form appears (385 models for a 25-descriptor form; 199
+        # object it builds before the form appears (385 models for a 25-descriptor form; 215
         # shared). Rows keep a layout each: hiding a row sets its own ``display``.
         self._plain = w.Layout()
         self._note_layout = w.Layout(width="auto")

@@ -9,10 +9,11 @@ drawn records as the property tests, and check that two standards never share li
 from __future__ import annotations
 
 from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import make_record
-from epa_kernel.grading import grade_method, resolve_judgements
-from test_properties import PROPERTY, varied_cases
+from epa_kernel.grading import evidence_warnings, grade_method, resolve_judgements
+from test_properties import PROPERTY, STANDARDS, varied_cases
 
 
 def reference(case) -> dict:
@@ -65,3 +66,20 @@ def test_two_standards_never_share_descriptor_lists(st0072):
     for _ in range(3):
         assert grade_method(st0072, record).grade == "Pass"
         assert grade_method(lower, record).grade == "Distinction"
+
+
+FACT_VALUES = st.one_of(st.none(), st.integers(min_value=0, max_value=24 * 60))
+METHODS = {f"{s.key} {m.id}": (s, m) for s in STANDARDS for m in s.methods}
+
+
+@PROPERTY
+@given(data=st.data())
+def test_warnings_equal_evidence_warnings_for_any_evidence(data):
+    """The outcome's warnings (limits kept with the lists) are exactly evidence_warnings'."""
+    standard, method = METHODS[data.draw(st.sampled_from(sorted(METHODS)), label="method")]
+    evidence = {limit.fact: data.draw(FACT_VALUES, label=limit.fact)
+                for limit in method.evidence}
+    record = make_record(standard.standard, standard.version, method.id,
+                         evidence={k: v for k, v in evidence.items() if v is not None})
+    assert grade_method(standard, record).warnings == \
+        tuple(evidence_warnings(method, record))
