@@ -55,9 +55,9 @@ def _free_port() -> int:
 
 def seed(store_url: str) -> str:
     """One not-yet-started practical observation assigned to the bench's assessor; its ULN."""
-    from epa_kernel.demo import cohort_records
-    from epa_kernel.records import parse_record
-    from epa_kernel.store import Store
+    from epa_kernel.batch.demo_cohort import cohort_records
+    from epa_kernel.core.records import parse_record
+    from epa_kernel.store.store import Store
 
     name, data = next((n, d) for n, d in cohort_records()
                       if d["method"] == "practical_observation" and d["standard"] == "ST0072")

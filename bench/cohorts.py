@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from epa_kernel.cohort import read_cohort
-from epa_kernel.demo import write_cohort
-from epa_kernel.runner import Job, notebooks_dir, plan
+from epa_kernel.batch.cohort import read_cohort
+from epa_kernel.batch.demo_cohort import write_cohort
+from epa_kernel.batch.run import Job, plan
+from epa_kernel.paths import notebooks_dir
 
 
 def make(folder: Path, apprentices: int, seed: int = 2026) -> Path:

@@ -1,7 +1,7 @@
 """Export and IQA verification on a finished run.
 
 - HTML and PDF per document (a method assessment record or a statement of results), in one
-  process with the exporter reused, as :func:`epa_kernel.export.export_folder` makes them; the
+  process with the exporter reused, as :func:`epa_kernel.exports.render.export_folder` makes them; the
   first folder is exported once beforehand so imports and fonts are warm.
 - ``epa export DIR --format html,pdf`` as a user runs it (PDFs in a process per core), per
   document.
@@ -37,7 +37,7 @@ def _cli(*args: str) -> tuple[float, str]:
 
 
 def measure(run: Path, work: Path, say=print) -> dict:
-    from epa_kernel.export import apprentice_folders, export_folder
+    from epa_kernel.exports.render import apprentice_folders, export_folder
 
     copy = work / "export"
     shutil.rmtree(copy, ignore_errors=True)

@@ -2,7 +2,7 @@
 
 - A bare kernel: start, execute ``1+1``, shut down, through jupyter_client's blocking API with
   its defaults (as papermill would use it); the median of several, and the kernel's CPU time.
-- The pure grading engine: :func:`epa_kernel.grading.grade_method` on 100,000 method records in
+- The pure grading engine: :func:`epa_kernel.core.grading.grade_method` on 100,000 method records in
   one process (the demo cohort's records, parsed once, cycled: every standard, method, grade,
   deferral and resit), wall and CPU time; the best of several repeats is what the engine costs
   (as ``timeit`` reports), the median shows what sharing the machine added.
@@ -45,9 +45,9 @@ def kernel_floor(repeats: int = 7) -> dict:
 
 
 def grading(records: int = 100_000, repeats: int = 5) -> dict:
-    from epa_kernel.demo import cohort_records
-    from epa_kernel.grading import grade_method
-    from epa_kernel.records import parse_record
+    from epa_kernel.batch.demo_cohort import cohort_records
+    from epa_kernel.core.grading import grade_method
+    from epa_kernel.core.records import parse_record
 
     parsed = [parse_record(data, file=name) for name, data in cohort_records()]
     items = [parsed[i % len(parsed)] for i in range(records)]

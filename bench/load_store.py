@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from epa_kernel.records import MethodRecord, bind  # noqa: E402
+from epa_kernel.core.records import MethodRecord, bind  # noqa: E402
 
 
 def valid_uln(n: int) -> str:
@@ -55,7 +55,8 @@ DESCRIPTORS = ["P1", "P2", "P3", "P4", "P5", "P6", "P10", "P11", "P12", "P15", "
 
 def _assessor(url: str, who: int, own: int, shared: int | None, start: float, stop: float,
               queue) -> None:
-    from epa_kernel.store import ConflictError, Store
+    from epa_kernel.store.store import Store
+    from epa_kernel.errors import ConflictError
 
     store = Store(url)
     mine = {own: store.get(own)}
@@ -122,7 +123,7 @@ def run_load(url: str, *, assessors: int = 20, seconds: float = 3.0, contenders:
     """Run the load against an empty store at ``url`` and check what it left."""
     from sqlalchemy import select
 
-    from epa_kernel.store import Store, versions
+    from epa_kernel.store.store import Store, versions
 
     store = Store(url)
     own = [store.put(blank(valid_uln(i), f"Assessor {i}"), author=f"Assessor {i}").id

@@ -6,7 +6,7 @@ Makes ``--records`` method records from the demo cohort (graded in-process, no k
 each once to HTML through the kit's record template, then turns every HTML into a PDF with each
 engine, interleaved record by record so that machine noise hits all engines alike:
 
-- ``weasyprint``: :func:`epa_kernel.export.pdf_from_html`, what the kit uses;
+- ``weasyprint``: :func:`epa_kernel.exports.render.pdf_from_html`, what the kit uses;
 - ``webpdf``: nbconvert's ``WebPDFExporter.run_playwright`` (it starts Chromium for every
   document). nbconvert has no setting for the browser's path and Debian's chromium is not where
   Playwright looks, so this bench injects ``executable_path`` into Playwright's ``launch`` and
@@ -32,11 +32,11 @@ from pathlib import Path
 sys.modules.setdefault("rfc3987_syntax", None)  # see runner._worker_init
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from epa_kernel.demo import cohort_records  # noqa: E402
-from epa_kernel.export import RECORD_TEMPLATE, pdf_from_html, record_view, render  # noqa: E402
-from epa_kernel.grading import grade_method  # noqa: E402
-from epa_kernel.records import parse_record  # noqa: E402
-from epa_kernel.workbook import method_outcome_bundle  # noqa: E402
+from epa_kernel.batch.demo_cohort import cohort_records  # noqa: E402
+from epa_kernel.exports.render import RECORD_TEMPLATE, pdf_from_html, record_view, render  # noqa: E402
+from epa_kernel.core.grading import grade_method  # noqa: E402
+from epa_kernel.core.records import parse_record  # noqa: E402
+from epa_kernel.core.bundles import method_outcome_bundle
 
 
 def record_htmls(count: int) -> list[tuple[str, str]]:

@@ -13,11 +13,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
-from .errors import InputError
-from .grading import EpaOutcome, grade_epa
-from .records import load_record, record_json_schema
-from .spec import catalogue, get_standard, method_of
+from epa_kernel import __version__
+from epa_kernel.errors import InputError
+from epa_kernel.core.grading import EpaOutcome, grade_epa
+from epa_kernel.core.records import load_record, record_json_schema
+from epa_kernel.core.spec import catalogue, get_standard, method_of
 
 EXIT_BAD_INPUT = 2
 EXIT_SYSTEM = 3  # a read or write the system refused (disk full, permissions)
@@ -118,8 +118,8 @@ def cmd_grade(args) -> int:
 def cmd_gateway(args) -> int:
     from datetime import date
 
-    from .files import read_json
-    from .gateway import check_gateway, parse_application
+    from epa_kernel.files import read_json
+    from epa_kernel.core.gateway import check_gateway, parse_application
 
     application, standard = parse_application(read_json(args.application), file=args.application)
     try:
@@ -158,7 +158,7 @@ def _print_export(summary) -> None:
 
 
 def cmd_export(args) -> int:
-    from .export import export_run
+    from epa_kernel.exports.render import export_run
 
     summary = export_run(args.dir, args.format, organisation=args.organisation,
                          workers=args.workers, progress=not args.quiet, store_url=args.store)
@@ -167,10 +167,10 @@ def cmd_export(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from .cohort import from_store
-    from .executors import make_executor
-    from .runner import run_cohort
-    from .store import open_store
+    from epa_kernel.batch.cohort import from_store
+    from epa_kernel.batch.executors import make_executor
+    from epa_kernel.batch.run import run_cohort
+    from epa_kernel.store.store import open_store
 
     if (args.cohort is None) == (args.store is None):
         raise InputError("give a COHORT folder or --store URL (one of them)", field="COHORT")
@@ -184,8 +184,9 @@ def cmd_run(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from .cohort import read_cohort
-    from .store import ConflictError, open_store
+    from epa_kernel.batch.cohort import read_cohort
+    from epa_kernel.store.store import open_store
+    from epa_kernel.errors import ConflictError
 
     cohort = read_cohort(args.cohort)
     store = open_store(args.store)
@@ -208,8 +209,8 @@ def cmd_import(args) -> int:
 
 
 def cmd_export_records(args) -> int:
-    from .files import write_atomic
-    from .store import open_store
+    from epa_kernel.files import write_atomic
+    from epa_kernel.store.store import open_store
 
     count = 0
     for stored in open_store(args.store).all_records():
@@ -225,8 +226,8 @@ def cmd_export_records(args) -> int:
 def cmd_purge(args) -> int:
     from datetime import date
 
-    from .retention import check_run_folder, cutoff_date, purge_run_folder, purge_store
-    from .store import open_store
+    from epa_kernel.store.retention import check_run_folder, cutoff_date, purge_run_folder, purge_store
+    from epa_kernel.store.store import open_store
 
     cutoff_date(args.before, args.retention_years, today=date.today())  # refuse before touching
     if args.out is not None:
@@ -253,16 +254,16 @@ def cmd_purge(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from .serve import serve
+    from epa_kernel.apps.serve import serve
 
     return serve(port=args.port, host=args.host, allow_remote=args.allow_remote,
                  store_url=args.store, pool_size=args.pool_size, app=args.app)
 
 
 def cmd_demo(args) -> int:
-    from .demo import write_cohort
-    from .results import summary_table
-    from .runner import run_cohort
+    from epa_kernel.batch.demo_cohort import write_cohort
+    from epa_kernel.exports.results_csv import summary_table
+    from epa_kernel.batch.run import run_cohort
 
     cohort = args.out / "cohort"
     paths = write_cohort(cohort, seed=args.seed)
@@ -276,10 +277,10 @@ def cmd_demo(args) -> int:
 
 
 def cmd_iqa_sample(args) -> int:
-    from . import decisions
-    from .files import write_atomic
-    from .iqa import load_policy, plan_sample
-    from .store import open_store
+    from epa_kernel.iqa import decisions
+    from epa_kernel.files import write_atomic
+    from epa_kernel.iqa.sampling import load_policy, plan_sample
+    from epa_kernel.store.store import open_store
 
     if (args.run is None) == (args.store is None):
         raise InputError("give a run folder DIR or --store URL (one of them)", field="DIR")
@@ -303,9 +304,9 @@ def cmd_iqa_sample(args) -> int:
 
 
 def cmd_iqa_verify(args) -> int:
-    from .files import read_json
-    from .store import open_store
-    from .verify import verify_run
+    from epa_kernel.files import read_json
+    from epa_kernel.store.store import open_store
+    from epa_kernel.iqa.verify import verify_run
 
     only = None
     if args.sample:
@@ -328,10 +329,10 @@ def cmd_iqa_verify(args) -> int:
 
 
 def cmd_iqa_status(args) -> int:
-    from . import decisions
-    from .files import read_json
-    from .iqa import Decision, Pick, Policy, release_status
-    from .store import open_store
+    from epa_kernel.iqa import decisions
+    from epa_kernel.files import read_json
+    from epa_kernel.iqa.sampling import Decision, Pick, Policy, release_status
+    from epa_kernel.store.store import open_store
 
     plan = read_json(args.sample)
     try:
@@ -359,8 +360,8 @@ def cmd_iqa_status(args) -> int:
 
 
 def cmd_diff(args) -> int:
-    from .trainer_views import diff_text
-    from .versions import diff_json, diff_versions
+    from epa_kernel.trainer.explain import diff_text
+    from epa_kernel.core.standard_diff import diff_json, diff_versions
 
     old = get_standard(args.standard, args.old)
     new = get_standard(args.standard, args.new)
@@ -378,7 +379,7 @@ def cmd_schema(args) -> int:
 
 
 def _formats(text: str) -> tuple[str, ...]:
-    from .export import parse_formats
+    from epa_kernel.exports.render import parse_formats
 
     try:
         return parse_formats(text)
@@ -567,7 +568,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. `epa criteria ... | head`
         return 0
     except OSError as exc:  # the system refused a read or write: disk full, permissions...
-        from .errors import describe_os_error
+        from epa_kernel.core.uln import describe_os_error
 
         print(f"epa: {describe_os_error(exc)}", file=sys.stderr)
         return EXIT_SYSTEM
@@ -579,7 +580,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # e.g. a damaged SQLite file ("database disk image is malformed") or a server gone.
         # Only the driver's own message: SQLAlchemy's text repeats the statement and its
         # parameters, which hold names and ULNs.
-        from .errors import redact_ulns
+        from epa_kernel.core.uln import redact_ulns
 
         why = " ".join(str(getattr(exc, "orig", None) or type(exc).__name__).split())
         print(f"epa: the store failed: {redact_ulns(why)}. Each save is one transaction, so "

@@ -1,8 +1,12 @@
-"""The kit's own error type.
+"""The kit's exception tree: what went wrong, said so that the person who can fix it can.
 
-Every problem a user can cause (a malformed file, an unknown descriptor, an impossible ULN) is
-raised as :class:`InputError`, which names the file, the field inside it and what is allowed. The
-CLI prints it as one line and exits with status 2; anything else escaping is a bug in the kit.
+``EpaError`` is the root. Every problem a user can cause (a malformed file, an unknown
+descriptor, an impossible ULN) is an :class:`InputError`, which names the file, the field inside
+it and what is allowed; the CLI prints it as one line and exits with status 2. A save refused
+because someone else saved first is a :class:`ConflictError`, an edit of a submitted record a
+:class:`LockedError` (both input errors: the person can act on them). A store that fails under
+the kit (a damaged file, a server gone) is a :class:`StoreError`, exit status 3. Anything else
+escaping is a bug in the kit.
 """
 
 from __future__ import annotations
@@ -10,7 +14,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 
-class InputError(Exception):
+class EpaError(Exception):
+    """Any failure the kit reports to a person rather than as a bug."""
+
+
+class InputError(EpaError):
     """Bad input, described well enough for the person who made it to fix it."""
 
     def __init__(self, message: str, *, file: str | None = None, field: str | None = None):
@@ -26,6 +34,19 @@ class InputError(Exception):
     def in_file(self, file: str) -> InputError:
         """The same error, attributed to ``file`` (kept when one is already named)."""
         return InputError(self.message, file=self.file or file, field=self.field)
+
+
+class ConflictError(InputError):
+    """Someone else saved the record since this caller last read it."""
+
+
+class LockedError(InputError):
+    """The record is submitted: it can be amended (with a reason), not edited."""
+
+
+class StoreError(EpaError):
+    """The store itself failed (a damaged database file, a server gone): nothing was half-written,
+    since every save is one transaction. The message holds no statement and no parameters."""
 
 
 def field_path(loc: Sequence[str | int]) -> str:
@@ -58,28 +79,3 @@ def from_validation_error(exc, *, file: str | None = None) -> InputError:
     if len(errors) > 1:
         message += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
     return InputError(message, file=file, field=field_path(loc) or None)
-
-
-def redact_ulns(text: str) -> str:
-    """``text`` with every valid ULN in it replaced by ``<uln>``: paths under a run folder hold
-    ULNs, and messages that name such a path reach logs."""
-    import re
-
-    from .records import uln_is_valid
-
-    return re.sub(r"(?<![0-9])[1-9][0-9]{9}(?![0-9])",
-                  lambda m: "<uln>" if uln_is_valid(m.group(0)) else m.group(0), text)
-
-
-def describe_os_error(exc: OSError) -> str:
-    """One line for a read or write the system refused (disk full, permissions, not a folder),
-    naming the file without the ULN its path may hold."""
-    import errno
-
-    what = exc.strerror or type(exc).__name__
-    where = redact_ulns(str(exc.filename)) if exc.filename is not None else None
-    line = f"{where}: {what}" if where else what
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        line += ("; nothing finished was lost: free some space and run the same command again, "
-                 "which carries on where this one stopped")
-    return line

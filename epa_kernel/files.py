@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError
+from epa_kernel.errors import InputError
 
 MAX_BYTES = 5 * 1024 * 1024  # a record or standard is a few KB; refuse to parse a runaway file
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from epa_kernel.records import MethodRecord, bind
-from epa_kernel.spec import get_standard
+from epa_kernel.core.records import MethodRecord, bind
+from epa_kernel.core.spec import get_standard
 
 VALID_ULNS = ("1000000019", "1000000027", "1000000035", "9999999904")
 
@@ -125,7 +125,7 @@ def store_url(request, tmp_path):
 
 @pytest.fixture
 def store(store_url):
-    from epa_kernel.store import Store
+    from epa_kernel.store.store import Store
     s = Store(store_url)
     yield s
     s.close()

@@ -21,10 +21,10 @@ import atheris
 with atheris.instrument_imports(include=["epa_kernel"]):
     from epa_kernel.errors import InputError
     from epa_kernel.files import parse_json
-    from epa_kernel.gateway import check_gateway, parse_application
-    from epa_kernel.grading import grade_epa, grade_method
-    from epa_kernel.records import parse_record
-    from epa_kernel.spec import load_standard
+    from epa_kernel.core.gateway import check_gateway, parse_application
+    from epa_kernel.core.grading import grade_epa, grade_method
+    from epa_kernel.core.records import parse_record
+    from epa_kernel.core.spec import load_standard
 
 SCRATCH = Path(tempfile.mkdtemp(prefix="epa-fuzz-")) / "st0072_v1.0.yaml"
 

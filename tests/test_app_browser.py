@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import make_record
-from epa_kernel.store import Store
+from epa_kernel.store.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "outputs" / "screenshots"

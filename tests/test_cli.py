@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from epa_kernel.records import record_json_schema
+from epa_kernel.core.records import record_json_schema
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 ST0072_RECORDS = [EXAMPLES / f"st0072_{m}.json" for m in

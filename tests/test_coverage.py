@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import VALID_ULNS, judgements_for, make_record
-from epa_kernel.coverage import coverage_chart, coverage_frame, figure_png, ksb_coverage
+from epa_kernel.trainer.ksb_coverage import coverage_chart, coverage_frame, figure_png, ksb_coverage
 from epa_kernel.errors import InputError
-from epa_kernel.trainer import sample_records
+from epa_kernel.trainer.boundaries import sample_records
 
 
 def _ksbs(std, method_id, ids, channels=None):

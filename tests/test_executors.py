@@ -16,9 +16,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from epa_kernel import execution, kernels
+from epa_kernel.batch import engine as execution
+
+from epa_kernel.batch import kernels
 from epa_kernel.errors import InputError
-from epa_kernel.results import read_epa_outcome, read_method_outcome
+from epa_kernel.exports.results_csv import read_epa_outcome, read_method_outcome
 from test_runner import write_cohort
 
 EPA = [sys.executable, "-m", "epa_kernel.cli"]
@@ -176,9 +178,10 @@ def test_dask_executor_writes_what_the_local_executor_writes(tmp_path, dask_clus
 
 def test_a_dask_worker_without_the_notebooks_folder_runs_the_text_it_was_sent(tmp_path, pool):
     """A worker on another machine has no notebooks/ at the client's path (or an older one)."""
-    from epa_kernel.cohort import read_cohort
-    from epa_kernel.executors import execute_remote
-    from epa_kernel.runner import notebooks_dir, plan
+    from epa_kernel.batch.cohort import read_cohort
+    from epa_kernel.batch.executors import execute_remote
+    from epa_kernel.batch.run import plan
+    from epa_kernel.paths import notebooks_dir
 
     write_cohort(tmp_path / "cohort", ["a02_"])
     job = plan(read_cohort(tmp_path / "cohort"), tmp_path / "out", notebooks_dir())[0]
@@ -195,14 +198,14 @@ def test_a_dask_worker_without_the_notebooks_folder_runs_the_text_it_was_sent(tm
 
 
 def read_method_outcome_of(nb) -> dict:
-    from epa_kernel.workbook import METHOD_MIME
+    from epa_kernel.core.bundles import METHOD_MIME
     return next(o["data"][METHOD_MIME] for c in nb.cells for o in c.get("outputs", [])
                 if METHOD_MIME in o.get("data", {}))
 
 
 def test_dask_executor_needs_a_reachable_scheduler(tmp_path):
     from conftest import free_port
-    from epa_kernel.executors import DaskExecutor, make_executor
+    from epa_kernel.batch.executors import DaskExecutor, make_executor
 
     pytest.importorskip("distributed")
     with pytest.raises(InputError, match="--executor dask needs --scheduler"):

@@ -22,12 +22,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from epa_kernel.demo import cohort_records
+from epa_kernel.batch.demo_cohort import cohort_records
 from epa_kernel.errors import InputError
-from epa_kernel.export import parse_formats, record_view
-from epa_kernel.records import parse_record
-from epa_kernel.results import read_epa_outcome, read_method_outcome
-from epa_kernel.spec import get_standard
+from epa_kernel.exports.render import parse_formats, record_view
+from epa_kernel.core.records import parse_record
+from epa_kernel.exports.results_csv import read_epa_outcome, read_method_outcome
+from epa_kernel.core.spec import get_standard
 
 ROOT = Path(__file__).resolve().parents[1]
 EPA = [sys.executable, "-m", "epa_kernel.cli"]

@@ -29,10 +29,11 @@ from hypothesis import strategies as st
 
 from epa_kernel.errors import InputError
 from epa_kernel.files import parse_json
-from epa_kernel.gateway import check_gateway, parse_application
-from epa_kernel.grading import grade_epa, grade_method
-from epa_kernel.records import parse_record
-from epa_kernel.spec import STANDARDS_DIR, load_standard
+from epa_kernel.core.gateway import check_gateway, parse_application
+from epa_kernel.core.grading import grade_epa, grade_method
+from epa_kernel.core.records import parse_record
+from epa_kernel.core.spec import load_standard
+from epa_kernel.paths import STANDARDS_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = int(os.environ.get("EPA_FUZZ_EXAMPLES", "300"))  # more by hand: EPA_FUZZ_EXAMPLES=20000

@@ -13,9 +13,9 @@ from pydantic import ValidationError
 
 from epa_kernel.errors import InputError
 from epa_kernel.files import read_json
-from epa_kernel.gateway import (LEVELS, GatewayApplication, add_months, check_gateway,
+from epa_kernel.core.gateway import (LEVELS, GatewayApplication, add_months, check_gateway,
                                 parse_application)
-from epa_kernel.spec import get_standard
+from epa_kernel.core.spec import get_standard
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = date(2026, 6, 1)

@@ -8,8 +8,8 @@ import pytest
 
 from conftest import judgements_for, make_record
 from epa_kernel.errors import InputError
-from epa_kernel.grading import combine, grade_epa, grade_method
-from epa_kernel.spec import GRADES
+from epa_kernel.core.grading import combine, grade_epa, grade_method
+from epa_kernel.core.spec import GRADES
 
 F, P, D = "Fail", "Pass", "Distinction"
 
@@ -36,7 +36,7 @@ def _expand(pattern):
     ("ST0072", "1.0", ST0072_TABLE), ("ST0071", "1.1", ST0071_TABLE), ("ST0071", "1.0", ST0071_TABLE),
 ])
 def test_every_row_of_the_documents_overall_table(standard_id, version, table):
-    from epa_kernel.spec import get_standard
+    from epa_kernel.core.spec import get_standard
     std = get_standard(standard_id, version)
     order = [m.id for m in std.methods]
     for pattern, expected in table:
@@ -63,7 +63,7 @@ def _records_with_grades(std, grades, **kw):
     ("ST0072", "1.0", ST0072_TABLE), ("ST0071", "1.1", ST0071_TABLE),
 ])
 def test_grade_epa_reaches_each_table_row_from_judgements(standard_id, version, table):
-    from epa_kernel.spec import get_standard
+    from epa_kernel.core.spec import get_standard
     std = get_standard(standard_id, version)
     for pattern, expected in table:
         combo = next(iter(_expand(pattern)))
@@ -89,7 +89,7 @@ def test_st0072_distinction_threshold_at_and_either_side(st0072, method_id, thre
 
 @pytest.mark.parametrize("version", ["1.0", "1.1"])
 def test_st0071_distinction_needs_every_distinction_descriptor(version):
-    from epa_kernel.spec import get_standard
+    from epa_kernel.core.spec import get_standard
     std = get_standard("ST0071", version)
     for m in std.methods:
         n = len(m.distinction_criteria)

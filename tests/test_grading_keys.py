@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import make_record
-from epa_kernel.grading import evidence_warnings, grade_method, resolve_judgements
+from epa_kernel.core.grading import evidence_warnings, grade_method, resolve_judgements
 from test_properties import PROPERTY, STANDARDS, varied_cases
 
 

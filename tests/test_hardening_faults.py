@@ -25,8 +25,8 @@ from pathlib import Path
 import pytest
 
 from conftest import make_record
-from epa_kernel.demo import cohort_records, write_cohort
-from epa_kernel.store import Store
+from epa_kernel.batch.demo_cohort import cohort_records, write_cohort
+from epa_kernel.store.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 EPA = [sys.executable, "-m", "epa_kernel.cli"]
@@ -164,7 +164,7 @@ def test_a_kernel_that_dies_fails_only_its_own_apprentice_and_the_run_resumes(tm
 
 WRITER = """
 import sys
-from epa_kernel.store import Store
+from epa_kernel.store.store import Store
 store = Store(sys.argv[1])
 stored = store.get(int(sys.argv[2]))
 print("ready", flush=True)

@@ -23,9 +23,9 @@ from pathlib import Path
 import pytest
 
 from conftest import make_record
-from epa_kernel.records import parse_record
-from epa_kernel.results import read_method_outcome
-from epa_kernel.store import Store
+from epa_kernel.core.records import parse_record
+from epa_kernel.exports.results_csv import read_method_outcome
+from epa_kernel.store.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 EPA = [sys.executable, "-m", "epa_kernel.cli"]

@@ -26,8 +26,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from epa_kernel.errors import InputError
-from epa_kernel.records import parse_record
-from epa_kernel.spec import load_standard
+from epa_kernel.core.records import parse_record
+from epa_kernel.core.spec import load_standard
 from test_spec import _write_variant as _variant  # the ST0072 file, changed by a function
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -153,7 +153,7 @@ def test_import_of_bad_files_refuses_each_by_name_and_leaves_the_store_as_it_was
             assert word in line, (word, line)
     assert snapshot(store_url) == before
 
-    from epa_kernel.store import Store
+    from epa_kernel.store.store import Store
     store = Store(store_url)
     assert store.verify() == []
     store.close()
@@ -333,7 +333,8 @@ def test_more_malformed_standards_are_refused(tmp_path, mutate, words):
 def test_a_bad_standard_file_among_the_kits_is_one_line_from_the_cli(tmp_path, monkeypatch, capsys):
     """A standards folder with a broken file (as after a bad edit): every command that loads the
     catalogue says which file and what is wrong, exits 2, and prints no traceback."""
-    from epa_kernel import cli, spec
+    from epa_kernel import cli
+    from epa_kernel.core import spec
 
     folder = tmp_path / "standards"
     folder.mkdir()

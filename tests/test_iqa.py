@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 
 from conftest import make_record
 from epa_kernel.errors import InputError
-from epa_kernel.iqa import Decision, Policy, Rates, draw, plan_sample
-from epa_kernel.moderation import Moderation
-from epa_kernel.store import Store
+from epa_kernel.iqa.sampling import Decision, Policy, Rates, draw, plan_sample
+from epa_kernel.core.moderation import Moderation
+from epa_kernel.store.store import Store
 
 ASSESSORS = ["Ann", "Bo", "Cy"]
 
@@ -158,7 +158,7 @@ def test_moderation_is_validated(data, words):
 
 
 def test_results_are_held_until_sampled_decisions_are_moderated():
-    from epa_kernel.iqa import Pick, release_status
+    from epa_kernel.iqa.sampling import Pick, release_status
     a = Decision(id="1000000019/practical_observation", uln="1000000019", standard="ST0072",
                  version="1.0", method="practical_observation", attempt="first", assessor="Ann",
                  assessed_on=None, grade="Fail", pass_met=0, pass_required=1, distinction_met=0,

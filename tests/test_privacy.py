@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from epa_kernel.demo import cohort_records
+from epa_kernel.batch.demo_cohort import cohort_records
 
 ROOT = Path(__file__).resolve().parents[1]
 LOGGED = """

@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from conftest import make_record
-from epa_kernel.grading import combine, deferred_judgements, grade_epa, grade_method
-from epa_kernel.records import MethodRecord
-from epa_kernel.spec import Method, Standard, catalogue
+from epa_kernel.core.grading import combine, deferred_judgements, grade_epa, grade_method
+from epa_kernel.core.records import MethodRecord
+from epa_kernel.core.spec import Method, Standard, catalogue
 
 STANDARDS: tuple[Standard, ...] = tuple(std for _, std in sorted(catalogue().items()))
 RANK = {"Fail": 0, "Pass": 1, "Distinction": 2}

@@ -17,7 +17,8 @@ from pydantic import ValidationError
 from conftest import VALID_ULNS, judgements_for, make_record
 from epa_kernel.errors import InputError
 from epa_kernel.files import parse_json
-from epa_kernel.records import MethodRecord, bind, parse_record, record_json_schema, uln_is_valid
+from epa_kernel.core.records import MethodRecord, bind, parse_record, record_json_schema
+from epa_kernel.core.uln import uln_is_valid
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 # Method records are named <standard>_<method>.json; other examples (gateway_*.json) are not records.

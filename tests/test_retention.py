@@ -17,9 +17,9 @@ from sqlalchemy import create_engine, text
 
 from conftest import make_record
 from epa_kernel.errors import InputError
-from epa_kernel.retention import audit_rows, cutoff_date, purge_run_folder, purge_store
-from epa_kernel.store import Store
-from epa_kernel.workbook import METHOD_MIME
+from epa_kernel.store.retention import audit_rows, cutoff_date, purge_run_folder, purge_store
+from epa_kernel.store.store import Store
+from epa_kernel.core.bundles import METHOD_MIME
 
 ROOT = Path(__file__).resolve().parents[1]
 EPA = [sys.executable, "-m", "epa_kernel.cli"]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from conftest import AppServer, free_port, judgements_for, make_record
-from epa_kernel.spec import get_standard
-from epa_kernel.store import Store
+from epa_kernel.core.spec import get_standard
+from epa_kernel.store.store import Store
 
 TIMEOUT = 60_000
 

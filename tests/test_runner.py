@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from epa_kernel.demo import cohort_records
-from epa_kernel.results import read_epa_outcome, read_method_outcome
+from epa_kernel.batch.demo_cohort import cohort_records
+from epa_kernel.exports.results_csv import read_epa_outcome, read_method_outcome
 
 EPA = [sys.executable, "-m", "epa_kernel.cli"]
 ROOT = Path(__file__).resolve().parents[1]

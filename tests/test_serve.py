@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from epa_kernel.serve import absolute_store_url, is_loopback, voila_command
+from epa_kernel.apps.serve import absolute_store_url, is_loopback, voila_command
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -8,7 +8,8 @@ import pytest
 import yaml
 
 from epa_kernel.errors import InputError
-from epa_kernel.spec import STANDARDS_DIR, catalogue, get_standard, load_standard, versions
+from epa_kernel.core.spec import catalogue, get_standard, load_standard, versions
+from epa_kernel.paths import STANDARDS_DIR
 
 
 def test_the_kit_holds_the_three_standard_versions():

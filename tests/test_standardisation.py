@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from epa_kernel.iqa import Decision
-from epa_kernel.moderation import Moderation
-from epa_kernel.standardisation import disagreements, grade_chart, grade_table, outliers
+from epa_kernel.iqa.sampling import Decision
+from epa_kernel.core.moderation import Moderation
+from epa_kernel.iqa.standardisation import disagreements, grade_chart, grade_table, outliers
 
 
 def _d(i, assessor, grade):

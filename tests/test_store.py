@@ -9,7 +9,8 @@ from sqlalchemy import create_engine, text
 
 from conftest import judgements_for, make_record
 from epa_kernel.errors import InputError
-from epa_kernel.store import ConflictError, LockedError, Store
+from epa_kernel.store.store import Store
+from epa_kernel.errors import ConflictError, LockedError
 
 
 def test_a_draft_saves_every_change_and_reads_back_exactly(store, st0072):

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import judgements_for, make_record
-from epa_kernel.grading import grade_method
-from epa_kernel.spec import GRADES, get_standard
-from epa_kernel.trainer import (apprentice_boundaries, boundaries, fewest_changes, floor_grade,
+from epa_kernel.core.grading import grade_method
+from epa_kernel.core.spec import GRADES, get_standard
+from epa_kernel.trainer.boundaries import (apprentice_boundaries, boundaries, fewest_changes, floor_grade,
                                 matching_rows, overall_combinations, overall_frame,
                                 reachable_grades, sample_record, sample_records)
 from test_grading import ST0071_TABLE, ST0072_TABLE, _expand
@@ -246,8 +246,8 @@ def test_the_pure_modules_import_no_widgets_or_ipython():
     import subprocess
     import sys
 
-    code = ("import sys, epa_kernel.versions, epa_kernel.trainer, epa_kernel.coverage, "
-            "epa_kernel.trainer_views; "
+    code = ("import sys, epa_kernel.core.standard_diff, epa_kernel.trainer.boundaries, epa_kernel.trainer.ksb_coverage, "
+            "epa_kernel.trainer.explain; "
             "print(sorted(m for m in ('ipywidgets', 'IPython') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

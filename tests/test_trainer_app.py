@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from conftest import make_record
-from epa_kernel.trainer_app import COVERAGE_TAB, GradingLogicApp
+from epa_kernel.apps.grading_logic_app import COVERAGE_TAB, GradingLogicApp
 
 
 def _current_rows(app) -> list[list[str]]:
@@ -78,7 +78,7 @@ def test_the_notebook_functions_explain_an_apprentices_own_records(capsys):
 
     import pytest
 
-    from epa_kernel import trainer_workbook as tw
+    from epa_kernel.apps import grading_logic as tw
     from epa_kernel.errors import InputError
 
     record = json.loads(make_record("ST0071", "1.0", "professional_discussion").canonical_json())

@@ -98,7 +98,7 @@ def test_verify_only_the_sampled_decisions(run_dir, tmp_path):
 
 
 def test_a_notebook_not_matching_the_store_is_caught(run_dir, tmp_path):
-    from epa_kernel.store import Store
+    from epa_kernel.store.store import Store
     from test_runner import write_cohort as _w  # noqa: F401
     store_url = f"sqlite:///{tmp_path / 'epa.sqlite'}"
     cohort = tmp_path / "cohort"

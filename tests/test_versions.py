@@ -9,8 +9,8 @@ import pytest
 
 from conftest import judgements_for, make_record
 from epa_kernel.cli import main
-from epa_kernel.spec import Standard, catalogue, get_standard
-from epa_kernel.versions import (DescriptorRef, default_comparison, diff_json, diff_versions,
+from epa_kernel.core.spec import Standard, catalogue, get_standard
+from epa_kernel.core.standard_diff import (DescriptorRef, default_comparison, diff_json, diff_versions,
                                  effect_on_record, match_descriptors, normalised)
 
 COMPLEX_ISSUES = ("Demonstrates resolution of a range of complex customer service issues, "

@@ -1,0 +1,1 @@
+"""One module per served notebook: what each notebook calls, and the widgets they share."""

@@ -1,0 +1,160 @@
+"""The assessor app that Voilà serves: choose an assignment, fill its form, submit.
+
+The app is the store's door for assessors. Every change in the form is saved as it happens, in
+its own transaction, through :class:`~epa_kernel.store.store.Store`; opening a record always reads it
+from the store, so reloading the page or restarting the server shows exactly what was saved.
+When someone else saved the same record in the meantime, the save is refused and the assessor is
+told, rather than one of the two changes silently winning. A submitted record opens read-only.
+
+One app notebook serves every apprentice and method (the assessor chooses), which keeps Voilà's
+pool of preheated kernels usable: parameters in the URL would need a prelaunch hook, and Voilà
+refuses to combine those with preheating.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import ipywidgets as w
+
+from epa_kernel.errors import InputError
+from epa_kernel.core.grading import grade_method
+from epa_kernel.core.records import parse_record
+from epa_kernel.core.spec import get_standard
+from epa_kernel.store.store import Store, StoredRecord
+from epa_kernel.errors import ConflictError
+from epa_kernel.apps.method_form import MethodForm
+
+METHOD_NAMES = {"practical_observation": "Practical observation",
+                "apprentice_showcase": "Apprentice showcase",
+                "professional_discussion": "Professional discussion",
+                "work_based_project": "Work-based project"}
+
+
+class AssessorApp:
+    def __init__(self, store: Store, assessor: str | None = None):
+        self.store = store
+        self.stored: StoredRecord | None = None
+        self.form: MethodForm | None = None
+        names = store.assessors()
+        self.assessor = w.Dropdown(options=names, value=assessor if assessor in names else None,
+                                   description="Assessor")
+        self.assignment = w.Dropdown(options=[], value=None, description="Assess",
+                                     layout=w.Layout(width="520px"))
+        self.submit_button = w.Button(description="Submit", button_style="success",
+                                      disabled=True, icon="lock")
+        self.reload_button = w.Button(description="Reload", disabled=True, icon="refresh")
+        self.status = w.HTML()
+        self.status.add_class("epa-status")
+        self.assessor.add_class("epa-assessor")
+        self.assignment.add_class("epa-assignment")
+        self.submit_button.add_class("epa-submit")
+        self.form_box = w.VBox()
+        self.assessor.observe(self._assessor_changed, names="value")
+        self.assignment.observe(self._assignment_changed, names="value")
+        self.submit_button.on_click(self._submit)
+        self.reload_button.on_click(lambda _b: self._open(*self.assignment.value))
+        self.widget = w.VBox([
+            w.HBox([self.assessor, self.assignment]),
+            w.HBox([self.submit_button, self.reload_button, self.status]),
+            self.form_box])
+        self._assessor_changed()
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        colour = "#b00020" if error else "#1b5e20"
+        self.status.value = f"<span style='color:{colour}'>{escape(text)}</span>"
+
+    def _assessor_changed(self, _change=None) -> None:
+        if self.assessor.value is None:
+            self.assignment.options = []
+            return
+        options = []
+        for a in self.store.assignments_of(self.assessor.value):
+            state = {"submitted": "submitted", "draft": "in progress"}.get(a["status"], "not started")
+            label = (f"{a['name']} ({a['uln']}) — {METHOD_NAMES.get(a['method'], a['method'])} "
+                     f"({state})")
+            options.append((label, (a["uln"], a["method"])))
+        self.assignment.value = None
+        self.assignment.options = options
+
+    def _assignment_changed(self, change) -> None:
+        if change["new"] is not None:
+            self._open(*change["new"])
+
+    def _open(self, uln: str, method: str) -> None:
+        """Show the stored record for this assignment, creating its draft the first time."""
+        assessor = self.assessor.value
+        stored = self.store.find(uln, method)
+        if stored is None:
+            row = next(a for a in self.store.assignments_of(assessor)
+                       if (a["uln"], a["method"]) == (uln, method))
+            standard = get_standard(row["standard"], row["version"])
+            data = {"standard": row["standard"], "version": row["version"], "method": method,
+                    "apprentice": self.store.apprentice(uln), "assessor": assessor}
+            if standard.method(method).channels:
+                data["channels"] = [standard.method(method).channels[0]]
+            stored = self.store.put(parse_record(data, file="<new draft>")[0], author=assessor,
+                                    reason="draft opened")
+        self._show(stored)
+
+    def _show(self, stored: StoredRecord) -> None:
+        self.stored = stored
+        standard = get_standard(stored.record.standard, stored.record.version)
+        self.form = MethodForm(standard, stored.record, on_change=self._save,
+                               readonly=stored.submitted)
+        self.form_box.children = [self.form.widget]
+        self.submit_button.disabled = stored.submitted
+        self.reload_button.disabled = False
+        if stored.submitted:
+            self._say(f"Submitted (version {stored.version}): read-only.")
+        else:
+            self._say(f"Draft, version {stored.version}. Every change is saved as you make it.")
+
+    def _save(self, record) -> None:
+        try:
+            self.stored = self.store.save_draft(self.stored, record, author=self.assessor.value)
+        except ConflictError as exc:
+            self._say(f"Not saved: this record was {exc.message}", error=True)
+            return
+        except InputError as exc:
+            self._say(f"Not saved: {exc}", error=True)
+            return
+        self._say(f"Saved (version {self.stored.version}).")
+
+    def _submit(self, _button=None) -> None:
+        if self.stored is None or self.form is None or self.form.error:
+            self._say("Fix the highlighted problem before submitting.", error=True)
+            return
+        standard = get_standard(self.stored.record.standard, self.stored.record.version)
+        outcome = grade_method(standard, self.stored.record)
+        if outcome.status == "incomplete":
+            self._say(f"Cannot submit: not yet judged: {', '.join(outcome.missing)}", error=True)
+            return
+        try:
+            stored = self.store.submit(self.stored, author=self.assessor.value)
+        except InputError as exc:
+            self._say(f"Not submitted: {exc.message}", error=True)
+            return
+        self._show(stored)
+        self._assessor_changed()
+
+
+def show_app(store_url: str | None = None, assessor: str | None = None) -> AssessorApp | None:
+    """Show the app on the store at ``store_url`` or ``EPA_STORE_URL`` (set by ``epa serve``).
+
+    Without either it says so rather than creating an empty database wherever the kernel runs.
+    """
+    import os
+
+    from IPython.display import HTML, display
+
+    from epa_kernel.store.store import Store
+
+    url = store_url or os.environ.get("EPA_STORE_URL")
+    if not url:
+        display(HTML("<p>No store is configured. Start the app with <code>epa serve</code>, "
+                     "or set the <code>store_url</code> parameter.</p>"))
+        return None
+    app = AssessorApp(Store(url), assessor)
+    display(app.widget)
+    return app

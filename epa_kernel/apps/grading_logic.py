@@ -1,0 +1,102 @@
+"""What the trainer's notebook (``notebooks/grading_logic.ipynb``) calls.
+
+Each function takes the notebook's plain parameters, asks the pure modules
+(:mod:`~epa_kernel.trainer.boundaries`, :mod:`~epa_kernel.core.standard_diff`, :mod:`~epa_kernel.trainer.ksb_coverage`) and shows
+the answer. Explanations are printed as text, so an executed notebook keeps them as outputs that
+nbval compares on every run; the live app and the chart are the only outputs that are not text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from IPython.display import HTML, Image, display
+
+from epa_kernel.trainer import explain as tv
+from epa_kernel.trainer.ksb_coverage import coverage_chart, coverage_frame, figure_png, ksb_coverage
+from epa_kernel.errors import InputError
+from epa_kernel.core.grading import grade_epa, select_attempts
+from epa_kernel.core.records import MethodRecord, parse_record
+from epa_kernel.core.spec import Standard, get_standard
+from epa_kernel.trainer.boundaries import apprentice_boundaries, overall_combinations, sample_records
+from epa_kernel.core.standard_diff import default_comparison, diff_versions, effect_on_record
+
+
+def apprentice_records(standard: Standard, records: Sequence[dict] | None) -> list[MethodRecord]:
+    """The notebook's ``records`` parameter bound to their standard version, or the sample
+    apprentice's records when none are given."""
+    if records is None:
+        return sample_records(standard)
+    bound = []
+    for i, data in enumerate(records):
+        record, std = parse_record(data, file=f"<notebook parameter 'records[{i}]'>")
+        if std.key != standard.key:
+            raise InputError(f"a {std.key} record; this notebook shows {standard.key}",
+                             file=f"<notebook parameter 'records[{i}]'>", field="version")
+        bound.append(record)
+    return bound
+
+
+def show_app(*, standard: str, version: str | None, method: str | None,
+             compare_with: str | None = None, records: Sequence[dict] | None = None):
+    """The live grading-logic app (interactive; in Voilà or Jupyter)."""
+    from epa_kernel.apps.grading_logic_app import GradingLogicApp  # ipywidgets only where the app is shown
+
+    std = get_standard(standard, version)
+    app = GradingLogicApp(std.standard, std.version, method, compare_with,
+                          records=apprentice_records(std, records) if records else ())
+    display(app.widget)
+    return app
+
+
+def print_overall_table(*, standard: str, version: str | None) -> None:
+    std = get_standard(standard, version)
+    print(tv.overall_table_text(std, overall_combinations(std)))
+
+
+def print_boundaries(*, standard: str, version: str | None,
+                     records: Sequence[dict] | None = None) -> None:
+    """For each of the apprentice's method records: its grade and the fewest changes up."""
+    std = get_standard(standard, version)
+    bound = apprentice_records(std, records)
+    found = apprentice_boundaries(std, bound)
+    outcome = grade_epa(std, bound)
+    lines = []
+    for m in std.methods:
+        if m.id in found:
+            lines += tv.boundary_lines(std, found[m.id], m.id, outcome.methods[m.id].grade)
+    print("\n".join(lines))
+
+
+def print_version_diff(*, standard: str, version: str | None, compare_with: str | None,
+                       records: Sequence[dict] | None = None) -> None:
+    """The differences between two versions, then what they do to each of the apprentice's
+    records."""
+    old = get_standard(standard, version)
+    if compare_with is None:
+        compare_with = default_comparison(old.standard, old.version)
+    if compare_with is None:
+        print(f"{old.standard} has only one version held (v{old.version}): nothing to compare.")
+        return
+    new = get_standard(standard, compare_with)
+    print(tv.diff_text(diff_versions(old, new), old, new))
+    for record in select_attempts(apprentice_records(old, records)).values():
+        print()
+        print("\n".join(tv.effect_lines(effect_on_record(old, new, record), record.judgements)))
+
+
+def show_coverage(*, standard: str, version: str | None,
+                  records: Sequence[dict] | None = None):
+    """The apprentice's KSB coverage: a summary printed, and the full table."""
+    std = get_standard(standard, version)
+    coverage = ksb_coverage(std, apprentice_records(std, records))
+    print(tv.coverage_text(coverage, std))
+    display(HTML(tv.coverage_html(coverage_frame(coverage, std))))
+    return coverage
+
+
+def show_coverage_chart(*, standard: str, version: str | None,
+                        records: Sequence[dict] | None = None) -> None:
+    std = get_standard(standard, version)
+    coverage = ksb_coverage(std, apprentice_records(std, records))
+    display(Image(data=figure_png(coverage_chart(coverage, std))))

@@ -1,0 +1,80 @@
+"""Starting Voilà on the assessor app (or the IQA review app).
+
+Voilà runs as its own process (``python -m voila``) on the kit's ``assessor_app.ipynb`` with a
+pool of preheated kernels: each kernel has already run the app notebook when a page asks for it,
+which took a warm page load to the first checkbox from 2.16 s to 1.24 s here (MEASURED.md). The
+store is passed to the kernels through ``EPA_STORE_URL`` as an absolute URL, because kernels run
+in the notebooks folder, not where ``epa serve`` was started.
+
+Loopback only unless asked: binding elsewhere needs ``allow_remote`` and always gets a token.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import secrets
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from epa_kernel.errors import InputError
+from epa_kernel.paths import notebooks_dir, store_url
+from epa_kernel.store.store import Store
+
+APPS = {"assessor": "assessor_app.ipynb", "iqa_review": "iqa_review.ipynb"}
+
+
+def absolute_store_url(url: str | None) -> str:
+    url = store_url(url)
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        return "sqlite:///" + str(Path(url.removeprefix("sqlite:///")).resolve())
+    return url
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def voila_command(*, port: int, host: str, token: str | None, pool_size: int,
+                  app: str = "assessor") -> list[str]:
+    command = [sys.executable, "-m", "voila", str(notebooks_dir() / APPS[app]), "--no-browser",
+               f"--port={port}", f"--Voila.ip={host}", "--Voila.port_retries=0",
+               f"--preheat_kernel={pool_size > 0}", f"--pool_size={max(pool_size, 0)}",
+               "--show_tracebacks=False"]
+    command.append(f"--token={token}" if token else "--Voila.token=")
+    return command
+
+
+def serve(*, port: int, host: str = "127.0.0.1", allow_remote: bool = False,
+          store_url: str | None = None, pool_size: int = 2, app: str = "assessor") -> int:
+    """Run the app until interrupted; returns Voilà's exit status."""
+    if not is_loopback(host) and not allow_remote:
+        raise InputError(f"{host} is not a loopback address: anyone who can reach it could open "
+                         "the app. Add --allow-remote to serve it there, protected by a token",
+                         field="--host")
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Voilà's own socket does
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise InputError(f"cannot listen on {host}:{port} ({exc.strerror})", field="--port") from None
+    url = absolute_store_url(store_url)
+    Store(url).close()  # create or check the database before any kernel needs it
+    token = secrets.token_urlsafe(24) if not is_loopback(host) else None
+    env = dict(os.environ, EPA_STORE_URL=url)
+    shown = f"http://{host}:{port}/" + (f"?token={token}" if token else "")
+    print(f"EPA {app.replace('_', ' ')} app: {shown}", flush=True)
+    if token:
+        print("Access needs the token in that address; share it only with assessors.", flush=True)
+    try:
+        return subprocess.call(voila_command(port=port, host=host, token=token,
+                                             pool_size=pool_size, app=app), env=env)
+    except KeyboardInterrupt:
+        return 0

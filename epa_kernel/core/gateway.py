@@ -1,0 +1,313 @@
+"""Gateway eligibility: whether an apprentice may enter end-point assessment, and if not, why.
+
+A training provider submits a :class:`GatewayApplication` (time on programme, English and maths
+evidence, the signed declaration and, where the standard asks for them, the portfolio and the
+project synopsis). :func:`check_gateway` tests it against the ``gateway`` rules of the standard
+version it names and nothing else: every number comes from the standard's file, so a new
+standard needs data, not code. The result lists one check per rule, passed or not, and says in
+plain sentences exactly what is still missing, so a provider can fix the application without
+reading the assessment plan.
+
+Only the requirements the standard format has fields for are checked. Others in the documents
+(the employer's judgement of occupational competence, the gateway meeting record, declared
+reasonable adjustments) are people's decisions recorded elsewhere; "eligible" means the
+application meets every rule the kit can test.
+
+This module is pure: no file is read and no clock is consulted. The caller passes ``today``,
+so the same application gives the same answer in the CLI, the notebook and a test.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import (BaseModel, ConfigDict, Field, StrictBool, ValidationError, ValidationInfo,
+                      field_validator)
+
+from epa_kernel.errors import InputError, from_validation_error
+from epa_kernel.core.records import Apprentice
+from epa_kernel.core.spec import Standard, StandardCode, Subject, TimeOnProgramme, VersionNumber, get_standard
+
+Level = Literal["Entry Level 1", "Entry Level 2", "Entry Level 3", "Level 1", "Level 2",
+                "Level 3"]
+# Lowest first: a qualification at a level meets every requirement at or below it.
+LEVELS: tuple[str, ...] = ("Entry Level 1", "Entry Level 2", "Entry Level 3", "Level 1",
+                           "Level 2", "Level 3")
+
+EHC = "an education, health and care plan or legacy statement"
+
+
+class _Model(BaseModel):
+    # hide_input_in_errors: pydantic's own error text would otherwise print the whole
+    # apprentice object (name, ULN) wherever it is logged.
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True,
+                              hide_input_in_errors=True)
+
+
+class GatewayApprentice(Apprentice):
+    """The apprentice as in a method record, but the start date is required: time on programme
+    is counted from it, so gateway cannot be decided without it."""
+
+    start_date: date
+
+
+class EnglishEvidence(_Model):
+    """The apprentice's English qualification.
+
+    ``ehc_plan``: the apprentice has an education, health and care plan or a legacy statement,
+    which lowers the minimum where the standard sets ``ehc_plan_level``. ``bsl``: the evidence is
+    a British Sign Language qualification (for apprentices whose primary language it is), which
+    counts in place of English only where the standard allows it. Booleans are strict: a
+    declaration or plan is a fact, and ``"no"`` must not be read as anything but an error.
+    """
+
+    level: Level
+    ehc_plan: StrictBool = False
+    bsl: StrictBool = False
+
+
+class MathsEvidence(_Model):
+    """The apprentice's maths qualification; ``ehc_plan`` as for English."""
+
+    level: Level
+    ehc_plan: StrictBool = False
+
+
+class GatewayApplication(_Model):
+    """What a provider submits at gateway for one apprentice."""
+
+    standard: StandardCode
+    version: VersionNumber | None = None
+    apprentice: GatewayApprentice
+    gateway_date: date
+    english: EnglishEvidence
+    maths: MathsEvidence
+    declaration_signed: StrictBool
+    # Strict: a count only. Lax mode would read JSON true as 1 item and "12" as 12.
+    portfolio_items: Annotated[int, Field(ge=0, le=10_000, strict=True)] | None = None
+    project_synopsis: StrictBool | None = None
+
+    @field_validator("gateway_date")
+    @classmethod
+    def _after_start(cls, value: date, info: ValidationInfo) -> date:
+        # Checked here rather than as a failed rule: an apprentice cannot reach gateway before
+        # starting, so such an application is a typing mistake to fix, not a reason to wait.
+        apprentice = info.data.get("apprentice")
+        if apprentice is None:
+            return value
+        if value < apprentice.start_date:
+            raise ValueError(f"gateway_date {value} is before the apprentice's start_date "
+                             f"{apprentice.start_date}")
+        if apprentice.gateway_date is not None and apprentice.gateway_date != value:
+            raise ValueError(f"gateway_date {value} differs from apprentice.gateway_date "
+                             f"{apprentice.gateway_date}; give one date (or the same in both)")
+        return value
+
+    @field_validator("maths")
+    @classmethod
+    def _one_ehc_answer(cls, value: MathsEvidence, info: ValidationInfo) -> MathsEvidence:
+        # An EHC plan or legacy statement belongs to the apprentice, and the documents lower the
+        # English *and* maths minimum for its holder; two different answers cannot both be true.
+        english = info.data.get("english")
+        if english is not None and english.ehc_plan != value.ehc_plan:
+            raise ValueError(f"maths.ehc_plan is {str(value.ehc_plan).lower()} but "
+                             f"english.ehc_plan is {str(english.ehc_plan).lower()}; {EHC} "
+                             "belongs to the apprentice, so both must agree")
+        return value
+
+
+class GatewayCheck(BaseModel):
+    """One gateway rule applied: its name, whether it is met and what was found against what
+    was needed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule: str
+    passed: bool
+    detail: str
+
+
+class GatewayOutcome(BaseModel):
+    """The gateway decision: ``eligible`` only when every check passed; ``missing`` has one plain
+    sentence per failed check. ``standard`` is the standard's key, e.g. ``"ST0071 v1.1"``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    standard: str
+    eligible: bool
+    checks: tuple[GatewayCheck, ...]
+    missing: tuple[str, ...]
+
+
+def parse_application(data: Any, *,
+                      file: str = "<application>") -> tuple[GatewayApplication, Standard]:
+    """Validate raw JSON data as a gateway application and bind it to its standard version
+    (the latest when ``version`` is omitted, then filled in); errors name ``file``."""
+    if not isinstance(data, dict):
+        raise InputError("expected a JSON object (a gateway application)", file=file)
+    try:
+        application = GatewayApplication.model_validate(data)
+    except ValidationError as exc:
+        raise from_validation_error(exc, file=file) from None
+    try:
+        standard = get_standard(application.standard, application.version)
+    except InputError as exc:
+        raise exc.in_file(file) from None
+    if application.version is None:
+        application = application.model_copy(update={"version": standard.version})
+    return application, standard
+
+
+def add_months(start: date, months: int) -> date:
+    """``start`` plus whole calendar months; a day the target month lacks becomes its last day
+    (12 months from 2024-02-29 is 2025-02-28), so the result never spills into the next month."""
+    year, month = divmod(start.month - 1 + months, 12)
+    year += start.year
+    month += 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def check_gateway(standard: Standard, application: GatewayApplication,
+                  today: date) -> GatewayOutcome:
+    """Check ``application`` against ``standard``'s gateway rules as of ``today``.
+
+    Raises InputError for dates that cannot be true (a start or gateway date after ``today``)
+    and for an application naming another standard; every other shortfall is a failed check.
+    """
+    _check_binding(standard, application)
+    _check_not_future(application, today)
+    rules = standard.gateway
+    checks = [
+        _time_on_programme(rules.min_time_on_programme, application.apprentice.start_date,
+                           application.gateway_date),
+        _subject("English", rules.english, application.english.level,
+                 application.english.ehc_plan, application.english.bsl, standard, "english"),
+        _subject("Maths", rules.maths, application.maths.level, application.maths.ehc_plan,
+                 False, standard, "maths"),
+    ]
+    if rules.declaration:
+        checks.append(_declaration(application.declaration_signed))
+    if rules.portfolio is not None:
+        checks.append(_portfolio(rules.portfolio.min_items, rules.portfolio.max_items,
+                                 application.portfolio_items))
+    if rules.project_synopsis:
+        checks.append(_synopsis(application.project_synopsis))
+    missing = tuple(f"{c.rule}: {c.detail}" for c in checks if not c.passed)
+    return GatewayOutcome(standard=standard.key, eligible=not missing, checks=tuple(checks),
+                          missing=missing)
+
+
+def _check_binding(standard: Standard, application: GatewayApplication) -> None:
+    # Checking an ST0072 application against ST0071's rules would give a confident wrong answer.
+    if application.standard != standard.standard:
+        raise InputError(f"the application is for {application.standard}, not "
+                         f"{standard.standard}", field="standard")
+    if application.version is not None and application.version != standard.version:
+        raise InputError(f"the application is for {application.standard} v"
+                         f"{application.version}, not {standard.key}", field="version")
+
+
+def _check_not_future(application: GatewayApplication, today: date) -> None:
+    start = application.apprentice.start_date
+    if start > today:
+        raise InputError(f"start_date {start} is after today ({today}); time on programme "
+                         "cannot be counted from a date still to come",
+                         field="apprentice.start_date")
+    if application.gateway_date > today:
+        raise InputError(f"gateway_date {application.gateway_date} is after today ({today}); "
+                         "gateway is decided on evidence held now, not on a planned date",
+                         field="gateway_date")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _whole_months(start: date, end: date) -> int:
+    """The most whole calendar months from ``start`` that fit by ``end`` (``end >= start``)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    while months > 0 and add_months(start, months) > end:
+        months -= 1
+    return months
+
+
+def _time_on_programme(rule: TimeOnProgramme, start: date, gateway: date) -> GatewayCheck:
+    span = f"from {start} to {gateway}"
+    if rule.days is not None:
+        days = (gateway - start).days
+        detail = f"{_plural(days, 'day')} {span}; at least {_plural(rule.days, 'day')} needed"
+        if days < rule.days:
+            detail += f" ({rule.days - days} more)"
+        return GatewayCheck(rule="Time on programme", passed=days >= rule.days, detail=detail)
+    due = add_months(start, rule.months)
+    months = _whole_months(start, gateway)
+    days = (gateway - add_months(start, months)).days
+    elapsed = _plural(months, "month") + (f" and {_plural(days, 'day')}" if days else "")
+    detail = (f"{elapsed} {span}; at least {_plural(rule.months, 'month')} needed, reached on "
+              f"{due}")
+    if gateway < due:
+        detail += f" ({_plural((due - gateway).days, 'more day')})"
+    return GatewayCheck(rule="Time on programme", passed=gateway >= due, detail=detail)
+
+
+def _rank(level: str, standard: Standard, field: str) -> int:
+    if level not in LEVELS:
+        # The standard file, not the application, is wrong: name it so it can be corrected.
+        raise InputError(f"{standard.key} gateway level {level!r} is not a known level; known: "
+                         f"{', '.join(LEVELS)}", field=field)
+    return LEVELS.index(level)
+
+
+def _subject(name: str, rule: Subject, held: str, ehc_plan: bool, bsl: bool,
+             standard: Standard, key: str) -> GatewayCheck:
+    needed = rule.level
+    needed_rank = _rank(needed, standard, f"gateway.{key}.level")
+    note = ""
+    if ehc_plan:
+        if rule.ehc_plan_level is None:
+            note = f" ({standard.key} sets no lower minimum with {EHC})"
+        else:
+            lower = _rank(rule.ehc_plan_level, standard, f"gateway.{key}.ehc_plan_level")
+            if lower > needed_rank:
+                raise InputError(f"{standard.key} gateway {key}: ehc_plan_level "
+                                 f"{rule.ehc_plan_level!r} is above level {needed!r}; it is the "
+                                 "lower minimum", field=f"gateway.{key}.ehc_plan_level")
+            needed, needed_rank = rule.ehc_plan_level, lower
+            note = f" (the minimum with {EHC}; {rule.level} otherwise)"
+    if bsl and not rule.bsl_alternative:
+        return GatewayCheck(
+            rule=name, passed=False,
+            detail=f"a British Sign Language qualification is not accepted in place of {name} "
+                   f"for {standard.key}; {name} at {needed} or above needed{note}")
+    what = f"{held} held (British Sign Language, in place of {name})" if bsl else f"{held} held"
+    passed = LEVELS.index(held) >= needed_rank
+    return GatewayCheck(rule=name, passed=passed,
+                        detail=f"{what}; {needed} or above needed{note}")
+
+
+def _declaration(signed: bool) -> GatewayCheck:
+    detail = "signed" if signed else "not signed; a signed gateway declaration is needed"
+    return GatewayCheck(rule="Declaration", passed=signed, detail=detail)
+
+
+def _portfolio(low: int, high: int, items: int | None) -> GatewayCheck:
+    wanted = f"exactly {low}" if low == high else f"{low} to {high}"
+    if items is None:
+        return GatewayCheck(rule="Portfolio", passed=False,
+                            detail=f"number of items not given; {wanted} items needed")
+    detail = f"{_plural(items, 'item')}; {wanted} items needed"
+    if items < low:
+        detail += f" ({low - items} more)"
+    elif items > high:
+        detail += f" ({items - high} too many)"
+    return GatewayCheck(rule="Portfolio", passed=low <= items <= high, detail=detail)
+
+
+def _synopsis(ready: bool | None) -> GatewayCheck:
+    if ready:
+        return GatewayCheck(rule="Project synopsis", passed=True, detail="ready to submit")
+    found = "not given" if ready is None else "not ready"
+    return GatewayCheck(rule="Project synopsis", passed=False,
+                        detail=f"{found}; a project synopsis ready to submit is needed")

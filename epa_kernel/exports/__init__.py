@@ -1,0 +1,1 @@
+"""What leaves the kit: records, statements and cohort outputs rendered from executed notebooks."""

@@ -1,0 +1,1 @@
+"""Internal quality assurance: sampling, re-run verification, moderation and standardisation."""

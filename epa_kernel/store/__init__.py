@@ -1,0 +1,1 @@
+"""The store: drafts, submissions, amendments and moderations in a hash-chained history."""

@@ -1,0 +1,1 @@
+"""The grading logic explained: boundaries, KSB coverage, version differences."""
