@@ -1,0 +1,54 @@
+"""The domain's words as people read them: one label, colour and file name for each value.
+
+The values themselves (grades, judgements, attempts, channels, methods) are types in
+:mod:`epa_kernel.core.spec`; what the form, the records, the statements, the summaries and the
+trainer print for them is defined here once, so two screens never say it two ways.
+"""
+
+from __future__ import annotations
+
+from typing import get_args
+
+from epa_kernel.core.spec import GRADES, Attempt, Channel, MethodId
+
+__all__ = ["GRADES", "METHOD_IDS", "METHOD_NAMES", "JUDGEMENT_LABELS", "ATTEMPT_LABELS",
+           "CHANNEL_LABELS", "STATUS_LABELS", "MODERATION_LABELS", "GRADE_COLOURS",
+           "NOT_GRADED", "attempt_stem"]
+
+#: Every assessment method any standard may have, in the order results list them.
+METHOD_IDS: tuple[str, ...] = ("apprentice_showcase", "practical_observation",
+                               "work_based_project", "professional_discussion")
+assert set(METHOD_IDS) == set(get_args(MethodId))
+
+#: Method names where no standard is at hand (a standard's own ``method.name`` comes first).
+METHOD_NAMES = {"practical_observation": "Practical observation",
+                "apprentice_showcase": "Apprentice showcase",
+                "professional_discussion": "Professional discussion",
+                "work_based_project": "Work-based project"}
+
+JUDGEMENT_LABELS = {"met": "Met", "not_met": "Not met", "deferred": "Deferred", None: "Not judged"}
+
+ATTEMPT_LABELS: dict[str, str] = {"first": "First attempt", "resit": "Resit", "retake": "Retake"}
+assert set(ATTEMPT_LABELS) == set(get_args(Attempt))
+
+CHANNEL_LABELS: dict[str, str] = {"face_to_face": "Face-to-face",
+                                  "non_face_to_face": "Non-face-to-face"}
+assert set(CHANNEL_LABELS) == set(get_args(Channel))
+
+STATUS_LABELS = {"complete": "Every applicable descriptor judged",
+                 "incomplete": "Some descriptors not yet judged",
+                 "pending": "Awaiting descriptors deferred to another method"}
+
+MODERATION_LABELS = {"confirmed": "Confirmed", "grade_changed": "Grade changed",
+                     "referred_back": "Referred back to the assessor"}
+
+NOT_GRADED = "Not yet graded"
+
+#: One palette for every screen and chart (accessible on white: contrast ≥ 4.5:1).
+GRADE_COLOURS = {"Fail": "#b00020", "Pass": "#1b5e20", "Distinction": "#0d47a1", None: "#555555"}
+
+
+def attempt_stem(method: str, attempt: str) -> str:
+    """The file stem of one method attempt: ``practical_observation`` for a first attempt,
+    ``practical_observation.resit`` for a resit; notebooks, exports and IQA ids all use it."""
+    return method if attempt == "first" else f"{method}.{attempt}"
