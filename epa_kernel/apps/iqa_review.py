@@ -16,7 +16,8 @@ from pydantic import ValidationError
 from epa_kernel.exports import record_html as views
 from epa_kernel.errors import field_path
 from epa_kernel.core.grading import grade_method
-from epa_kernel.core.moderation import OUTCOME_LABELS, Moderation
+from epa_kernel.core.moderation import Moderation
+from epa_kernel.core.vocabulary import MODERATION_LABELS
 from epa_kernel.core.spec import get_standard
 from epa_kernel.store.store import Store, StoredRecord
 
@@ -42,7 +43,7 @@ class ReviewApp:
         self.record_html = w.HTML()
         self.reviews: dict[str, tuple[w.ToggleButtons, w.Text]] = {}
         self.review_box = w.VBox()
-        self.outcome = w.Dropdown(options=[(v, k) for k, v in OUTCOME_LABELS.items()],
+        self.outcome = w.Dropdown(options=[(v, k) for k, v in MODERATION_LABELS.items()],
                                   value="confirmed", description="Outcome")
         self.outcome.add_class("epa-moderation-outcome")
         self.new_grade = w.Dropdown(options=[("—", None), ("Fail", "Fail"), ("Pass", "Pass"),
@@ -82,7 +83,7 @@ class ReviewApp:
         self.save.disabled = False
         past = self.store.moderations(record_id)
         self.status.value = (f"Moderated {len(past)} time(s) before; the last: "
-                             f"{escape(OUTCOME_LABELS[past[-1][1].outcome])}" if past else "")
+                             f"{escape(MODERATION_LABELS[past[-1][1].outcome])}" if past else "")
 
     def _save(self, _button=None) -> None:
         data = {"reviewer": self.reviewer.value, "outcome": self.outcome.value,

@@ -16,8 +16,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from epa_kernel.core.spec import Grade
 
 Outcome = Literal["confirmed", "grade_changed", "referred_back"]
-OUTCOME_LABELS = {"confirmed": "Confirmed", "grade_changed": "Grade changed",
-                  "referred_back": "Referred back to the assessor"}
 
 
 class _Model(BaseModel):

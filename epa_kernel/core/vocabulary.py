@@ -45,7 +45,7 @@ MODERATION_LABELS = {"confirmed": "Confirmed", "grade_changed": "Grade changed",
 NOT_GRADED = "Not yet graded"
 
 #: One palette for every screen and chart (accessible on white: contrast ≥ 4.5:1).
-GRADE_COLOURS = {"Fail": "#b00020", "Pass": "#1b5e20", "Distinction": "#0d47a1", None: "#555555"}
+GRADE_COLOURS = {"Fail": "#b00020", "Pass": "#1b5e20", "Distinction": "#0d47a1", None: "#555"}
 
 
 def attempt_stem(method: str, attempt: str) -> str:

@@ -177,10 +177,10 @@ def _apprentice_view(apprentice: dict) -> dict[str, Any]:
 
 def moderation_views(store, stored_id: int) -> list[dict[str, Any]]:
     """The record's moderations from the store, as the record prints them (plain values)."""
-    from epa_kernel.core.moderation import OUTCOME_LABELS
+    from epa_kernel.core.vocabulary import MODERATION_LABELS
 
     return [{"reviewer": m.reviewer, "at": v.at[:16].replace("T", " ") + " UTC",
-             "outcome": OUTCOME_LABELS[m.outcome],
+             "outcome": MODERATION_LABELS[m.outcome],
              "new_grade": m.new_grade, "rationale": m.rationale,
              "disagreements": [{"id": cid, "rationale": m.descriptors[cid].rationale}
                                for cid in m.disagreements]}
