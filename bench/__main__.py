@@ -23,7 +23,8 @@ import time
 from pathlib import Path
 
 # jsonschema's rfc3987_syntax builds a grammar for 1.3 s at import; nothing measured here needs
-# it (see epa_kernel.batch.run._worker_init). Subprocesses (epa run, papermill) decide for themselves.
+# it (see epa_kernel.imports.skip_slow_imports). Subprocesses (epa run, papermill) decide for
+# themselves.
 sys.modules.setdefault("rfc3987_syntax", None)
 
 from . import app_latency, exports, floors, machine, report, throughput  # noqa: E402

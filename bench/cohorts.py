@@ -6,7 +6,7 @@ from pathlib import Path
 
 from epa_kernel.batch.cohort import read_cohort
 from epa_kernel.batch.demo_cohort import write_cohort
-from epa_kernel.batch.run import Job, plan
+from epa_kernel.batch.jobs import Job, plan
 from epa_kernel.paths import notebooks_dir
 
 

@@ -1,8 +1,8 @@
 """Export and IQA verification on a finished run.
 
 - HTML and PDF per document (a method assessment record or a statement of results), in one
-  process with the exporter reused, as :func:`epa_kernel.exports.render.export_folder` makes them; the
-  first folder is exported once beforehand so imports and fonts are warm.
+  process with the exporter reused, as :func:`epa_kernel.exports.folder.export_folder` makes
+  them; the first folder is exported once beforehand so imports and fonts are warm.
 - ``epa export DIR --format html,pdf`` as a user runs it (PDFs in a process per core), per
   document.
 - ``epa iqa verify DIR``: every method notebook re-executed and compared, notebooks per second.
@@ -37,7 +37,8 @@ def _cli(*args: str) -> tuple[float, str]:
 
 
 def measure(run: Path, work: Path, say=print) -> dict:
-    from epa_kernel.exports.render import apprentice_folders, export_folder
+    from epa_kernel.exports.outcomes import apprentice_folders
+    from epa_kernel.exports.folder import export_folder
 
     copy = work / "export"
     shutil.rmtree(copy, ignore_errors=True)

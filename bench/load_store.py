@@ -123,7 +123,8 @@ def run_load(url: str, *, assessors: int = 20, seconds: float = 3.0, contenders:
     """Run the load against an empty store at ``url`` and check what it left."""
     from sqlalchemy import select
 
-    from epa_kernel.store.store import Store, versions
+    from epa_kernel.store.store import Store
+    from epa_kernel.store.schema import versions
 
     store = Store(url)
     own = [store.put(blank(valid_uln(i), f"Assessor {i}"), author=f"Assessor {i}").id

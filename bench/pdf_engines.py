@@ -29,11 +29,12 @@ import sys
 import time
 from pathlib import Path
 
-sys.modules.setdefault("rfc3987_syntax", None)  # see runner._worker_init
+sys.modules.setdefault("rfc3987_syntax", None)  # see epa_kernel.imports.skip_slow_imports
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from epa_kernel.batch.demo_cohort import cohort_records  # noqa: E402
-from epa_kernel.exports.render import RECORD_TEMPLATE, pdf_from_html, record_view, render  # noqa: E402
+from epa_kernel.exports.render import RECORD_TEMPLATE, pdf_from_html, render  # noqa: E402
+from epa_kernel.exports.views import record_view
 from epa_kernel.core.grading import grade_method  # noqa: E402
 from epa_kernel.core.records import parse_record  # noqa: E402
 from epa_kernel.core.bundles import method_outcome_bundle

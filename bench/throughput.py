@@ -1,7 +1,7 @@
 """Cohort throughput: ``epa run`` against a shell loop of ``papermill`` commands.
 
 Both run the same notebooks with the same parameters: the workbook of every method record and
-the result notebook of every apprentice, as :func:`epa_kernel.batch.run.plan` lists them. ``epa
+the result notebook of every apprentice, as :func:`epa_kernel.batch.jobs.plan` lists them. ``epa
 run`` is timed as a user runs it (``--format none``: no exports, which the loop does not do
 either; a fresh output folder, so nothing is skipped). The loop is ``bench/papermill_loop.sh``,
 one ``papermill`` process per notebook, one after another, as a shell loop runs.

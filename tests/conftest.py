@@ -1,46 +1,14 @@
-"""Shared builders for tests: records made from a standard's own descriptor lists."""
+"""Fixtures shared by the tests: standards, stores (SQLite and a real PostgreSQL), a browser, a
+served app, and one executed demo run. Everything else tests share is in helpers.py."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from epa_kernel.core.records import MethodRecord, bind
-from epa_kernel.core.spec import get_standard
-
-VALID_ULNS = ("1000000019", "1000000027", "1000000035", "9999999904")
-
-
-def judgements_for(standard, method_id, channels=None, *, pass_="met", distinctions=0,
-                   deferred=()):
-    """Judgements for every applicable descriptor: pass ones set to ``pass_``, the first
-    ``distinctions`` distinction descriptors met and the rest not met."""
-    method = standard.method(method_id)
-    out = {}
-    d_seen = 0
-    for c in method.applicable(channels):
-        if c.band == "pass":
-            out[c.id] = "deferred" if c.id in deferred else pass_
-        else:
-            out[c.id] = "met" if d_seen < distinctions else "not_met"
-            d_seen += 1
-    return out
-
-
-def make_record(standard_id="ST0072", version=None, method="practical_observation", *,
-                judgements=None, channels=None, attempt="first", uln=VALID_ULNS[0],
-                evidence=None, **kwargs) -> MethodRecord:
-    standard = get_standard(standard_id, version)
-    method_obj = standard.method(method)
-    if channels is None and method_obj.channels:
-        channels = ["face_to_face"]
-    if judgements is None:
-        judgements = judgements_for(standard, method, channels)
-    record = MethodRecord.model_validate({
-        "standard": standard_id, "version": version, "method": method,
-        "apprentice": {"uln": uln, "name": "Ada Example"}, "assessor": "A. Assessor",
-        "attempt": attempt, "channels": channels, "judgements": judgements,
-        "evidence": evidence or {}, **kwargs})
-    return bind(record)[0]
+from epa_kernel.core.catalogue import get_standard
+from helpers import DEMO_APPRENTICES, AppServer, DemoRun, epa, free_port, write_cohort
 
 
 @pytest.fixture
@@ -60,8 +28,7 @@ def st0071_v10():
 
 # --- a real PostgreSQL server on loopback, for the store's tests -------------------------------
 
-def _pg_bin() -> "Path":
-    from pathlib import Path
+def _pg_bin() -> Path:
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
     if not found:
         pytest.fail("PostgreSQL is not installed (apt-get install postgresql): the store's "
@@ -78,7 +45,6 @@ def postgres_url(tmp_path_factory):
     import subprocess
 
     import tempfile
-    from pathlib import Path
 
     bin_dir = _pg_bin()
     # Not under pytest's tmp folder: that is private to root, and the server runs as postgres.
@@ -159,83 +125,22 @@ def browser():
         browser.close()
 
 
-def free_port() -> int:
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class AppServer:
-    """A web app as a subprocess (`epa serve`, or Voilà on one notebook), started and stopped
-    by tests. ``command`` is what to run; it must listen on 127.0.0.1:``port``."""
-
-    def __init__(self, command: list[str], port: int, log, *, store_url: str | None = None,
-                 name: str | None = None):
-        self.command, self.port, self.proc, self.log = command, port, None, log
-        self.store_url = store_url
-        self.name = name or " ".join(command[1:4])
-
-    @classmethod
-    def epa_serve(cls, store_url: str, port: int, log, app: str = "assessor") -> "AppServer":
-        import sys
-        return cls([sys.executable, "-m", "epa_kernel.cli", "serve", "--port", str(port),
-                    "--store", store_url, "--app", app], port, log, store_url=store_url,
-                   name=f"epa serve --app {app}")
-
-    @classmethod
-    def voila(cls, notebook, port: int, log) -> "AppServer":
-        """Voilà on ``notebook`` alone, on loopback without a token (as a trainer runs it)."""
-        import sys
-        return cls([sys.executable, "-m", "voila", str(notebook), "--no-browser",
-                    f"--port={port}", "--Voila.ip=127.0.0.1", "--Voila.token=",
-                    "--Voila.port_retries=0"], port, log, name=f"voila {notebook}")
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
-
-    def start(self, timeout: float = 60) -> None:
-        import socket
-        import subprocess
-        import time
-        from pathlib import Path
-
-        self.proc = subprocess.Popen(
-            self.command, cwd=Path(__file__).resolve().parents[1],
-            stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"{self.name} exited with {self.proc.returncode}")
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            time.sleep(0.1)
-        raise RuntimeError(f"{self.name} did not open its port in time")
-
-    def kill(self) -> None:
-        """Stop the server the hard way (its kernels too), as a crash would."""
-        import os
-        import signal
-        import socket
-        import time
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
-        # Voilà's kernels run in sessions of their own and notice the dead server within a few
-        # seconds; until then one may still hold the listening port open.
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", self.port)) != 0:
-                    return
-            time.sleep(0.2)
-
-
 @pytest.fixture
 def app_server(tmp_path):
     with open(tmp_path / "serve.log", "ab") as log:  # read it when a browser test fails
         server = AppServer.epa_serve(f"sqlite:///{tmp_path / 'epa.sqlite'}", free_port(), log)
         yield server
         server.kill()
+
+
+# --- one executed demo run for the whole session ---------------------------------------------
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory) -> DemoRun:
+    """`epa run` of a few demo apprentices, once for every test that reads an executed run
+    folder (batch, exports, IQA). Tests that change a run folder change ``demo_run.copy(...)``."""
+    base = tmp_path_factory.mktemp("demo")
+    by_uln = write_cohort(base / "cohort", DEMO_APPRENTICES)
+    done = epa("run", base / "cohort", "--out", base / "out", "--quiet")
+    assert done.returncode == 0, done.stdout + done.stderr
+    return DemoRun(base / "cohort", base / "out", by_uln, done)

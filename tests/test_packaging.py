@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 import tomllib
-from pathlib import Path
 
 import yaml
+from helpers import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def _name(requirement: str) -> str:

@@ -1,8 +1,9 @@
 """The assessor app that Voilà serves: choose an assignment, fill its form, submit.
 
 The app is the store's door for assessors. Every change in the form is saved as it happens, in
-its own transaction, through :class:`~epa_kernel.store.store.Store`; opening a record always reads it
-from the store, so reloading the page or restarting the server shows exactly what was saved.
+its own transaction, through :class:`~epa_kernel.store.store.Store`; opening a record always
+reads it from the store, so reloading the page or restarting the server shows exactly what was
+saved.
 When someone else saved the same record in the meantime, the save is refused and the assessor is
 told, rather than one of the two changes silently winning. A submitted record opens read-only.
 
@@ -17,18 +18,16 @@ from html import escape
 
 import ipywidgets as w
 
-from epa_kernel.errors import InputError
+from epa_kernel.apps.method_form import MethodForm
+from epa_kernel.core.catalogue import get_standard
 from epa_kernel.core.grading import grade_method
 from epa_kernel.core.records import parse_record
-from epa_kernel.core.spec import get_standard
+from epa_kernel.core.vocabulary import METHOD_NAMES
+from epa_kernel.errors import ConflictError, InputError
 from epa_kernel.store.store import Store, StoredRecord
-from epa_kernel.errors import ConflictError
-from epa_kernel.apps.method_form import MethodForm
 
-METHOD_NAMES = {"practical_observation": "Practical observation",
-                "apprentice_showcase": "Apprentice showcase",
-                "professional_discussion": "Professional discussion",
-                "work_based_project": "Work-based project"}
+# How an assignment's record stands, in the assignment list; "not started" when it has none.
+ASSIGNMENT_STATES = {"submitted": "submitted", "draft": "in progress"}
 
 
 class AssessorApp:
@@ -70,7 +69,7 @@ class AssessorApp:
             return
         options = []
         for a in self.store.assignments_of(self.assessor.value):
-            state = {"submitted": "submitted", "draft": "in progress"}.get(a["status"], "not started")
+            state = ASSIGNMENT_STATES.get(a["status"], "not started")
             label = (f"{a['name']} ({a['uln']}) — {METHOD_NAMES.get(a['method'], a['method'])} "
                      f"({state})")
             options.append((label, (a["uln"], a["method"])))

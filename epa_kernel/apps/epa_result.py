@@ -15,7 +15,8 @@ def show_result(records: list[dict]):
     """One apprentice's EPA result from their method records."""
     if not records:
         raise ValueError("no records given")
-    bound = [parse_record(r, file=f"<notebook parameter 'records[{i}]'>") for i, r in enumerate(records)]
+    bound = [parse_record(r, file=f"<notebook parameter 'records[{i}]'>")
+             for i, r in enumerate(records)]
     std = bound[0][1]
     outcome = grade_epa(std, [r for r, _ in bound])
     display(HTML(views.epa_result(std, outcome)))

@@ -8,7 +8,8 @@ from html import escape
 from IPython.display import HTML, display
 
 from epa_kernel.core.bundles import GATEWAY_MIME
-from epa_kernel.core.gateway import check_gateway, parse_application
+from epa_kernel.core.gateway import check_gateway
+from epa_kernel.core.gateway_application import parse_application
 
 
 def show_gateway(application: dict, today: str | None = None):

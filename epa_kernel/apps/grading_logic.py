@@ -1,8 +1,9 @@
 """What the trainer's notebook (``notebooks/grading_logic.ipynb``) calls.
 
 Each function takes the notebook's plain parameters, asks the pure modules
-(:mod:`~epa_kernel.trainer.boundaries`, :mod:`~epa_kernel.core.standard_diff`, :mod:`~epa_kernel.trainer.ksb_coverage`) and shows
-the answer. Explanations are printed as text, so an executed notebook keeps them as outputs that
+(:mod:`~epa_kernel.trainer.boundaries`, :mod:`~epa_kernel.core.standard_diff`,
+:mod:`~epa_kernel.trainer.version_effect`, :mod:`~epa_kernel.trainer.ksb_coverage`) and shows the
+answer. Explanations are printed as text, so an executed notebook keeps them as outputs that
 nbval compares on every run; the live app and the chart are the only outputs that are not text.
 """
 
@@ -12,14 +13,25 @@ from collections.abc import Sequence
 
 from IPython.display import HTML, Image, display
 
-from epa_kernel.trainer import explain as tv
-from epa_kernel.trainer.ksb_coverage import coverage_chart, coverage_frame, figure_png, ksb_coverage
-from epa_kernel.errors import InputError
+from epa_kernel.core.catalogue import get_standard
 from epa_kernel.core.grading import grade_epa, select_attempts
 from epa_kernel.core.records import MethodRecord, parse_record
-from epa_kernel.core.spec import Standard, get_standard
-from epa_kernel.trainer.boundaries import apprentice_boundaries, overall_combinations, sample_records
-from epa_kernel.core.standard_diff import default_comparison, diff_versions, effect_on_record
+from epa_kernel.core.spec import Standard
+from epa_kernel.core.standard_diff import default_comparison, diff_versions
+from epa_kernel.errors import InputError
+from epa_kernel.trainer import explain
+from epa_kernel.trainer.boundaries import (
+    apprentice_boundaries,
+    overall_combinations,
+    sample_records,
+)
+from epa_kernel.trainer.ksb_coverage import (
+    coverage_chart,
+    coverage_frame,
+    figure_png,
+    ksb_coverage,
+)
+from epa_kernel.trainer.version_effect import effect_on_record
 
 
 def apprentice_records(standard: Standard, records: Sequence[dict] | None) -> list[MethodRecord]:
@@ -40,7 +52,9 @@ def apprentice_records(standard: Standard, records: Sequence[dict] | None) -> li
 def show_app(*, standard: str, version: str | None, method: str | None,
              compare_with: str | None = None, records: Sequence[dict] | None = None):
     """The live grading-logic app (interactive; in Voilà or Jupyter)."""
-    from epa_kernel.apps.grading_logic_app import GradingLogicApp  # ipywidgets only where the app is shown
+    from epa_kernel.apps.grading_logic_app import (
+        GradingLogicApp,  # ipywidgets only where the app is shown
+    )
 
     std = get_standard(standard, version)
     app = GradingLogicApp(std.standard, std.version, method, compare_with,
@@ -51,7 +65,7 @@ def show_app(*, standard: str, version: str | None, method: str | None,
 
 def print_overall_table(*, standard: str, version: str | None) -> None:
     std = get_standard(standard, version)
-    print(tv.overall_table_text(std, overall_combinations(std)))
+    print(explain.overall_table_text(std, overall_combinations(std)))
 
 
 def print_boundaries(*, standard: str, version: str | None,
@@ -64,7 +78,7 @@ def print_boundaries(*, standard: str, version: str | None,
     lines = []
     for m in std.methods:
         if m.id in found:
-            lines += tv.boundary_lines(std, found[m.id], m.id, outcome.methods[m.id].grade)
+            lines += explain.boundary_lines(std, found[m.id], m.id, outcome.methods[m.id].grade)
     print("\n".join(lines))
 
 
@@ -79,10 +93,11 @@ def print_version_diff(*, standard: str, version: str | None, compare_with: str 
         print(f"{old.standard} has only one version held (v{old.version}): nothing to compare.")
         return
     new = get_standard(standard, compare_with)
-    print(tv.diff_text(diff_versions(old, new), old, new))
+    print(explain.diff_text(diff_versions(old, new), old, new))
     for record in select_attempts(apprentice_records(old, records)).values():
         print()
-        print("\n".join(tv.effect_lines(effect_on_record(old, new, record), record.judgements)))
+        effect = effect_on_record(old, new, record)
+        print("\n".join(explain.effect_lines(effect, record.judgements)))
 
 
 def show_coverage(*, standard: str, version: str | None,
@@ -90,8 +105,8 @@ def show_coverage(*, standard: str, version: str | None,
     """The apprentice's KSB coverage: a summary printed, and the full table."""
     std = get_standard(standard, version)
     coverage = ksb_coverage(std, apprentice_records(std, records))
-    print(tv.coverage_text(coverage, std))
-    display(HTML(tv.coverage_html(coverage_frame(coverage, std))))
+    print(explain.coverage_text(coverage, std))
+    display(HTML(explain.coverage_html(coverage_frame(coverage, std))))
     return coverage
 
 

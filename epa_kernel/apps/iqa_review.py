@@ -13,12 +13,12 @@ from html import escape
 import ipywidgets as w
 from pydantic import ValidationError
 
-from epa_kernel.exports import record_html as views
-from epa_kernel.errors import field_path
+from epa_kernel.core.catalogue import get_standard
 from epa_kernel.core.grading import grade_method
 from epa_kernel.core.moderation import Moderation
-from epa_kernel.core.vocabulary import MODERATION_LABELS
-from epa_kernel.core.spec import get_standard
+from epa_kernel.core.vocabulary import GRADES, MODERATION_LABELS
+from epa_kernel.errors import field_path
+from epa_kernel.exports import record_html as views
 from epa_kernel.store.store import Store, StoredRecord
 
 
@@ -46,8 +46,7 @@ class ReviewApp:
         self.outcome = w.Dropdown(options=[(v, k) for k, v in MODERATION_LABELS.items()],
                                   value="confirmed", description="Outcome")
         self.outcome.add_class("epa-moderation-outcome")
-        self.new_grade = w.Dropdown(options=[("—", None), ("Fail", "Fail"), ("Pass", "Pass"),
-                                             ("Distinction", "Distinction")],
+        self.new_grade = w.Dropdown(options=[("—", None), *((g, g) for g in GRADES)],
                                     value=None, description="New grade")
         self.rationale = w.Textarea(description="Rationale", layout=w.Layout(width="560px"))
         self.rationale.add_class("epa-moderation-rationale")
@@ -55,7 +54,8 @@ class ReviewApp:
         self.save.add_class("epa-save-moderation")
         self.status = w.HTML()
         self.status.add_class("epa-status")
-        self.decision.observe(lambda c: c["new"] is not None and self._open(c["new"]), names="value")
+        self.decision.observe(lambda c: c["new"] is not None and self._open(c["new"]),
+                              names="value")
         self.save.on_click(self._save)
         self.widget = w.VBox([
             w.HBox([self.reviewer, self.decision]),

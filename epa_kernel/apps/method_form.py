@@ -21,20 +21,26 @@ from ipywidgets.widgets.widget_selection import ToggleButtonsStyle
 from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 from pydantic import ValidationError
 
-from epa_kernel.errors import InputError, from_validation_error
-from epa_kernel.core.grading import MethodOutcome, grade_method
+from epa_kernel.core.grading import grade_method
+from epa_kernel.core.method_spec import Criterion
+from epa_kernel.core.outcomes import MethodOutcome
 from epa_kernel.core.records import MethodRecord, check_against
-from epa_kernel.core.spec import Criterion, Standard
+from epa_kernel.core.spec import Standard
+from epa_kernel.core.vocabulary import JUDGEMENT_COLOURS, JUDGEMENT_LABELS
+from epa_kernel.errors import InputError, from_validation_error
 from epa_kernel.exports.record_html import outcome_panel
 
-JUDGEMENT_OPTIONS = [("Met", "met"), ("Not met", "not_met")]
+# Deferred is offered only where the standard allows it (see _descriptor_row).
+JUDGEMENT_OPTIONS = [(JUDGEMENT_LABELS[value], value) for value in ("met", "not_met")]
+DEFERRED_OPTION = (JUDGEMENT_LABELS["deferred"], "deferred")
 
-# The chosen judgement must be visible at a glance, and the grade must stay in view while the
-# assessor scrolls a 40-descriptor form.
-FORM_CSS = """<style>
-.epa-judgement .widget-toggle-button.mod-active:nth-child(1) {background:#2e7d32;color:#fff}
-.epa-judgement .widget-toggle-button.mod-active:nth-child(2) {background:#c62828;color:#fff}
-.epa-judgement .widget-toggle-button.mod-active:nth-child(3) {background:#ef6c00;color:#fff}
+# The chosen judgement must be visible at a glance (its button filled with its colour; buttons in
+# the order met, not met, deferred), and the grade must stay in view while the assessor scrolls a
+# 40-descriptor form.
+BUTTON_FILLS = "".join(f".epa-judgement .widget-toggle-button.mod-active:nth-child({n}) "
+                       f"{{background:{JUDGEMENT_COLOURS[value]};color:#fff}}\n"
+                       for n, value in enumerate(("met", "not_met", "deferred"), start=1))
+FORM_CSS = "<style>\n" + BUTTON_FILLS + """\
 .epa-side {position:sticky; top:0; align-self:flex-start; max-height:100vh; overflow:auto}
 .widget-box:has(.epa-side), .jp-OutputArea:has(.epa-side), .jp-OutputArea-child:has(.epa-side),
 .jp-OutputArea-output:has(.epa-side) {overflow: visible}
@@ -96,7 +102,8 @@ class MethodForm:
             children.append(w.HTML("<h4>Evidence</h4>"))
             for limit in self.method.evidence:
                 value = getattr(self.record.evidence, limit.fact)
-                field = w.Text(value="" if value is None else f"{value:g}", placeholder="not recorded",
+                field = w.Text(value="" if value is None else f"{value:g}",
+                               placeholder="not recorded",
                                description=limit.label, disabled=self.readonly,
                                style={"description_width": "260px"},
                                layout=w.Layout(width="420px"))
@@ -121,7 +128,7 @@ class MethodForm:
     def _descriptor_row(self, criterion: Criterion) -> w.Widget:
         options = list(JUDGEMENT_OPTIONS)
         if criterion.deferrable_to:
-            options.append(("Deferred", "deferred"))
+            options.append(DEFERRED_OPTION)
         # Classes given at construction: add_class afterwards is one more message per call.
         toggle = w.ToggleButtons(options=options, value=self.record.judgements.get(criterion.id),
                                  disabled=self.readonly, style=self._toggle_style,

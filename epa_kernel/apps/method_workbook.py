@@ -15,11 +15,13 @@ from __future__ import annotations
 from IPython.display import HTML, display
 
 from epa_kernel.core.bundles import METHOD_MIME, method_outcome_bundle
+from epa_kernel.core.catalogue import get_standard
 from epa_kernel.core.grading import grade_method
 from epa_kernel.core.records import MethodRecord, parse_record
-from epa_kernel.core.spec import Standard, get_standard
+from epa_kernel.core.spec import Standard
 from epa_kernel.exports import record_html as views
 from epa_kernel.exports.record_html import outcome_text
+
 
 def blank_record(standard: Standard, method: str, apprentice: dict, assessor: str) -> MethodRecord:
     data = {"standard": standard.standard, "version": standard.version, "method": method,
@@ -46,7 +48,9 @@ def show_method(*, standard: str, version: str | None, method: str, record: dict
         display({METHOD_MIME: method_outcome_bundle(bound, outcome),
                  "text/plain": f"{bound.method}: {outcome.grade}"}, raw=True)
         return outcome
-    from epa_kernel.apps.method_form import MethodForm  # ipywidgets only where a form is shown
+    from epa_kernel.apps.method_form import (
+        MethodForm,  # ipywidgets only where a form is shown
+    )
 
     form = MethodForm(std, bound, on_change=on_change)
     display(form.widget)

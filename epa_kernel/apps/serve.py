@@ -64,7 +64,8 @@ def serve(*, port: int, host: str = "127.0.0.1", allow_remote: bool = False,
         try:
             probe.bind((host, port))
         except OSError as exc:
-            raise InputError(f"cannot listen on {host}:{port} ({exc.strerror})", field="--port") from None
+            raise InputError(f"cannot listen on {host}:{port} ({exc.strerror})",
+                             field="--port") from None
     url = absolute_store_url(store_url)
     Store(url).close()  # create or check the database before any kernel needs it
     token = secrets.token_urlsafe(24) if not is_loopback(host) else None

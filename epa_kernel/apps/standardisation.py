@@ -11,7 +11,12 @@ def show_standardisation(*, run_dir: str | None = None, store_url: str | None = 
     from IPython.display import HTML, display
 
     from epa_kernel.iqa import decisions as source
-    from epa_kernel.iqa.standardisation import disagreements, grade_chart, grade_table, outliers
+    from epa_kernel.iqa.standardisation import (
+        disagreements,
+        grade_chart,
+        grade_table,
+        outliers,
+    )
     from epa_kernel.store.store import Store
 
     moderated = []

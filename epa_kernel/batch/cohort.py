@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from epa_kernel.errors import InputError
-from epa_kernel.files import read_json
 from epa_kernel.core.grading import grade_epa
 from epa_kernel.core.records import MethodRecord, parse_record
-from epa_kernel.core.uln import uln_is_valid
 from epa_kernel.core.spec import Standard
+from epa_kernel.core.uln import uln_is_valid
+from epa_kernel.errors import InputError
+from epa_kernel.files import read_json
 
 
 @dataclass
@@ -69,7 +69,7 @@ def _load(path: Path):
 
 def from_store(store) -> Cohort:
     """The cohort of the store's submitted records (drafts are not ready to run)."""
-    from epa_kernel.core.spec import get_standard
+    from epa_kernel.core.catalogue import get_standard
 
     items = [(s.record, get_standard(s.record.standard, s.record.version),
               Path(f"store record {s.id}"), None) for s in store.all_records(submitted_only=True)]

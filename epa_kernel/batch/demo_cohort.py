@@ -14,10 +14,12 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-from epa_kernel.files import write_atomic
+from epa_kernel.core.catalogue import get_standard
 from epa_kernel.core.records import parse_record
+from epa_kernel.core.spec import Standard
 from epa_kernel.core.uln import ULN_WEIGHTS
-from epa_kernel.core.spec import Standard, get_standard
+from epa_kernel.core.vocabulary import GRADES
+from epa_kernel.files import write_atomic
 
 FIRST = ["Amara", "Bilal", "Chloe", "Dylan", "Eilidh", "Femi", "Grace", "Harvey", "Imogen", "Jun",
          "Kacper", "Leila", "Mason", "Niamh", "Oskar", "Priya", "Quinn", "Rhys", "Sana", "Tomasz",
@@ -30,7 +32,7 @@ PROVIDERS = ["Northgate Skills Ltd", "Riverside Training College"]
 EMPLOYERS = ["Harbour Energy Services", "Kestrel Retail Group", "Linden Housing Trust",
              "Meridian Telecom"]
 
-F, P, D = "Fail", "Pass", "Distinction"
+F, P, D = GRADES
 
 # (standard, version, method grades in the standard's method order, extra) — one per apprentice.
 PLAN: list[tuple[str, str, tuple[str, ...], dict]] = [
@@ -110,7 +112,7 @@ def _evidence(rng: random.Random, standard: Standard, method_id: str, warn: bool
         value = rng.uniform(low, high)
         if warn and not limit.required:
             value = high * 1.2
-        out[limit.fact] = int(round(value)) if limit.fact != "duration_minutes" else round(value)
+        out[limit.fact] = round(value)
     if method_id == "apprentice_showcase":  # a written report: no slides or presentation time
         out.pop("slides", None)
         out.pop("duration_minutes", None)

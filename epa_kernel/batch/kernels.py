@@ -219,5 +219,5 @@ def _register_exit(hook: Callable[[], None]) -> None:
     try:
         from multiprocessing import util
         util.Finalize(None, hook, exitpriority=10)
-    except Exception:  # noqa: BLE001 - atexit alone still covers ordinary processes
+    except Exception:  # noqa: BLE001, S110 - atexit alone still covers ordinary processes
         pass

@@ -2,7 +2,8 @@
 
 Each workbook emits its outcome as an output of its own MIME type beside what a person sees, so
 the batch run, the exports and IQA read grades from executed notebooks without parsing HTML and
-without grading again. Built here, read here: one definition for writer and readers.
+without grading again. Built here; the readers take the MIME types from here, so writer and
+readers share one definition.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from epa_kernel.core.grading import EpaOutcome, MethodOutcome, select_attempts
+from epa_kernel.core.grading import select_attempts
+from epa_kernel.core.outcomes import EpaOutcome, MethodOutcome
 from epa_kernel.core.records import MethodRecord
 
 METHOD_MIME = "application/vnd.epa.method-outcome+json"
 EPA_MIME = "application/vnd.epa.epa-outcome+json"
+GATEWAY_MIME = "application/vnd.epa.gateway-outcome+json"
 
 
 def method_outcome_bundle(record: MethodRecord, outcome: MethodOutcome) -> dict[str, Any]:
@@ -44,9 +47,6 @@ def epa_outcome_bundle(records: list[MethodRecord], outcome: EpaOutcome) -> dict
                              "content_hash": r.content_hash()}
                          for m, r in sorted(chosen.items())},
             "outcome": outcome.model_dump(mode="json")}
-
-
-GATEWAY_MIME = "application/vnd.epa.gateway-outcome+json"
 
 
 def find_bundle(nb: dict, mime: str) -> dict | None:

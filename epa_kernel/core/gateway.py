@@ -21,143 +21,30 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
-from typing import Annotated, Any, Literal
 
-from pydantic import (BaseModel, ConfigDict, Field, StrictBool, ValidationError, ValidationInfo,
-                      field_validator)
-
-from epa_kernel.errors import InputError, from_validation_error
-from epa_kernel.core.records import Apprentice
-from epa_kernel.core.spec import Standard, StandardCode, Subject, TimeOnProgramme, VersionNumber, get_standard
-
-Level = Literal["Entry Level 1", "Entry Level 2", "Entry Level 3", "Level 1", "Level 2",
-                "Level 3"]
-# Lowest first: a qualification at a level meets every requirement at or below it.
-LEVELS: tuple[str, ...] = ("Entry Level 1", "Entry Level 2", "Entry Level 3", "Level 1",
-                           "Level 2", "Level 3")
-
-EHC = "an education, health and care plan or legacy statement"
+from epa_kernel.core.gateway_application import EHC, LEVELS, GatewayApplication
+from epa_kernel.core.model import Model
+from epa_kernel.core.spec import Standard, Subject, TimeOnProgramme
+from epa_kernel.errors import InputError
 
 
-class _Model(BaseModel):
-    # hide_input_in_errors: pydantic's own error text would otherwise print the whole
-    # apprentice object (name, ULN) wherever it is logged.
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True,
-                              hide_input_in_errors=True)
-
-
-class GatewayApprentice(Apprentice):
-    """The apprentice as in a method record, but the start date is required: time on programme
-    is counted from it, so gateway cannot be decided without it."""
-
-    start_date: date
-
-
-class EnglishEvidence(_Model):
-    """The apprentice's English qualification.
-
-    ``ehc_plan``: the apprentice has an education, health and care plan or a legacy statement,
-    which lowers the minimum where the standard sets ``ehc_plan_level``. ``bsl``: the evidence is
-    a British Sign Language qualification (for apprentices whose primary language it is), which
-    counts in place of English only where the standard allows it. Booleans are strict: a
-    declaration or plan is a fact, and ``"no"`` must not be read as anything but an error.
-    """
-
-    level: Level
-    ehc_plan: StrictBool = False
-    bsl: StrictBool = False
-
-
-class MathsEvidence(_Model):
-    """The apprentice's maths qualification; ``ehc_plan`` as for English."""
-
-    level: Level
-    ehc_plan: StrictBool = False
-
-
-class GatewayApplication(_Model):
-    """What a provider submits at gateway for one apprentice."""
-
-    standard: StandardCode
-    version: VersionNumber | None = None
-    apprentice: GatewayApprentice
-    gateway_date: date
-    english: EnglishEvidence
-    maths: MathsEvidence
-    declaration_signed: StrictBool
-    # Strict: a count only. Lax mode would read JSON true as 1 item and "12" as 12.
-    portfolio_items: Annotated[int, Field(ge=0, le=10_000, strict=True)] | None = None
-    project_synopsis: StrictBool | None = None
-
-    @field_validator("gateway_date")
-    @classmethod
-    def _after_start(cls, value: date, info: ValidationInfo) -> date:
-        # Checked here rather than as a failed rule: an apprentice cannot reach gateway before
-        # starting, so such an application is a typing mistake to fix, not a reason to wait.
-        apprentice = info.data.get("apprentice")
-        if apprentice is None:
-            return value
-        if value < apprentice.start_date:
-            raise ValueError(f"gateway_date {value} is before the apprentice's start_date "
-                             f"{apprentice.start_date}")
-        if apprentice.gateway_date is not None and apprentice.gateway_date != value:
-            raise ValueError(f"gateway_date {value} differs from apprentice.gateway_date "
-                             f"{apprentice.gateway_date}; give one date (or the same in both)")
-        return value
-
-    @field_validator("maths")
-    @classmethod
-    def _one_ehc_answer(cls, value: MathsEvidence, info: ValidationInfo) -> MathsEvidence:
-        # An EHC plan or legacy statement belongs to the apprentice, and the documents lower the
-        # English *and* maths minimum for its holder; two different answers cannot both be true.
-        english = info.data.get("english")
-        if english is not None and english.ehc_plan != value.ehc_plan:
-            raise ValueError(f"maths.ehc_plan is {str(value.ehc_plan).lower()} but "
-                             f"english.ehc_plan is {str(english.ehc_plan).lower()}; {EHC} "
-                             "belongs to the apprentice, so both must agree")
-        return value
-
-
-class GatewayCheck(BaseModel):
+class GatewayCheck(Model):
     """One gateway rule applied: its name, whether it is met and what was found against what
     was needed."""
-
-    model_config = ConfigDict(frozen=True)
 
     rule: str
     passed: bool
     detail: str
 
 
-class GatewayOutcome(BaseModel):
+class GatewayOutcome(Model):
     """The gateway decision: ``eligible`` only when every check passed; ``missing`` has one plain
     sentence per failed check. ``standard`` is the standard's key, e.g. ``"ST0071 v1.1"``."""
-
-    model_config = ConfigDict(frozen=True)
 
     standard: str
     eligible: bool
     checks: tuple[GatewayCheck, ...]
     missing: tuple[str, ...]
-
-
-def parse_application(data: Any, *,
-                      file: str = "<application>") -> tuple[GatewayApplication, Standard]:
-    """Validate raw JSON data as a gateway application and bind it to its standard version
-    (the latest when ``version`` is omitted, then filled in); errors name ``file``."""
-    if not isinstance(data, dict):
-        raise InputError("expected a JSON object (a gateway application)", file=file)
-    try:
-        application = GatewayApplication.model_validate(data)
-    except ValidationError as exc:
-        raise from_validation_error(exc, file=file) from None
-    try:
-        standard = get_standard(application.standard, application.version)
-    except InputError as exc:
-        raise exc.in_file(file) from None
-    if application.version is None:
-        application = application.model_copy(update={"version": standard.version})
-    return application, standard
 
 
 def add_months(start: date, months: int) -> date:

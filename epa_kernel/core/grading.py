@@ -4,8 +4,8 @@ Nothing here opens a file, reads a clock or touches a widget, so the Voilà form
 the CLI, the IQA re-run and the trainer's notebook all reach the same grade the same way. Every
 outcome says *why*: which pass descriptors are unmet, how many distinction descriptors were met
 against how many are needed, which caps applied, what is still missing, and which evidence facts
-are outside the standard's limits (warnings: they inform the assessor and IQA, but the standard
-grades on the descriptors, so they never change a grade).
+are outside the standard's limits (warnings from :mod:`epa_kernel.core.evidence`: they inform
+the assessor and IQA, but the standard grades on the descriptors, so they never change a grade).
 
 A grade is given as soon as the judgements made decide it: one unmet pass descriptor is a Fail
 however many are still to judge; a Pass stays a Pass when even the unjudged distinction
@@ -16,48 +16,19 @@ complete.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
-from epa_kernel.errors import InputError
+from epa_kernel.core.evidence import prepare_limits, prepared_warnings
+from epa_kernel.core.method_spec import Method
+from epa_kernel.core.outcomes import EpaOutcome, MethodOutcome, Status
 from epa_kernel.core.records import MethodRecord
-from epa_kernel.core.spec import GRADES, EvidenceLimit, Grade, Method, Standard
+from epa_kernel.core.spec import Standard
+from epa_kernel.core.values import GRADES, Grade
+from epa_kernel.errors import InputError
 
-Status = Literal["complete", "incomplete", "pending"]
 ATTEMPT_RANK = {"first": 0, "resit": 1, "retake": 1}
-
-
-class _Outcome(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class MethodOutcome(_Outcome):
-    method: str
-    grade: Grade | None
-    status: Status  # incomplete: descriptors unjudged; pending: deferred and not yet judged
-    pass_met: int
-    pass_required: int
-    distinction_met: int
-    distinction_required: int
-    distinction_available: int
-    unmet_pass: tuple[str, ...]
-    missing: tuple[str, ...]
-    deferred: tuple[str, ...]
-    capped: bool
-    reasons: tuple[str, ...]
-    warnings: tuple[str, ...]
-
-
+# Validated exactly as MethodOutcome(...) would be, minus the keyword-argument wrapper: building
+# the outcome was a third of a grade's cost, the wrapper a third of that.
 _validate_outcome = MethodOutcome.__pydantic_validator__.validate_python
-
-
-class EpaOutcome(_Outcome):
-    standard: str
-    version: str
-    grade: Grade | None
-    methods: dict[str, MethodOutcome]
-    reasons: tuple[str, ...]
 
 
 def _ids(ids: Iterable[str]) -> str:
@@ -89,11 +60,7 @@ class _Keys:
         rule = method.grading.distinction
         self.d_required = rule.count if rule.rule == "at_least" else len(self.distinctions)
         self.deferrable = {c.id: c.deferrable_to for c in applicable if c.deferrable_to}
-        # Each evidence limit with its bounds worked out: the check below only compares numbers
-        # and leaves the wording to _limit_warning when a value is outside.
-        self.limits = tuple((limit.fact, limit.required, limit.max_share_of,
-                             limit.max_share_percent, *limit.bounds(), limit)
-                            for limit in method.evidence)
+        self.limits = prepare_limits(method)
 
 
 _KEYS: dict[tuple[int, str, tuple[str, ...] | None], _Keys] = {}
@@ -217,86 +184,13 @@ def grade_method(standard: Standard, record: MethodRecord,
         reasons.insert(0, f"{method.name}: {grade}")
 
     status: Status = "incomplete" if missing else "pending" if deferred else "complete"
-    # Validated exactly as MethodOutcome(...) would be, minus the keyword-argument wrapper:
-    # building the outcome was a third of a grade's cost, the wrapper a third of that.
     return _validate_outcome({
         "method": method.id, "grade": grade, "status": status, "pass_met": pass_met,
         "pass_required": len(passes), "distinction_met": d_met,
         "distinction_required": d_required, "distinction_available": len(distinctions),
         "unmet_pass": unmet_pass, "missing": missing, "deferred": deferred, "capped": capped,
-        "reasons": tuple(reasons), "warnings": tuple(_warnings(keys, record.evidence))})
-
-
-def _warnings(keys: _Keys, facts) -> list[str]:
-    """:func:`evidence_warnings`, on the limits kept in ``keys``."""
-    out: list[str] = []
-    for fact, required, share_of, share_percent, low, high, limit in keys.limits:
-        value = getattr(facts, fact)
-        if value is None:
-            if required:
-                out.append(_not_recorded(limit))
-        elif share_of is not None:
-            whole = getattr(facts, share_of)
-            if whole and 100 * value / whole > share_percent:
-                out.extend(_limit_warning(limit, value, facts))
-        elif (low is not None and value < low) or (high is not None and value > high):
-            out.extend(_limit_warning(limit, value, facts))
-    return out
-
-
-def check_evidence(method: Method, record: MethodRecord
-                   ) -> list[tuple[EvidenceLimit, float | None, list[str]]]:
-    """Each of the method's evidence limits with the recorded value (None if not recorded) and
-    its warnings (empty when the value is within the limit or optional and not recorded)."""
-    facts = record.evidence
-    out = []
-    for limit in method.evidence:
-        value = getattr(facts, limit.fact)
-        if value is None:
-            out.append((limit, None, [_not_recorded(limit)] if limit.required else []))
-        else:
-            out.append((limit, value, _limit_warning(limit, value, facts)))
-    return out
-
-
-def evidence_warnings(method: Method, record: MethodRecord) -> list[str]:
-    """Compliance warnings: evidence facts outside the standard's limits, or not recorded.
-
-    The same warnings as :func:`check_evidence`, without the per-limit rows: every grade
-    computes them, so the rows (and the wording of optional facts nobody will read) are skipped.
-    """
-    facts = record.evidence
-    out: list[str] = []
-    for limit in method.evidence:
-        value = getattr(facts, limit.fact)
-        if value is None:
-            if limit.required:
-                out.append(_not_recorded(limit))
-        else:
-            out.extend(_limit_warning(limit, value, facts))
-    return out
-
-
-def _not_recorded(limit: EvidenceLimit) -> str:
-    return f"{limit.fact} not recorded ({limit.label}: {limit.describe()})"
-
-
-def _limit_warning(limit: EvidenceLimit, value: float, facts) -> list[str]:
-    if limit.max_share_of is not None:
-        whole = getattr(facts, limit.max_share_of)
-        if not whole:
-            return []
-        share = 100 * value / whole
-        if share > limit.max_share_percent:
-            return [f"{limit.fact} {value:g} is {share:.0f}% of {limit.max_share_of} {whole:g}; "
-                    f"at most {limit.max_share_percent:g}% allowed ({limit.label})"]
-        return []
-    low, high = limit.bounds()
-    if low is not None and value < low:
-        return [f"{limit.fact} {value:g} is below the minimum {low:g} ({limit.label})"]
-    if high is not None and value > high:
-        return [f"{limit.fact} {value:g} is above the maximum {high:g} ({limit.label})"]
-    return []
+        "reasons": tuple(reasons),
+        "warnings": tuple(prepared_warnings(keys.limits, record.evidence))})
 
 
 def deferred_judgements(records: Sequence[MethodRecord]) -> dict[str, dict[str, str]]:

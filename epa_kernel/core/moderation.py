@@ -11,19 +11,17 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-from epa_kernel.core.spec import Grade
+from epa_kernel.core.model import PersonalDataModel
+from epa_kernel.core.values import Grade
 
 Outcome = Literal["confirmed", "grade_changed", "referred_back"]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True,
-                              hide_input_in_errors=True)
+class DescriptorReview(PersonalDataModel):
+    """The reviewer's view of one descriptor's judgement."""
 
-
-class DescriptorReview(_Model):
     agree: bool
     rationale: Annotated[str, Field(max_length=5_000)] = ""
 
@@ -34,7 +32,9 @@ class DescriptorReview(_Model):
         return self
 
 
-class Moderation(_Model):
+class Moderation(PersonalDataModel):
+    """One review of one submitted record: who, the outcome, why, and per descriptor views."""
+
     reviewer: Annotated[str, Field(min_length=1, max_length=200)]
     outcome: Outcome
     new_grade: Grade | None = None
@@ -49,5 +49,6 @@ class Moderation(_Model):
 
     @property
     def disagreements(self) -> list[str]:
+        """The descriptors the reviewer disagreed with, in id order."""
         return sorted((k for k, r in self.descriptors.items() if not r.agree),
                       key=lambda k: (k[0], int(k[1:]) if k[1:].isdigit() else 0))

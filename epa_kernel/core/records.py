@@ -17,17 +17,26 @@ import json
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationError,
-                      field_validator, model_validator)
+from pydantic import AfterValidator, ConfigDict, Field, field_validator, model_validator
 
-from epa_kernel.errors import InputError, from_validation_error
-from epa_kernel.files import read_json
+from epa_kernel.core.catalogue import get_standard, method_of
+from epa_kernel.core.method_spec import split_criterion_ref
+from epa_kernel.core.model import PersonalDataModel, validate_input
+from epa_kernel.core.spec import Standard
 from epa_kernel.core.uln import uln_is_valid
-from epa_kernel.core.spec import (Attempt, Channel, MethodId, Standard, StandardCode, VersionNumber, get_standard,
-                   method_of, split_criterion_ref)
+from epa_kernel.core.values import (
+    Attempt,
+    Channel,
+    MethodId,
+    StandardCode,
+    VersionNumber,
+)
+from epa_kernel.errors import InputError
+from epa_kernel.files import read_json
 
 Judgement = Literal["met", "not_met", "deferred"]
 JUDGEMENTS: tuple[str, ...] = ("met", "not_met", "deferred")
+
 
 def _check_uln(uln: str) -> str:
     if not uln_is_valid(uln):
@@ -67,14 +76,7 @@ Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_check
 Note = Annotated[str, Field(max_length=10_000), AfterValidator(_check_note)]
 
 
-class _Model(BaseModel):
-    # hide_input_in_errors: pydantic's own ValidationError text would otherwise print the
-    # offending input (a ULN, or the whole apprentice object) wherever it is logged.
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True,
-                              hide_input_in_errors=True)
-
-
-class Apprentice(_Model):
+class Apprentice(PersonalDataModel):
     uln: Uln
     name: Name
     provider: Name | None = None
@@ -89,7 +91,7 @@ class Apprentice(_Model):
         return self
 
 
-class EvidenceFacts(_Model):
+class EvidenceFacts(PersonalDataModel):
     """Facts about how the assessment ran, checked against the standard's limits."""
 
     # Strict: numbers only. Lax mode would read JSON true as 1 and "95" as 95.
@@ -103,7 +105,7 @@ class EvidenceFacts(_Model):
     questions_asked: Annotated[int, Field(ge=0, le=10_000)] | None = None
 
 
-class MethodRecord(_Model):
+class MethodRecord(PersonalDataModel):
     """One apprentice's assessment by one method, as the assessor recorded it."""
 
     standard: StandardCode
@@ -212,12 +214,7 @@ def bind(record: MethodRecord) -> tuple[MethodRecord, Standard]:
 
 def parse_record(data: Any, *, file: str = "<record>") -> tuple[MethodRecord, Standard]:
     """Validate raw JSON data as a record bound to its standard; errors name ``file``."""
-    if not isinstance(data, dict):
-        raise InputError("expected a JSON object (a method record)", file=file)
-    try:
-        record = MethodRecord.model_validate(data)
-    except ValidationError as exc:
-        raise from_validation_error(exc, file=file) from None
+    record = validate_input(MethodRecord, data, file=file, what="a method record")
     try:
         return bind(record)
     except InputError as exc:

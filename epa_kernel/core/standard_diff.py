@@ -1,9 +1,10 @@
-"""What changed between two versions of a standard, and what the change does to a record.
+"""What changed between two versions of a standard, descriptor by descriptor and rule by rule.
 
 When a standard is revised, trainers, assessors and IQA need to know exactly which descriptors
 were added, removed or moved between methods (ST0071 v1.0 -> v1.1 moved one pass descriptor
-from the practical observation to the professional discussion), and what happens to a record
-made under the old version if it were read under the new one.
+from the practical observation to the professional discussion). What the change does to a record
+made under the old version is worked out from this diff in
+:mod:`epa_kernel.trainer.version_effect`.
 
 Descriptors are matched by their text, not their id: each method numbers its descriptors in the
 document's order, so when one descriptor moves, the ids after it shift, and ``P9`` in one version
@@ -18,15 +19,16 @@ the tables.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import Field
 
-from epa_kernel.core.grading import MethodOutcome, combine, grade_method
-from epa_kernel.core.records import MethodRecord
-from epa_kernel.core.spec import (GRADES, Band, BandRule, Criterion, Grade, Method, Standard, split_criterion_ref,
-                   versions)
+from epa_kernel.core.catalogue import versions
+from epa_kernel.core.grading import combine
+from epa_kernel.core.method_spec import BandRule, Criterion, Method
+from epa_kernel.core.model import Model
+from epa_kernel.core.spec import Standard
+from epa_kernel.core.values import GRADES, Band, Grade
 
 ChangeKind = Literal["moved", "added", "removed", "renumbered", "changed"]
 CHANGE_KINDS: tuple[ChangeKind, ...] = ("moved", "added", "removed", "renumbered", "changed")
@@ -34,11 +36,7 @@ CHANGE_KINDS: tuple[ChangeKind, ...] = ("moved", "added", "removed", "renumbered
 COMPARED_FIELDS = ("text", "band", "module", "ksbs", "applies_to", "deferrable_to")
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class DescriptorRef(_Model):
+class DescriptorRef(Model):
     """Where a descriptor sits in one version: its method and its id there."""
 
     method: str
@@ -47,8 +45,12 @@ class DescriptorRef(_Model):
     def __str__(self) -> str:
         return f"{self.method} {self.id}"
 
+    def criterion_in(self, standard: Standard) -> Criterion:
+        """The descriptor this names in ``standard`` (one of the versions it was found in)."""
+        return standard.method(self.method).criterion(self.id)
 
-class DescriptorChange(_Model):
+
+class DescriptorChange(Model):
     """One descriptor that differs between the versions.
 
     ``old``/``new`` are its place in each version (None where it does not exist); ``fields``
@@ -60,13 +62,13 @@ class DescriptorChange(_Model):
     text: str
     old: DescriptorRef | None
     new: DescriptorRef | None
-    fields: dict[str, tuple[Any, Any]] = {}
+    fields: dict[str, tuple[Any, Any]] = Field(default_factory=dict)
 
     def touches(self, method_id: str) -> bool:
         return any(ref is not None and ref.method == method_id for ref in (self.old, self.new))
 
 
-class RuleChange(_Model):
+class RuleChange(Model):
     """A grading or evidence rule that differs; ``method`` is None for standard-wide rules."""
 
     method: str | None
@@ -75,7 +77,7 @@ class RuleChange(_Model):
     new: str
 
 
-class OverallChange(_Model):
+class OverallChange(Model):
     """A combination of method grades that the overall-grade table grades differently."""
 
     grades: dict[str, Grade]
@@ -83,7 +85,7 @@ class OverallChange(_Model):
     new: Grade
 
 
-class VersionDiff(_Model):
+class VersionDiff(Model):
     standard: str
     old_version: str
     new_version: str
@@ -163,10 +165,6 @@ def match_descriptors(old: Standard, new: Standard
     unmatched_old = [ref for refs in olds.values() for ref in refs]
     unmatched_new = [ref for refs in news.values() for ref in refs]
     return pairs, unmatched_old, unmatched_new
-
-
-def _criterion(standard: Standard, ref: DescriptorRef) -> Criterion:
-    return standard.method(ref.method).criterion(ref.id)
 
 
 def _fields(a: Criterion, b: Criterion) -> dict[str, tuple[Any, Any]]:
@@ -250,7 +248,7 @@ def diff_versions(old: Standard, new: Standard) -> VersionDiff:
     pairs, gone, came = match_descriptors(old, new)
     changes: list[tuple[tuple, DescriptorChange]] = []
     for a, b in pairs:
-        ca, cb = _criterion(old, a), _criterion(new, b)
+        ca, cb = a.criterion_in(old), b.criterion_in(new)
         fields = _fields(ca, cb)
         if a.method != b.method:
             kind: ChangeKind | None = "moved"
@@ -263,12 +261,12 @@ def diff_versions(old: Standard, new: Standard) -> VersionDiff:
                             DescriptorChange(change=kind, band=cb.band, text=cb.text, old=a,
                                              new=b, fields=fields)))
     for a in gone:
-        c = _criterion(old, a)
+        c = a.criterion_in(old)
         changes.append(((CHANGE_KINDS.index("removed"), *_sort_key(old, a)),
                         DescriptorChange(change="removed", band=c.band, text=c.text, old=a,
                                          new=None)))
     for b in came:
-        c = _criterion(new, b)
+        c = b.criterion_in(new)
         changes.append(((CHANGE_KINDS.index("added"), *_sort_key(new, b)),
                         DescriptorChange(change="added", band=c.band, text=c.text, old=None,
                                          new=b)))
@@ -297,136 +295,3 @@ def diff_json(diff: VersionDiff) -> dict:
         "rules": [r.model_dump(mode="json") for r in diff.rules],
         "overall": [o.model_dump(mode="json") for o in diff.overall],
     }
-
-
-# --- what the change does to a record ------------------------------------------------------------
-
-class RecordEffect(_Model):
-    """A method record made under ``old_version`` read under ``new_version``.
-
-    - ``rekeyed``: judgements kept in this record under a new id {old key: new key};
-    - ``moved_out``: judgements whose descriptor now belongs to another method {old key: place};
-      that method's record would have to carry them;
-    - ``dropped``: judgements with no place under the new version {old key: why};
-    - ``moved_in``: descriptors moved into this method from another {new id: old place};
-    - ``missing``: applicable descriptors with no judgement after re-keying (new ids);
-    - ``record``: the record re-keyed under the new version (None when its method is gone),
-      graded in ``new_outcome``; ``old_outcome`` is the grade under its own version.
-    """
-
-    method: str
-    old_version: str
-    new_version: str
-    rekeyed: dict[str, str]
-    moved_out: dict[str, DescriptorRef]
-    dropped: dict[str, str]
-    moved_in: dict[str, DescriptorRef]
-    missing: tuple[str, ...]
-    record: MethodRecord | None
-    old_outcome: MethodOutcome
-    new_outcome: MethodOutcome | None
-
-    @property
-    def unchanged(self) -> bool:
-        return not (self.rekeyed or self.moved_out or self.dropped or self.moved_in
-                    or self.missing) and self.old_outcome.grade == (
-                        self.new_outcome.grade if self.new_outcome else None)
-
-
-def _places(old: Standard, new: Standard) -> dict[DescriptorRef, DescriptorRef | None]:
-    """Every old descriptor's place in the new version (None: removed)."""
-    pairs, gone, _ = match_descriptors(old, new)
-    places: dict[DescriptorRef, DescriptorRef | None] = dict(pairs)
-    places.update({ref: None for ref in gone})
-    return places
-
-
-def effect_on_record(old: Standard, new: Standard, record: MethodRecord) -> RecordEffect:
-    """What reading ``record`` (made under ``old``) under ``new`` does to its judgements and grade.
-
-    Judgements follow their descriptor's text to its new id, and notes go with them. A judgement
-    is dropped where its descriptor was removed, no longer applies to the record's channels, or is
-    ``deferred`` where the new version does not allow deferral.
-    """
-    if (record.standard, record.version) != (old.standard, old.version):
-        raise ValueError(f"a {record.standard} v{record.version} record is not made under {old.key}")
-    places = _places(old, new)
-    method_new = new.method(record.method)
-    channels = record.channels if method_new is not None and method_new.channels else None
-    applicable = {c.id for c in method_new.applicable(channels)} if method_new else set()
-
-    def follow(key: str, value: str | None) -> tuple[str | None, DescriptorRef | None, str | None]:
-        """(new key in this record, place in another method, why dropped): one is not None."""
-        origin, cid = split_criterion_ref(key)
-        place = places.get(DescriptorRef(method=origin or record.method, id=cid))
-        if place is None:
-            return None, None, f"removed in v{new.version}"
-        criterion = _criterion(new, place)
-        if origin is None:  # one of this method's own descriptors
-            if place.method != record.method:
-                return None, place, None
-            if place.id not in applicable:
-                return None, None, (f"does not apply to {', '.join(channels or ())} "
-                                    f"in v{new.version}")
-            if value == "deferred" and not criterion.deferrable_to:
-                return None, None, f"may not be deferred in v{new.version}"
-            return place.id, None, None
-        if place.method == record.method:  # deferred here from a method it now belongs to
-            return place.id, None, None
-        if criterion.deferrable_to == record.method:
-            return f"{place.method}.{place.id}", None, None
-        return None, None, f"{place} may not be deferred to {record.method} in v{new.version}"
-
-    rekeyed: dict[str, str] = {}
-    moved_out: dict[str, DescriptorRef] = {}
-    dropped: dict[str, str] = {}
-    judgements: dict[str, str] = {}
-    for key in _in_record_order(old.method(record.method), record.judgements):
-        value = record.judgements[key]
-        new_key, elsewhere, why = follow(key, value)
-        if new_key is not None:
-            judgements[new_key] = value
-            if new_key != key:
-                rekeyed[key] = new_key
-        elif elsewhere is not None:
-            moved_out[key] = elsewhere
-        else:
-            dropped[key] = why
-    notes = {}
-    for key, text in record.notes.items():
-        new_key, _, _ = follow(key, record.judgements.get(key))
-        if new_key is not None:
-            notes[new_key] = text
-
-    old_outcome = grade_method(old, record)
-    if method_new is None:
-        return RecordEffect(method=record.method, old_version=old.version,
-                            new_version=new.version, rekeyed={}, moved_out=moved_out,
-                            dropped=dropped, moved_in={}, missing=(), record=None,
-                            old_outcome=old_outcome, new_outcome=None)
-    moved_in = {new_ref.id: old_ref for old_ref, new_ref in places.items()
-                if new_ref is not None and new_ref.method == record.method
-                and old_ref.method != record.method}
-    data = record.model_dump(mode="json")
-    data.update(version=new.version, channels=list(channels) if channels else None,
-                judgements=judgements, notes=notes)
-    carried = MethodRecord.model_validate(data)
-    new_outcome = grade_method(new, carried)
-    return RecordEffect(method=record.method, old_version=old.version, new_version=new.version,
-                        rekeyed=rekeyed, moved_out=moved_out, dropped=dropped,
-                        moved_in={k: moved_in[k] for k in _in_order(method_new, moved_in)},
-                        missing=new_outcome.missing, record=carried, old_outcome=old_outcome,
-                        new_outcome=new_outcome)
-
-
-def _in_record_order(method: Method, keys: Iterable[str]) -> list[str]:
-    """A record's judgement keys in the form's order: the method's own descriptors as the
-    document lists them, then those deferred here from other methods."""
-    keys = list(keys)
-    own = _in_order(method, keys)
-    return own + sorted(k for k in keys if k not in own)
-
-
-def _in_order(method: Method, ids: Iterable[str]) -> list[str]:
-    wanted = set(ids)
-    return [c.id for c in method.criteria if c.id in wanted]

@@ -1,7 +1,7 @@
 """The domain's words as people read them: one label, colour and file name for each value.
 
 The values themselves (grades, judgements, attempts, channels, methods) are types in
-:mod:`epa_kernel.core.spec`; what the form, the records, the statements, the summaries and the
+:mod:`epa_kernel.core.values`; what the form, the records, the statements, the summaries and the
 trainer print for them is defined here once, so two screens never say it two ways.
 """
 
@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import get_args
 
-from epa_kernel.core.spec import GRADES, Attempt, Channel, MethodId
+from epa_kernel.core.values import GRADES, Attempt, Channel, MethodId
 
 __all__ = ["GRADES", "METHOD_IDS", "METHOD_NAMES", "JUDGEMENT_LABELS", "ATTEMPT_LABELS",
            "CHANNEL_LABELS", "STATUS_LABELS", "MODERATION_LABELS", "GRADE_COLOURS",
-           "NOT_GRADED", "attempt_stem"]
+           "JUDGEMENT_COLOURS", "NOT_GRADED", "attempt_stem"]
 
 #: Every assessment method any standard may have, in the order results list them.
 METHOD_IDS: tuple[str, ...] = ("apprentice_showcase", "practical_observation",
@@ -46,6 +46,9 @@ NOT_GRADED = "Not yet graded"
 
 #: One palette for every screen and chart (accessible on white: contrast ≥ 4.5:1).
 GRADE_COLOURS = {"Fail": "#b00020", "Pass": "#1b5e20", "Distinction": "#0d47a1", None: "#555"}
+
+#: A judgement shown as a fill (the form's chosen button, the KSB chart's evidenced cells).
+JUDGEMENT_COLOURS = {"met": "#2e7d32", "not_met": "#c62828", "deferred": "#ef6c00"}
 
 
 def attempt_stem(method: str, attempt: str) -> str:

@@ -11,16 +11,21 @@ from __future__ import annotations
 
 from html import escape
 
-from epa_kernel.core.grading import EpaOutcome, MethodOutcome
+from epa_kernel.core.method_spec import Method
+from epa_kernel.core.outcomes import EpaOutcome, MethodOutcome
 from epa_kernel.core.records import MethodRecord
-from epa_kernel.core.spec import Method, Standard
-
-GRADE_COLOURS = {"Fail": "#b00020", "Pass": "#1b5e20", "Distinction": "#0d47a1", None: "#555"}
-JUDGEMENT_LABELS = {"met": "Met", "not_met": "Not met", "deferred": "Deferred", None: "—"}
+from epa_kernel.core.spec import Standard
+from epa_kernel.core.vocabulary import (
+    ATTEMPT_LABELS,
+    CHANNEL_LABELS,
+    GRADE_COLOURS,
+    JUDGEMENT_LABELS,
+    NOT_GRADED,
+)
 
 
 def grade_badge(grade: str | None) -> str:
-    label = grade or "Not yet graded"
+    label = grade or NOT_GRADED
     return (f'<span class="epa-grade" style="font-weight:bold;color:{GRADE_COLOURS[grade]}">'
             f"{escape(label)}</span>")
 
@@ -32,9 +37,9 @@ def _items(lines) -> str:
 def outcome_panel(method: Method, outcome: MethodOutcome) -> str:
     """The grade and why, as the live form and the read-only record both show it."""
     parts = [f'<div class="epa-outcome"><h3>{escape(method.name)}: {grade_badge(outcome.grade)}</h3>',
-             f"<p>Pass descriptors met: {outcome.pass_met} of {outcome.pass_required}. "
-             f"Distinction descriptors met: {outcome.distinction_met} of "
-             f"{outcome.distinction_available} ({outcome.distinction_required} needed).</p>",
+             (f"<p>Pass descriptors met: {outcome.pass_met} of {outcome.pass_required}. "
+              f"Distinction descriptors met: {outcome.distinction_met} of "
+              f"{outcome.distinction_available} ({outcome.distinction_required} needed).</p>"),
              f"<ul class='epa-reasons'>{_items(outcome.reasons)}</ul>"]
     if outcome.warnings:
         parts.append(f"<p><b>Warnings</b></p><ul class='epa-warnings'>{_items(outcome.warnings)}</ul>")
@@ -82,9 +87,9 @@ def record_header(standard: Standard, record: MethodRecord) -> str:
     facts = [("Apprentice", a.name), ("ULN", a.uln), ("Standard", f"{standard.key} {standard.title}"),
              ("Method", method.name), ("Assessor", record.assessor),
              ("Assessed on", record.assessed_on.isoformat() if record.assessed_on else "—"),
-             ("Attempt", record.attempt)]
+             ("Attempt", ATTEMPT_LABELS[record.attempt])]
     if record.channels:
-        facts.append(("Channels", ", ".join(c.replace("_", " ") for c in record.channels)))
+        facts.append(("Channels", ", ".join(CHANNEL_LABELS[c] for c in record.channels)))
     facts.append(("Content hash", record.content_hash()))
     rows = "".join(f"<tr><th style='text-align:left'>{escape(k)}</th><td>{escape(v)}</td></tr>"
                    for k, v in facts)

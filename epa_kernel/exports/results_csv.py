@@ -1,45 +1,26 @@
-"""Reading outcomes back from executed notebooks, and the cohort's ``results.csv``.
+"""The cohort's ``results.csv``: one row per apprentice with each method's grade and the overall.
 
-Grades are read from the machine-readable output each workbook emits (its own MIME type), not
-recomputed and not parsed out of HTML: ``results.csv`` shows what the evidence notebooks say.
+Grades are the ones the executed result notebooks emitted (:mod:`epa_kernel.exports.outcomes`),
+not recomputed: ``results.csv`` shows what the evidence notebooks say. An apprentice whose run
+failed keeps a row saying why, and a file no apprentice could be named for gets a row of its own.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
 
-from epa_kernel.batch.cohort import Cohort
+from epa_kernel.core.vocabulary import GRADES, METHOD_IDS
+from epa_kernel.exports.outcomes import RESULT_NOTEBOOK, read_epa_outcome
 from epa_kernel.files import write_atomic
-from epa_kernel.core.bundles import EPA_MIME, METHOD_MIME
 
-METHOD_COLUMNS = ("apprentice_showcase", "practical_observation", "work_based_project",
-                  "professional_discussion")
-COLUMNS = ("uln", "standard", "version", *METHOD_COLUMNS, "overall", "status", "message")
+COLUMNS = ("uln", "standard", "version", *METHOD_IDS, "overall", "status", "message")
 
 
-def read_bundle(path: str | Path, mime: str) -> dict | None:
-    """The last output of type ``mime`` in an executed notebook, or None."""
-    nb = json.loads(Path(path).read_text(encoding="utf-8"))
-    found = None
-    for cell in nb.get("cells", []):
-        for output in cell.get("outputs", []):
-            if mime in output.get("data", {}):
-                found = output["data"][mime]
-    return found
-
-
-def read_method_outcome(path) -> dict | None:
-    return read_bundle(path, METHOD_MIME)
-
-
-def read_epa_outcome(path) -> dict | None:
-    return read_bundle(path, EPA_MIME)
-
-
-def result_rows(cohort: Cohort, out: Path, summary) -> list[dict]:
+def result_rows(cohort, out: Path, summary) -> list[dict]:
+    """The rows for a batch run's ``cohort`` (its apprentices, each with a standard or None)
+    whose notebooks are in ``out``, given the run's ``summary`` (failed and unattributed)."""
     rows = []
     for uln, entry in sorted(cohort.apprentices.items()):
         row = dict.fromkeys(COLUMNS, "")
@@ -50,9 +31,9 @@ def result_rows(cohort: Cohort, out: Path, summary) -> list[dict]:
             row.update(status="failed", message=summary.failed[uln])
             rows.append(row)
             continue
-        bundle = read_epa_outcome(out / uln / "epa_result.ipynb")
+        bundle = read_epa_outcome(out / uln / RESULT_NOTEBOOK)
         if bundle is None:
-            row.update(status="failed", message="epa_result.ipynb has no outcome output")
+            row.update(status="failed", message=f"{RESULT_NOTEBOOK} has no outcome output")
         else:
             outcome = bundle["outcome"]
             for method, o in outcome["methods"].items():
@@ -67,13 +48,19 @@ def result_rows(cohort: Cohort, out: Path, summary) -> list[dict]:
     return rows
 
 
-def write_results(cohort: Cohort, out: Path, summary) -> Path:
+def write_csv(path: Path, fields, rows) -> None:
+    """``rows`` (dicts) as CSV under a header of ``fields``, written atomically."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(result_rows(cohort, out, summary))
-    path = out / "results.csv"
+    writer.writerows(rows)
     write_atomic(path, buffer.getvalue())
+
+
+def write_results(cohort, out: Path, summary) -> Path:
+    """Write ``out/results.csv`` (see :func:`result_rows`); returns its path."""
+    path = out / "results.csv"
+    write_csv(path, COLUMNS, result_rows(cohort, out, summary))
     return path
 
 
@@ -81,7 +68,7 @@ def summary_table(results_csv: str | Path) -> str:
     """Overall grades per standard version, as a small text table."""
     with open(results_csv, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    grades = ("Fail", "Pass", "Distinction", "")
+    grades = (*GRADES, "")
     keys = sorted({(r["standard"], r["version"]) for r in rows})
     lines = [f"{'standard':<14}{'Fail':>6}{'Pass':>6}{'Dist.':>7}{'other':>7}{'total':>7}"]
     for standard, version in keys:

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from epa_kernel.errors import InputError
+from epa_kernel.core.bundles import method_outcome_bundle
+from epa_kernel.core.catalogue import get_standard
 from epa_kernel.core.grading import grade_epa, grade_method, select_attempts
-from epa_kernel.iqa.sampling import Decision
 from epa_kernel.core.uln import uln_is_valid
-from epa_kernel.exports.results_csv import read_epa_outcome, read_method_outcome
+from epa_kernel.core.vocabulary import attempt_stem
+from epa_kernel.errors import InputError
+from epa_kernel.exports.outcomes import read_epa_outcome, read_method_outcome
+from epa_kernel.iqa.sampling import Decision
 
 
 def _decision(bundle: dict, outcome: dict, decision_id: str) -> Decision:
@@ -29,10 +32,13 @@ def _decision(bundle: dict, outcome: dict, decision_id: str) -> Decision:
 
 
 def decision_id(uln: str, method: str, attempt: str) -> str:
-    return f"{uln}/{method}" if attempt == "first" else f"{uln}/{method}.{attempt}"
+    """IQA's id for one method attempt of one apprentice: ``<uln>/<attempt stem>``, the same
+    stem as the attempt's notebook, so an id names the file the decision was read from."""
+    return f"{uln}/{attempt_stem(method, attempt)}"
 
 
 def from_run(folder: str | Path) -> list[Decision]:
+    """Decisions of a run folder made by ``epa run``: one per executed method notebook."""
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError("is not a run folder (made by epa run)", file=str(folder))
@@ -61,9 +67,6 @@ def from_run(folder: str | Path) -> list[Decision]:
 
 def from_store(store) -> list[Decision]:
     """Decisions of the store's submitted records, graded by the engine per apprentice."""
-    from epa_kernel.core.spec import get_standard
-    from epa_kernel.core.bundles import method_outcome_bundle
-
     by_uln: dict[str, list] = {}
     for stored in store.all_records(submitted_only=True):
         by_uln.setdefault(stored.record.apprentice.uln, []).append(stored.record)

@@ -23,19 +23,16 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
+from epa_kernel.core.model import Model
 from epa_kernel.errors import InputError, from_validation_error
 from epa_kernel.files import read_yaml
 
 Share = Annotated[float, Field(ge=0, le=1)]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Decision(_Model):
+class Decision(Model):
     """One method grade, as IQA sees it."""
 
     id: str                    # "<uln>/<method>" or "<uln>/<method>.<attempt>"
@@ -54,13 +51,13 @@ class Decision(_Model):
     content_hash: str
 
 
-class Rates(_Model):
+class Rates(Model):
     by_standard: dict[str, Share] = Field(default_factory=dict)
     by_method: dict[str, Share] = Field(default_factory=dict)
     by_assessor: dict[str, Share] = Field(default_factory=dict)
 
 
-class Policy(_Model):
+class Policy(Model):
     """A sampling policy. Every field has a default; a YAML file overrides any of them."""
 
     first_n: Annotated[int, Field(ge=0)] = 5
@@ -73,12 +70,14 @@ class Policy(_Model):
     hold_results_until_moderated: bool = True
 
 
-class Pick(_Model):
+class Pick(Model):
     decision: Decision
     reasons: tuple[str, ...]
 
 
 def load_policy(path: str | Path | None) -> Policy:
+    """The policy in the YAML file at ``path`` (the defaults where it is silent, or all of
+    them without a file); errors name the file and the field."""
     if path is None:
         return Policy()
     data = read_yaml(path)
@@ -95,6 +94,8 @@ def draw(seed: int, decision_id: str, rule: str) -> float:
 
 
 def at_boundary(d: Decision) -> str | None:
+    """Why ``d`` was decided at a grade boundary, or None: one descriptor either way would have
+    changed its grade, so it is where assessors' judgements matter most."""
     if d.grade == "Distinction" and d.distinction_met == d.distinction_required:
         return (f"boundary: Distinction with exactly the {d.distinction_required} distinction "
                 "descriptors needed")
@@ -144,7 +145,8 @@ def plan_sample(decisions: Iterable[Decision], policy: Policy, *, seed: int = 0,
     return picks
 
 
-def release_status(picks: Iterable[Pick], moderated: dict[str, str], policy: Policy) -> dict[str, str]:
+def release_status(picks: Iterable[Pick], moderated: dict[str, str],
+                   policy: Policy) -> dict[str, str]:
     """Per apprentice (ULN): "released", or "pending release" while any of their sampled
     decisions lacks a completed moderation (confirmed or grade changed; a referral back to the
     assessor is not complete) and the policy holds results until moderation."""

@@ -16,9 +16,9 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
+from epa_kernel.core.moderation import Moderation
+from epa_kernel.core.vocabulary import GRADE_COLOURS, GRADES
 from epa_kernel.iqa.sampling import Decision
-
-GRADES = ("Fail", "Pass", "Distinction")
 
 
 def grade_table(decisions: Sequence[Decision]) -> pd.DataFrame:
@@ -55,19 +55,21 @@ def outliers(decisions: Sequence[Decision], *, min_decisions: int = 5,
         mine = [d for d in graded if d.assessor == assessor]
         rest = [d for d in graded if d.assessor != assessor]
         for grade in ("Distinction", "Fail"):
-            z = _z(sum(d.grade == grade for d in mine), len(mine),
-                   sum(d.grade == grade for d in rest), len(rest))
+            k_mine = sum(d.grade == grade for d in mine)
+            k_rest = sum(d.grade == grade for d in rest)
+            z = _z(k_mine, len(mine), k_rest, len(rest))
             if len(mine) >= min_decisions and abs(z) > threshold:
                 rows.append({"assessor": assessor, "grade": grade, "decisions": len(mine),
-                             "rate %": round(100 * sum(d.grade == grade for d in mine) / len(mine), 1),
-                             "others %": round(100 * sum(d.grade == grade for d in rest) / len(rest), 1),
+                             "rate %": round(100 * k_mine / len(mine), 1),
+                             "others %": round(100 * k_rest / len(rest), 1),
                              "z": round(z, 2),
                              "flag": f"{grade} rate {'above' if z > 0 else 'below'} the others'"})
     return pd.DataFrame(rows, columns=["assessor", "grade", "decisions", "rate %", "others %",
                                        "z", "flag"])
 
 
-def disagreements(moderated: Iterable[tuple[Decision, object]], top: int = 10) -> pd.DataFrame:
+def disagreements(moderated: Iterable[tuple[Decision, Moderation]],
+                  top: int = 10) -> pd.DataFrame:
     """The descriptors moderation disagreed with most, per assessor."""
     counts: Counter = Counter()
     for decision, moderation in moderated:
@@ -87,9 +89,9 @@ def grade_chart(table: pd.DataFrame):
     shares = table[[f"{g} %" for g in GRADES]]
     fig, ax = plt.subplots(figsize=(7, 0.5 + 0.45 * len(shares)))
     left = [0.0] * len(shares)
-    for grade, colour in zip(GRADES, ("#c62828", "#2e7d32", "#1565c0")):
+    for grade in GRADES:
         values = shares[f"{grade} %"].tolist()
-        ax.barh(shares.index, values, left=left, color=colour, label=grade)
+        ax.barh(shares.index, values, left=left, color=GRADE_COLOURS[grade], label=grade)
         left = [a + b for a, b in zip(left, values)]
     ax.set_xlabel("% of decisions")
     ax.set_xlim(0, 100)

@@ -20,13 +20,13 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
+from epa_kernel.batch.executors import Executor, LocalExecutor
+from epa_kernel.batch.jobs import RESULT_NOTEBOOK, Job
 from epa_kernel.errors import InputError
-from epa_kernel.exports.results_csv import read_method_outcome
-from epa_kernel.batch.run import Job, _worker_init, execute
+from epa_kernel.exports.outcomes import read_method_outcome
 from epa_kernel.paths import notebooks_dir
 
 
@@ -95,20 +95,41 @@ def compare(recorded: dict | None, rerun: dict | None) -> list[str]:
 
 
 def verify_run(folder: str | Path, *, only: set[str] | None = None, workers: int | None = None,
-               store=None) -> list[Check]:
+               store=None, executor: Executor | None = None) -> list[Check]:
     """Re-run and compare every executed method notebook in ``folder`` (or those in ``only``,
-    decision ids ``<uln>/<method>[.<attempt>]``)."""
-    from epa_kernel.iqa.decisions import decision_id
+    decision ids ``<uln>/<method>[.<attempt>]``).
 
+    The re-runs go through ``executor``, as ``epa run``'s notebooks do
+    (:func:`epa_kernel.batch.executors.make_executor`; by default ``workers`` processes here),
+    into a scratch folder that is deleted when verification ends, whether it succeeds or not:
+    the re-run notebooks hold names and ULNs."""
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError("is not a run folder (made by epa run)", file=str(folder))
+    with tempfile.TemporaryDirectory(prefix="epa-verify-", ignore_cleanup_errors=True) as scratch:
+        checks, jobs = _plan(folder, Path(scratch), only, store)
+        for result in (executor or LocalExecutor(workers)).run(jobs):
+            original = folder / result.job.uln / Path(result.job.output).name
+            check = checks[str(original)]
+            if result.status != "ran":
+                check.problems.append(f"re-run failed: {result.message}")
+                continue
+            check.problems.extend(compare(read_method_outcome(original),
+                                          read_method_outcome(result.job.output)))
+    return sorted(checks.values(), key=lambda c: (c.uln, c.method, str(c.notebook)))
+
+
+def _plan(folder: Path, scratch: Path, only: set[str] | None,
+          store) -> tuple[dict[str, Check], list[Job]]:
+    """The checks of the notebooks to verify (static problems found already), and the jobs that
+    re-run them into ``scratch``."""
+    from epa_kernel.iqa.decisions import decision_id
+
     notebooks = notebooks_dir()
     checks: dict[str, Check] = {}
     jobs: list[Job] = []
-    scratch = Path(tempfile.mkdtemp(prefix="epa-verify-"))
     for path in sorted(folder.glob("*/[!.]*.ipynb")):
-        if path.name == "epa_result.ipynb":
+        if path.name == RESULT_NOTEBOOK:
             continue
         params, problems = static_checks(path)
         record = (params or {}).get("record", {})
@@ -137,21 +158,7 @@ def verify_run(folder: str | Path, *, only: set[str] | None = None, workers: int
         for did in missing:
             checks[did] = Check(folder / did, did.split("/")[0], did.split("/")[1].split(".")[0],
                                 ["sampled, but no executed notebook for it is in the run"])
-    by_output = {job.output: job for job in jobs}
-    if jobs:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
-            futures = {pool.submit(execute, job): job for job in jobs}
-            for future in as_completed(futures):
-                job = futures[future]
-                result = future.result()
-                original = Path(folder) / job.uln / Path(job.output).name
-                check = checks[str(original)]
-                if result.status != "ran":
-                    check.problems.append(f"re-run failed: {result.message}")
-                    continue
-                check.problems.extend(compare(read_method_outcome(original),
-                                              read_method_outcome(by_output[job.output].output)))
-    return sorted(checks.values(), key=lambda c: (c.uln, c.method, str(c.notebook)))
+    return checks, jobs
 
 
 def _id_of(check: Check) -> str:

@@ -1,9 +1,8 @@
 """Persistence: apprentices, assessors, assignments, method records and their history.
 
-SQLite is the embedded default (one file under ``outputs/``, WAL mode so readers never block the
-writer); PostgreSQL works through the same code by URL. Everything goes through SQLAlchemy Core
-in short explicit transactions: each save is one transaction, so a crash loses at most the
-change being made.
+The database (:mod:`epa_kernel.store.database`: SQLite by default, PostgreSQL by URL) is used in
+short explicit transactions: each save is one transaction, so a crash loses at most the change
+being made.
 
 The rules of evidence:
 
@@ -13,81 +12,33 @@ The rules of evidence:
   that must say who, when and why.
 - Saves are optimistic: the caller says which version it last saw; if someone else has saved
   since, the save is refused with :class:`ConflictError` instead of silently overwriting.
-- Versions chain their hashes (each chain hash covers the previous one, the record's content
-  hash, the author, the time, the reason and the kind), so a row edited in the database behind
-  the kit's back is found by :meth:`Store.verify`.
+- Versions chain their hashes (:mod:`epa_kernel.store.history`), so a row edited in the
+  database behind the kit's back is found by :meth:`Store.verify`.
+- A database that fails under the kit is a :class:`~epa_kernel.errors.StoreError` naming no
+  statement and no parameters; nothing was half-written.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
-from sqlalchemy import (Column, Date, ForeignKey, Integer, MetaData, PrimaryKeyConstraint, String,
-                        Table, Text, UniqueConstraint, create_engine, event, insert, select,
-                        update)
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 
+from epa_kernel.core.records import MethodRecord, parse_record
 from epa_kernel.errors import ConflictError, InputError, LockedError
 from epa_kernel.paths import store_url
-from epa_kernel.core.records import MethodRecord, parse_record
-
-
-metadata = MetaData()
-
-apprentices = Table(
-    "apprentices", metadata,
-    Column("uln", String(10), primary_key=True),
-    Column("name", String(200), nullable=False),
-    Column("provider", String(200)),
-    Column("employer", String(200)),
-    Column("start_date", Date),
-    Column("gateway_date", Date),
-)
-
-assessors = Table(
-    "assessors", metadata,
-    Column("name", String(200), primary_key=True),
-)
-
-assignments = Table(
-    "assignments", metadata,
-    Column("assessor", String(200), ForeignKey("assessors.name"), nullable=False),
-    Column("uln", String(10), ForeignKey("apprentices.uln"), nullable=False),
-    Column("standard", String(6), nullable=False),
-    Column("version", String(10), nullable=False),
-    Column("method", String(40), nullable=False),
-    PrimaryKeyConstraint("assessor", "uln", "method"),
-)
-
-records = Table(
-    "records", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("uln", String(10), ForeignKey("apprentices.uln"), nullable=False),
-    Column("method", String(40), nullable=False),
-    Column("attempt", String(10), nullable=False),
-    Column("status", String(12), nullable=False),  # draft | submitted
-    Column("current_version", Integer, nullable=False),
-    UniqueConstraint("uln", "method", "attempt"),
-)
-
-versions = Table(
-    "record_versions", metadata,
-    Column("record_id", Integer, ForeignKey("records.id"), nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("kind", String(12), nullable=False),  # created|saved|submitted|amended|moderated
-    Column("author", String(200), nullable=False),
-    Column("at", String(40), nullable=False),
-    Column("reason", Text, nullable=False),
-    Column("data", Text, nullable=False),  # the record's canonical JSON
-    Column("content_hash", String(64), nullable=False),
-    Column("chain_hash", String(64), nullable=False),
-    PrimaryKeyConstraint("record_id", "version"),
+from epa_kernel.store.database import Database
+from epa_kernel.store.history import Version, chain_hash, verify_history
+from epa_kernel.store.schema import (
+    apprentices,
+    assessors,
+    assignments,
+    records,
+    versions,
 )
 
 
@@ -103,62 +54,16 @@ class StoredRecord:
         return self.status == "submitted"
 
 
-@dataclass(frozen=True)
-class Version:
-    version: int
-    kind: str
-    author: str
-    at: str
-    reason: str
-    content_hash: str
-    chain_hash: str
-
-
-def chain_hash(previous: str, content_hash: str, kind: str, author: str, at: str,
-               reason: str) -> str:
-    payload = json.dumps([previous, content_hash, kind, author, at, reason], ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
 def _utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.close()
-
-
-class Store:
-    """The kit's database. One instance per process; safe for many processes at once."""
+class Store(Database):
+    """The kit's records. One instance per process; safe for many processes at once."""
 
     def __init__(self, url: str | None = None, *, clock: Callable[[], str] = _utc_now):
-        self.url = store_url(url)
+        super().__init__(url)
         self.clock = clock
-        if self.url.startswith("sqlite:///") and self.url != "sqlite:///:memory:":
-            Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self.engine: Engine = create_engine(self.url, future=True)
-        except (SQLAlchemyError, ImportError, ValueError) as exc:
-            raise InputError(f"cannot open the store: {exc}", field="store URL") from None
-        if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
-        try:
-            metadata.create_all(self.engine)
-        except SQLAlchemyError as exc:
-            raise InputError(f"cannot open the store ({type(exc).__name__}); is it a database "
-                             f"file and readable?", file=self._where()) from None
-
-    def _where(self) -> str:
-        return self.url.removeprefix("sqlite:///") if self.url.startswith("sqlite") else \
-            self.engine.url.render_as_string(hide_password=True)
-
-    def close(self) -> None:
-        self.engine.dispose()
 
     # --- people and assignments ------------------------------------------------------------
 
@@ -172,7 +77,7 @@ class Store:
 
     def assign(self, record: MethodRecord) -> None:
         """Make ``record``'s assessor responsible for its apprentice and method."""
-        with self.engine.begin() as conn:
+        with self.transaction() as conn:
             self.ensure_apprentice(conn, record)
             if conn.execute(select(assessors).where(assessors.c.name == record.assessor)).first() is None:
                 conn.execute(insert(assessors).values(name=record.assessor))
@@ -185,7 +90,7 @@ class Store:
 
     def apprentice(self, uln: str) -> dict:
         """The apprentice's details as a record's ``apprentice`` object."""
-        with self.engine.connect() as conn:
+        with self.connection() as conn:
             row = conn.execute(select(apprentices).where(apprentices.c.uln == uln)).first()
         if row is None:
             raise InputError("no such apprentice in the store", field="apprentice.uln")
@@ -193,7 +98,7 @@ class Store:
         return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in data.items()}
 
     def assessors(self) -> list[str]:
-        with self.engine.connect() as conn:
+        with self.connection() as conn:
             return [r.name for r in conn.execute(select(assessors.c.name).order_by(assessors.c.name))]
 
     def assignments_of(self, assessor: str) -> list[dict]:
@@ -205,7 +110,7 @@ class Store:
                             & (records.c.attempt == "first"))
                  .where(assignments.c.assessor == assessor)
                  .order_by(apprentices.c.name, assignments.c.method))
-        with self.engine.connect() as conn:
+        with self.connection() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
 
     # --- records ---------------------------------------------------------------------------
@@ -223,29 +128,30 @@ class Store:
             reason: str = "imported") -> StoredRecord:
         """Store a new record (draft or submitted). Refused if one exists for the same apprentice,
         method and attempt: existing evidence is never replaced."""
-        try:
-            with self.engine.begin() as conn:
+        with self.transaction() as conn:
+            try:
                 self.ensure_apprentice(conn, record)
                 result = conn.execute(insert(records).values(
                     uln=record.apprentice.uln, method=record.method, attempt=record.attempt,
                     status="submitted" if submitted else "draft", current_version=1))
-                record_id = result.inserted_primary_key[0]
-                self._append(conn, record_id, 1, "submitted" if submitted else "created", author,
-                             reason, record, "")
-        except IntegrityError:
-            raise ConflictError(f"a {record.attempt} {record.method} record for this apprentice "
-                                "is already stored; it is kept unchanged", field="method") from None
+            except IntegrityError:
+                raise ConflictError(f"a {record.attempt} {record.method} record for this "
+                                    "apprentice is already stored; it is kept unchanged",
+                                    field="method") from None
+            record_id = result.inserted_primary_key[0]
+            self._append(conn, record_id, 1, "submitted" if submitted else "created", author,
+                         reason, record, "")
         return self.get(record_id)
 
     def find(self, uln: str, method: str, attempt: str = "first") -> StoredRecord | None:
-        with self.engine.connect() as conn:
+        with self.connection() as conn:
             row = conn.execute(select(records.c.id).where(
                 (records.c.uln == uln) & (records.c.method == method)
                 & (records.c.attempt == attempt))).first()
         return None if row is None else self.get(row.id)
 
     def get(self, record_id: int) -> StoredRecord:
-        with self.engine.connect() as conn:
+        with self.connection() as conn:
             row = conn.execute(select(records).where(records.c.id == record_id)).first()
             if row is None:
                 raise InputError(f"no stored record {record_id}", field="record")
@@ -293,13 +199,13 @@ class Store:
     def save_draft(self, stored: StoredRecord, record: MethodRecord, *, author: str) -> StoredRecord:
         """Save a change to a draft, in its own transaction; returns the new state."""
         self._same_identity(stored, record)
-        with self.engine.begin() as conn:
+        with self.transaction() as conn:
             previous = self._advance(conn, stored.id, stored.version, require="draft")
             self._append(conn, stored.id, stored.version + 1, "saved", author, "", record, previous)
         return StoredRecord(stored.id, record, "draft", stored.version + 1)
 
     def submit(self, stored: StoredRecord, *, author: str) -> StoredRecord:
-        with self.engine.begin() as conn:
+        with self.transaction() as conn:
             previous = self._advance(conn, stored.id, stored.version, status="submitted",
                                      require="draft")
             self._append(conn, stored.id, stored.version + 1, "submitted", author, "",
@@ -312,7 +218,7 @@ class Store:
         if not reason.strip():
             raise InputError("an amendment needs a reason", field="reason")
         self._same_identity(stored, record)
-        with self.engine.begin() as conn:
+        with self.transaction() as conn:
             previous = self._advance(conn, stored.id, stored.version, require="submitted")
             self._append(conn, stored.id, stored.version + 1, "amended", author, reason.strip(),
                          record, previous)
@@ -328,7 +234,7 @@ class Store:
         if unknown:
             raise InputError(f"moderation names descriptor {unknown[0]!r}, which the record "
                              "does not judge", field="descriptors")
-        with self.engine.begin() as conn:
+        with self.transaction() as conn:
             previous = self._advance(conn, stored.id, stored.version, require="submitted")
             self._append(conn, stored.id, stored.version + 1, "moderated", moderation.reviewer,
                          moderation.model_dump_json(), stored.record, previous)
@@ -342,7 +248,7 @@ class Store:
                 for v in self.history(record_id) if v.kind == "moderated"]
 
     def history(self, record_id: int) -> list[Version]:
-        with self.engine.connect() as conn:
+        with self.connection() as conn:
             rows = conn.execute(select(versions).where(versions.c.record_id == record_id)
                                 .order_by(versions.c.version)).all()
         return [Version(r.version, r.kind, r.author, r.at, r.reason, r.content_hash, r.chain_hash)
@@ -352,44 +258,15 @@ class Store:
         query = select(records.c.id).order_by(records.c.id)
         if submitted_only:
             query = query.where(records.c.status == "submitted")
-        with self.engine.connect() as conn:
+        with self.connection() as conn:
             ids = [r.id for r in conn.execute(query)]
         for record_id in ids:
             yield self.get(record_id)
 
     def verify(self) -> list[str]:
         """Problems found by recomputing every record's hash chain; empty when all is intact."""
-        problems: list[str] = []
-        with self.engine.connect() as conn:
-            heads = {r.id: r for r in conn.execute(select(records))}
-            rows = conn.execute(select(versions).order_by(versions.c.record_id,
-                                                          versions.c.version)).all()
-        by_record: dict[int, list] = {}
-        for row in rows:
-            by_record.setdefault(row.record_id, []).append(row)
-        for record_id, head in heads.items():
-            chain = by_record.get(record_id, [])
-            previous = ""
-            for expected_version, row in enumerate(chain, 1):
-                where = f"record {record_id} version {row.version}"
-                if row.version != expected_version:
-                    problems.append(f"{where}: versions are not consecutive (a version was removed)")
-                    break
-                content = hashlib.sha256(row.data.encode("utf-8")).hexdigest()
-                if content != row.content_hash:
-                    problems.append(f"{where}: its data does not match its content hash "
-                                    "(changed after it was saved)")
-                if chain_hash(previous, row.content_hash, row.kind, row.author, row.at,
-                              row.reason) != row.chain_hash:
-                    problems.append(f"{where}: its hash chain is broken (history rewritten)")
-                previous = row.chain_hash
-            if chain and head.current_version != chain[-1].version:
-                problems.append(f"record {record_id}: points at version {head.current_version} "
-                                f"but its history ends at {chain[-1].version}")
-            submitted = any(r.kind == "submitted" for r in chain)
-            if submitted and head.status != "submitted":
-                problems.append(f"record {record_id}: was submitted but is marked {head.status}")
-        return problems
+        with self.connection() as conn:
+            return verify_history(conn)
 
 
 def open_store(url: str | None = None) -> Store:

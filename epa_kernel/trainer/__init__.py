@@ -1,1 +1,1 @@
-"""The grading logic explained: boundaries, KSB coverage, version differences."""
+"""The grading logic explained: boundaries, KSB coverage, what a version change does."""

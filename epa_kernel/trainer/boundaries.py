@@ -20,24 +20,26 @@ import itertools
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
 
-from epa_kernel.core.grading import (combine, deferred_judgements, grade_method, resolve_judgements,
-                      select_attempts)
+from epa_kernel.core.grading import (
+    combine,
+    deferred_judgements,
+    grade_method,
+    resolve_judgements,
+    select_attempts,
+)
+from epa_kernel.core.model import Model
 from epa_kernel.core.records import MethodRecord
-from epa_kernel.core.spec import GRADES, Band, Grade, Standard
+from epa_kernel.core.spec import Standard
+from epa_kernel.core.values import GRADES, Band, Grade
 
 SAMPLE_APPRENTICE = {"uln": "9999999904", "name": "Demo Apprentice (synthetic)"}
 SAMPLE_ASSESSOR = "Demo Trainer (synthetic)"
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
 # --- the overall-grade table ---------------------------------------------------------------------
 
-class Combination(_Model):
+class Combination(Model):
     """One combination of method grades and the overall grade the engine gives it."""
 
     grades: dict[str, Grade]  # in the standard's method order
@@ -79,7 +81,7 @@ def matching_rows(combinations: tuple[Combination, ...],
     return tuple(i for i, c in enumerate(combinations) if fits(c))
 
 
-# --- what a record can still reach -----------------------------------------------------------------
+# --- what a record can still reach ---------------------------------------------------------------
 
 def _open_ids(standard: Standard, record: MethodRecord,
               judged_elsewhere: Mapping[str, str] | None) -> dict[str, Band]:
@@ -119,9 +121,9 @@ def floor_grade(standard: Standard, record: MethodRecord,
     return reachable_grades(standard, record, judged_elsewhere)[0]
 
 
-# --- the boundary explorer -------------------------------------------------------------------------
+# --- the boundary explorer -----------------------------------------------------------------------
 
-class Flip(_Model):
+class Flip(Model):
     """One judgement to change to ``met``: from ``not_met``, ``deferred`` or unjudged (None)."""
 
     criterion: str
@@ -130,7 +132,7 @@ class Flip(_Model):
     text: str
 
 
-class Boundary(_Model):
+class Boundary(Model):
     """The fewest flips that take a record from the grade it is sure of to ``target``."""
 
     method: str
@@ -222,7 +224,7 @@ def boundaries(standard: Standard, record: MethodRecord,
                  for target in GRADES[GRADES.index(floor) + 1:])
 
 
-# --- sample records --------------------------------------------------------------------------------
+# --- sample records ------------------------------------------------------------------------------
 
 def sample_record(standard: Standard, method_id: str, *,
                   apprentice: Mapping | None = None) -> MethodRecord:

@@ -3,7 +3,8 @@ version differences and KSB coverage.
 
 Text is what a terminal (``epa diff``) and a notebook's printed output show, so nbval can compare
 it; HTML is what the trainer's live app shows. Both are rendered from the pure models in
-:mod:`epa_kernel.trainer.boundaries`, :mod:`epa_kernel.core.standard_diff` and :mod:`epa_kernel.trainer.ksb_coverage`; nothing here
+:mod:`epa_kernel.trainer.boundaries`, :mod:`epa_kernel.core.standard_diff`,
+:mod:`epa_kernel.trainer.version_effect` and :mod:`epa_kernel.trainer.ksb_coverage`; nothing here
 decides a grade. All text from standards and records goes through :func:`html.escape`.
 """
 
@@ -15,11 +16,14 @@ from html import escape
 import pandas as pd
 
 from epa_kernel.core.spec import Standard
-from epa_kernel.trainer.boundaries import Boundary, Combination
-from epa_kernel.core.standard_diff import DescriptorChange, RecordEffect, VersionDiff
+from epa_kernel.core.standard_diff import DescriptorChange, VersionDiff
+from epa_kernel.core.vocabulary import JUDGEMENT_LABELS
 from epa_kernel.exports.record_html import grade_badge
+from epa_kernel.trainer.boundaries import Boundary, Combination
+from epa_kernel.trainer.version_effect import RecordEffect
 
-JUDGEMENT_WORDS = {"met": "met", "not_met": "not met", "deferred": "deferred", None: "unjudged"}
+#: A judgement as it reads mid-sentence ("P3 not met -> met").
+JUDGEMENT_WORDS = {value: label.lower() for value, label in JUDGEMENT_LABELS.items()}
 TRAINER_CSS = """<style>
 .epa-trainer table {border-collapse:collapse; font-size:12px}
 .epa-trainer th, .epa-trainer td {border-bottom:1px solid #ddd; padding:2px 6px; text-align:left;
@@ -144,11 +148,15 @@ def _change_line(c: DescriptorChange, method_id: str) -> str:
     return f"{head} ({c.band}){f'; {fields}' if fields else ''}"
 
 
+def change_summary(diff: VersionDiff) -> str:
+    """How many descriptors changed, by kind ("1 moved, 20 renumbered")."""
+    return (", ".join(f"{n} {kind}" for kind, n in diff.counts().items())
+            or "no descriptor changes")
+
+
 def diff_text(diff: VersionDiff, old: Standard, new: Standard) -> str:
-    counts = diff.counts()
-    summary = ", ".join(f"{n} {kind}" for kind, n in counts.items()) or "no descriptor changes"
     lines = [f"{diff.standard} {new.title}: v{diff.old_version} -> v{diff.new_version}",
-             f"Descriptors: {summary} (matched by text)"]
+             f"Descriptors: {change_summary(diff)} (matched by text)"]
     for m in diff.methods_removed:
         lines.append(f"Method removed: {m}")
     for m in diff.methods_added:
@@ -182,8 +190,7 @@ def diff_html(diff: VersionDiff, old: Standard, new: Standard) -> str:
     parts = [f"<div class='epa-trainer epa-trainer-diff'>{TRAINER_CSS}"
              f"<p><b>{escape(diff.standard)} v{escape(diff.old_version)} → "
              f"v{escape(diff.new_version)}</b>: "
-             f"{escape(', '.join(f'{n} {k}' for k, n in diff.counts().items()) or 'no descriptor changes')}"
-             " (descriptors matched by text)</p>"]
+             f"{escape(change_summary(diff))} (descriptors matched by text)</p>"]
     for method_id in [m.id for m in new.methods] + list(diff.methods_removed):
         method = new.method(method_id) or old.method(method_id)
         changes = diff.for_method(method_id)
@@ -208,9 +215,8 @@ def diff_html(diff: VersionDiff, old: Standard, new: Standard) -> str:
                     f"{escape(r.new)}</li>" for r in diff.rules)
     parts.append(f"<p>Rules: {'no change' if not rules else ''}</p>"
                  + (f"<ul>{rules}</ul>" if rules else ""))
-    parts.append(f"<p>Overall grade table: "
-                 f"{'no change' if not diff.overall else f'{len(diff.overall)} combinations differ'}"
-                 "</p></div>")
+    overall = f"{len(diff.overall)} combinations differ" if diff.overall else "no change"
+    parts.append(f"<p>Overall grade table: {overall}</p></div>")
     return "".join(parts)
 
 

@@ -19,24 +19,23 @@ from collections.abc import Sequence
 from typing import Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
 
-from epa_kernel.errors import InputError
 from epa_kernel.core.grading import select_attempts
+from epa_kernel.core.method_spec import split_criterion_ref
+from epa_kernel.core.model import Model
 from epa_kernel.core.records import MethodRecord
-from epa_kernel.core.spec import Standard, split_criterion_ref
+from epa_kernel.core.spec import Standard
+from epa_kernel.core.vocabulary import JUDGEMENT_COLOURS
+from epa_kernel.errors import InputError
 
 Status = Literal["evidenced", "not evidenced", "not assessed"]
 # Cell states of the chart, in legend order.
 CELL_STATES = ("evidenced", "assessed here, not evidenced", "not assessed here")
-CELL_COLOURS = ("#2e7d32", "#ef9a9a", "#f2f2f2")
+# Evidenced is met's colour; the others are pale so that the evidenced cells stand out.
+CELL_COLOURS = (JUDGEMENT_COLOURS["met"], "#ef9a9a", "#f2f2f2")
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class KsbCoverage(_Model):
+class KsbCoverage(Model):
     """One KSB: where the standard assesses it and where the records evidenced it.
 
     ``assessed_in``: methods with a descriptor mapped to it (for a method with a record, among the
@@ -58,7 +57,7 @@ class KsbCoverage(_Model):
         return "not evidenced" if self.assessed_in else "not assessed"
 
 
-class Coverage(_Model):
+class Coverage(Model):
     standard: str
     version: str
     methods: tuple[str, ...]  # the standard's methods, in its order

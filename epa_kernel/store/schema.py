@@ -1,0 +1,87 @@
+"""The store's tables: people, assignments, records, their append-only history, the purge audit.
+
+One definition for the store, retention and the benchmarks. ``record_versions`` is append-only
+(a version is never updated in place); ``records`` holds each record's status and the pointer to
+its current version, the one column a save updates.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+                        Column,
+                        Date,
+                        ForeignKey,
+                        Integer,
+                        MetaData,
+                        PrimaryKeyConstraint,
+                        String,
+                        Table,
+                        Text,
+                        UniqueConstraint,
+)
+
+metadata = MetaData()
+
+apprentices = Table(
+    "apprentices", metadata,
+    Column("uln", String(10), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("provider", String(200)),
+    Column("employer", String(200)),
+    Column("start_date", Date),
+    Column("gateway_date", Date),
+)
+
+assessors = Table(
+    "assessors", metadata,
+    Column("name", String(200), primary_key=True),
+)
+
+assignments = Table(
+    "assignments", metadata,
+    Column("assessor", String(200), ForeignKey("assessors.name"), nullable=False),
+    Column("uln", String(10), ForeignKey("apprentices.uln"), nullable=False),
+    Column("standard", String(6), nullable=False),
+    Column("version", String(10), nullable=False),
+    Column("method", String(40), nullable=False),
+    PrimaryKeyConstraint("assessor", "uln", "method"),
+)
+
+records = Table(
+    "records", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("uln", String(10), ForeignKey("apprentices.uln"), nullable=False),
+    Column("method", String(40), nullable=False),
+    Column("attempt", String(10), nullable=False),
+    Column("status", String(12), nullable=False),  # draft | submitted
+    Column("current_version", Integer, nullable=False),
+    UniqueConstraint("uln", "method", "attempt"),
+)
+
+versions = Table(
+    "record_versions", metadata,
+    Column("record_id", Integer, ForeignKey("records.id"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("kind", String(12), nullable=False),  # created|saved|submitted|amended|moderated
+    Column("author", String(200), nullable=False),
+    Column("at", String(40), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("data", Text, nullable=False),  # the record's canonical JSON
+    Column("content_hash", String(64), nullable=False),
+    Column("chain_hash", String(64), nullable=False),
+    PrimaryKeyConstraint("record_id", "version"),
+)
+
+#: One row per purge (:mod:`epa_kernel.store.retention`): counts and record ids, no personal data.
+purge_audit = Table(
+    "purge_audit", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(40), nullable=False),
+    Column("as_of", String(10), nullable=False),
+    Column("cutoff", String(10), nullable=False),
+    Column("retention_years", Integer, nullable=False),
+    Column("records", Integer, nullable=False),
+    Column("versions", Integer, nullable=False),
+    Column("apprentices", Integer, nullable=False),
+    Column("record_ids", Text, nullable=False),  # JSON list of the store's record ids
+)

@@ -1,0 +1,31 @@
+"""`epa serve`: loopback by default; anywhere else only when asked, and then behind a token."""
+
+from __future__ import annotations
+
+from epa_kernel.apps.serve import absolute_store_url, is_loopback, voila_command
+from helpers import epa
+
+
+def test_a_non_loopback_address_is_refused_without_allow_remote(tmp_path):
+    done = epa("serve", "--host", "0.0.0.0", "--store", f"sqlite:///{tmp_path / 's.sqlite'}",
+               timeout=60)
+    assert done.returncode == 2
+    assert "0.0.0.0 is not a loopback address" in done.stderr and "--allow-remote" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "s.sqlite").exists()
+
+
+def test_loopback_needs_no_token_and_remote_always_gets_one():
+    assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.0.2.7")
+    local = voila_command(port=8866, host="127.0.0.1", token=None, pool_size=2)
+    assert "--Voila.token=" in local and "--preheat_kernel=True" in local
+    remote = voila_command(port=8866, host="0.0.0.0", token="s3cret", pool_size=0)
+    assert "--token=s3cret" in remote and "--preheat_kernel=False" in remote
+
+
+def test_the_store_url_given_to_kernels_is_absolute(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("EPA_STORE_URL", raising=False)
+    assert absolute_store_url("sqlite:///outputs/x.sqlite") == f"sqlite:///{tmp_path}/outputs/x.sqlite"
+    assert absolute_store_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"

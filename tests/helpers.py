@@ -1,0 +1,367 @@
+"""What the tests share that is not a fixture: paths, the `epa` command, record builders, demo
+cohorts, a web app run as a subprocess, and the Hypothesis strategies over the kit's standards.
+
+Test modules import from here, never from one another or from conftest.py (which holds only
+fixtures), so moving a test file into another folder cannot break a second one.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+
+from epa_kernel.batch.demo_cohort import cohort_records
+from epa_kernel.core.grading import grade_method
+from epa_kernel.core.records import MethodRecord, bind
+from epa_kernel.core.spec import Standard
+from epa_kernel.core.values import GRADES
+from epa_kernel.core.method_spec import Method
+from epa_kernel.core.catalogue import catalogue, get_standard
+from epa_kernel.paths import STANDARDS_DIR
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+EPA = [sys.executable, "-m", "epa_kernel.cli"]
+# Where the kit's notebooks and templates are, for commands run outside the checkout: a plain
+# (non-editable) install needs them named explicitly.
+KIT_FOLDERS = {"EPA_NOTEBOOKS": str(ROOT / "notebooks"), "EPA_TEMPLATES": str(ROOT / "templates")}
+VALID_ULNS = ("1000000019", "1000000027", "1000000035", "9999999904")
+
+
+# --- the command line ------------------------------------------------------------------------
+
+def installed_epa() -> list[str]:
+    """The console script installed beside this interpreter (a venv's bin/), else on PATH;
+    the module only when no script is installed."""
+    here = Path(sys.executable).parent
+    for name in ("epa", "epa.exe"):
+        if (here / name).is_file():
+            return [str(here / name)]
+    found = shutil.which("epa")
+    return [found] if found else list(EPA)
+
+
+def epa(*args, cwd: Path = ROOT, env: dict | None = None, timeout: float = 600,
+        command: list[str] = EPA, **kwargs) -> subprocess.CompletedProcess:
+    """`epa ARGS` in a subprocess, its output captured as text; ``env`` adds to the environment."""
+    return subprocess.run([*command, *map(str, args)], capture_output=True, text=True,
+                          encoding="utf-8", errors="replace", cwd=cwd, timeout=timeout,
+                          env={**os.environ, **env} if env else None, **kwargs)
+
+
+def read_results(out: Path) -> list[dict]:
+    """The rows of a run folder's results.csv."""
+    with open(out / "results.csv", newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+# --- records ---------------------------------------------------------------------------------
+
+def judgements_for(standard, method_id, channels=None, *, pass_="met", distinctions=0,
+                   deferred=()):
+    """Judgements for every applicable descriptor: pass ones set to ``pass_``, the first
+    ``distinctions`` distinction descriptors met and the rest not met."""
+    method = standard.method(method_id)
+    out = {}
+    d_seen = 0
+    for c in method.applicable(channels):
+        if c.band == "pass":
+            out[c.id] = "deferred" if c.id in deferred else pass_
+        else:
+            out[c.id] = "met" if d_seen < distinctions else "not_met"
+            d_seen += 1
+    return out
+
+
+def make_record(standard_id="ST0072", version=None, method="practical_observation", *,
+                judgements=None, channels=None, attempt="first", uln=VALID_ULNS[0],
+                evidence=None, **kwargs) -> MethodRecord:
+    """A valid, bound record built from the standard's own descriptor lists."""
+    standard = get_standard(standard_id, version)
+    method_obj = standard.method(method)
+    if channels is None and method_obj.channels:
+        channels = ["face_to_face"]
+    if judgements is None:
+        judgements = judgements_for(standard, method, channels)
+    record = MethodRecord.model_validate({
+        "standard": standard_id, "version": version, "method": method,
+        "apprentice": {"uln": uln, "name": "Ada Example"}, "assessor": "A. Assessor",
+        "attempt": attempt, "channels": channels, "judgements": judgements,
+        "evidence": evidence or {}, **kwargs})
+    return bind(record)[0]
+
+
+def write_cohort(folder: Path, prefixes) -> dict[str, list[Path]]:
+    """Demo records whose file names start with one of ``prefixes``; returns files per ULN."""
+    folder.mkdir(parents=True, exist_ok=True)
+    by_uln: dict[str, list[Path]] = {}
+    for name, record in cohort_records():
+        if name.startswith(tuple(prefixes)):
+            path = folder / name
+            path.write_text(json.dumps(record), encoding="utf-8")
+            by_uln.setdefault(record["apprentice"]["uln"], []).append(path)
+    return by_uln
+
+
+def names_by_uln(by_uln: dict[str, list[Path]]) -> dict[str, str]:
+    """Each apprentice's name, from the records :func:`write_cohort` wrote."""
+    return {uln: json.loads(files[0].read_text(encoding="utf-8"))["apprentice"]["name"]
+            for uln, files in by_uln.items()}
+
+
+# The shared demo run (conftest's ``demo_run``): both standards, both ST0071 versions, a resit
+# of each standard, and deferred descriptors.
+DEMO_APPRENTICES = ("a07_", "a10_", "a21_", "a22_")  # ST0072 deferrals, ST0072 resit,
+#                                                      ST0071 v1.1 resit, ST0071 v1.0
+
+
+@dataclass(frozen=True)
+class DemoRun:
+    """An executed `epa run` of :data:`DEMO_APPRENTICES` with the default (HTML) exports.
+
+    Shared by the whole session: read it, never change it. A test that changes a run folder
+    works on :meth:`copy`."""
+
+    cohort: Path
+    out: Path
+    by_uln: dict[str, list[Path]]
+    done: subprocess.CompletedProcess
+
+    def uln(self, prefix: str) -> str:
+        """The ULN of the demo apprentice whose record files start with ``prefix``."""
+        return next(u for u, files in self.by_uln.items() if files[0].name.startswith(prefix))
+
+    def copy(self, target: Path, keep=DEMO_APPRENTICES, *, exports: bool = True
+             ) -> tuple[Path, Path]:
+        """The cohort and run folder copied into ``target`` (``cohort/``, ``out/``), with only
+        the apprentices in ``keep``; without ``exports``, as `--format none` would leave it."""
+        cohort, out = target / "cohort", target / "out"
+        shutil.copytree(self.cohort, cohort)
+        shutil.copytree(self.out, out)
+        for uln, files in self.by_uln.items():
+            if not files[0].name.startswith(tuple(keep)):
+                shutil.rmtree(out / uln)
+                for f in files:
+                    (cohort / f.name).unlink()
+        if not exports:
+            for path in [*out.glob("*/*.html"), *out.glob("*/.epa-export.json"),
+                         *out.glob("*.html"), *out.glob("*.xlsx"), *out.glob(".epa-export.json")]:
+                path.unlink()
+        return cohort, out
+
+
+def write_standard_variant(folder: Path, mutate) -> Path:
+    """The kit's ST0072 v1.0 file, changed by ``mutate(data)``, written into ``folder``."""
+    data = yaml.safe_load((STANDARDS_DIR / "st0072_v1.0.yaml").read_text(encoding="utf-8"))
+    mutate(data)
+    path = folder / "st0072_v1.0.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+# --- the documents' overall grade tables ---------------------------------------------------------
+
+F, P, D = "Fail", "Pass", "Distinction"
+# 002 'Overall grade' (ST0072): showcase, observation, discussion -> overall.
+ST0072_TABLE = [
+    ((F, "*", "*"), F), (("*", F, "*"), F), (("*", "*", F), F),
+    ((P, P, P), P), ((P, P, D), P), ((P, D, P), P), ((D, P, P), P),
+    ((P, D, D), P), ((D, P, D), P), ((D, D, P), P), ((D, D, D), D),
+]
+# 003 section 2 (ST0071): observation, project, discussion -> overall.
+ST0071_TABLE = [
+    ((F, "*", "*"), F), (("*", F, "*"), F), (("*", "*", F), F),
+    ((P, P, P), P), ((P, P, D), P), ((P, D, P), P), ((D, P, P), P),
+    ((P, D, D), P), ((D, P, D), P), ((D, D, P), P), ((D, D, D), D),
+]
+
+
+def expand(pattern):
+    """Every grade combination a table row stands for ("*" is any grade)."""
+    choices = [GRADES if g == "*" else (g,) for g in pattern]
+    return itertools.product(*choices)
+
+
+# --- a web app as a subprocess -------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class AppServer:
+    """A web app as a subprocess (`epa serve`, or Voilà on one notebook), started and stopped
+    by tests. ``command`` is what to run; it must listen on 127.0.0.1:``port``."""
+
+    def __init__(self, command: list[str], port: int, log, *, store_url: str | None = None,
+                 name: str | None = None):
+        self.command, self.port, self.proc, self.log = command, port, None, log
+        self.store_url = store_url
+        self.name = name or " ".join(command[1:4])
+
+    @classmethod
+    def epa_serve(cls, store_url: str, port: int, log, app: str = "assessor") -> "AppServer":
+        return cls([*EPA, "serve", "--port", str(port), "--store", store_url, "--app", app],
+                   port, log, store_url=store_url, name=f"epa serve --app {app}")
+
+    @classmethod
+    def voila(cls, notebook, port: int, log) -> "AppServer":
+        """Voilà on ``notebook`` alone, on loopback without a token (as a trainer runs it)."""
+        return cls([sys.executable, "-m", "voila", str(notebook), "--no-browser",
+                    f"--port={port}", "--Voila.ip=127.0.0.1", "--Voila.token=",
+                    "--Voila.port_retries=0"], port, log, name=f"voila {notebook}")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def start(self, timeout: float = 60) -> None:
+        import time
+        self.proc = subprocess.Popen(self.command, cwd=ROOT, stdout=self.log,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.proc.returncode}")
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.1)
+        raise RuntimeError(f"{self.name} did not open its port in time")
+
+    def kill(self) -> None:
+        """Stop the server the hard way (its kernels too), as a crash would."""
+        import signal
+        import time
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        # Voilà's kernels run in sessions of their own and notice the dead server within a few
+        # seconds; until then one may still hold the listening port open.
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", self.port)) != 0:
+                    return
+            time.sleep(0.2)
+
+
+# --- Hypothesis strategies: records drawn from the standards' own descriptor lists ---------------
+
+STANDARDS: tuple[Standard, ...] = tuple(std for _, std in sorted(catalogue().items()))
+ATTEMPTS = ("first", "resit", "retake")
+OMIT = "omitted"
+PROPERTY = settings(max_examples=150, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+@dataclass
+class Case:
+    """One drawn method record, before it is built."""
+
+    standard: Standard
+    method: Method
+    channels: list[str] | None
+    judgements: dict[str, str]
+    elsewhere: dict[str, str] = field(default_factory=dict)  # judged in the deferred-to method
+    attempt: str = "first"
+
+    def __repr__(self) -> str:  # the Standard's own repr runs to pages
+        return (f"Case({self.standard.key}, {self.method.id}, channels={self.channels}, "
+                f"attempt={self.attempt!r}, judgements={self.judgements}, "
+                f"elsewhere={self.elsewhere})")
+
+    def _repr_pretty_(self, printer, cycle):  # how Hypothesis shows a failing example
+        printer.text(repr(self))
+
+    def record(self, judgements=None, channels=None) -> MethodRecord:
+        return make_record(self.standard.standard, self.standard.version, self.method.id,
+                           judgements=dict(self.judgements if judgements is None else judgements),
+                           channels=self.channels if channels is None else channels,
+                           attempt=self.attempt)
+
+    def grade(self, judgements=None, elsewhere=None):
+        return grade_method(self.standard, self.record(judgements),
+                            self.elsewhere if elsewhere is None else elsewhere)
+
+
+def deferred_into(standard: Standard, method: Method) -> list[str]:
+    """Keys ("<method>.<id>") under which ``method`` judges descriptors deferred to it."""
+    return [f"{m.id}.{c.id}" for m in standard.methods for c in m.criteria
+            if c.deferrable_to == method.id]
+
+
+@st.composite
+def channel_sets(draw, method: Method):
+    if not method.channels:
+        return None
+    return draw(st.lists(st.sampled_from(method.channels), min_size=1,
+                         max_size=len(method.channels), unique=True))
+
+
+@st.composite
+def cases(draw, *, omit=True, defer=True, attempts=ATTEMPTS, standard=None, method=None,
+          pass_usual=None, pass_exceptions=4):
+    std = standard or draw(st.sampled_from(STANDARDS))
+    m = method or draw(st.sampled_from(std.methods))
+    channels = draw(channel_sets(m))
+    judgements: dict[str, str] = {}
+    elsewhere: dict[str, str] = {}
+    # Per band, a usual value and a few descriptors that differ from it; the pass band is
+    # mostly met. Drawing every descriptor independently would almost always leave some pass
+    # descriptor not met, so nearly every record would be a Fail; this reaches every grade and
+    # the distinction thresholds often. Deferrable descriptors are deferred half the time.
+    for band in ("pass", "distinction"):
+        criteria = [c for c in m.applicable(channels) if c.band == band]
+        base = ["met", "not_met"] + ([OMIT] if omit else [])
+        usual_options = base if band == "distinction" else (pass_usual or ["met", "met", *base])
+        usual = draw(st.sampled_from(usual_options), label=f"usual {band}")
+        differ = draw(st.sets(st.sampled_from([c.id for c in criteria]),
+                              max_size=len(criteria) if band == "distinction" else pass_exceptions),
+                      label=f"other {band}")
+        for c in criteria:
+            value = usual
+            if c.id in differ:
+                value = draw(st.sampled_from([o for o in base if o != usual]), label=c.id)
+            if defer and c.deferrable_to and draw(st.booleans(), label=f"defer {c.id}"):
+                value = "deferred"
+            if value == OMIT:
+                continue
+            judgements[c.id] = value
+            if value == "deferred":
+                later = draw(st.sampled_from([None, "met", "not_met"]), label=f"{c.id} later")
+                if later:
+                    elsewhere[c.id] = later
+    # Judgements this method makes for another method's deferred descriptors: optional, and
+    # they never change this method's own grade.
+    for ref in deferred_into(std, m):
+        value = draw(st.sampled_from([OMIT, "met", "not_met"]), label=ref)
+        if value != OMIT:
+            judgements[ref] = value
+    return Case(std, m, channels, judgements, elsewhere, draw(st.sampled_from(attempts)))
+
+
+DEFERRING = [(s, m) for s in STANDARDS for m in s.methods
+             if any(c.deferrable_to for c in m.criteria)]
+
+
+def varied_cases():
+    """Any record; or one with nothing omitted (so "pending" and "complete" are reached); or
+    one of a method with deferrable descriptors (rare among all methods, but where deferral,
+    and judging a deferred descriptor elsewhere, can go wrong)."""
+    return st.one_of(cases(), cases(omit=False),
+                     st.sampled_from(DEFERRING).flatmap(
+                         lambda sm: cases(standard=sm[0], method=sm[1])))
