@@ -42,18 +42,36 @@ def _sizes(text: str) -> list[int]:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=_sizes, default=[10, 50, 200],
-                        help="cohort sizes in apprentices (default: 10,50,200)")
-    parser.add_argument("--loop-size", type=int, default=50,
-                        help="the size at which the papermill loop runs beside epa run")
-    parser.add_argument("--loop-notebooks", type=int, default=30,
-                        help="notebooks of that cohort the loop runs (0: all of them)")
-    parser.add_argument("--only", default=",".join(SECTIONS),
-                        help=f"sections to run (default: {','.join(SECTIONS)})")
+    parser.add_argument(
+        "--sizes",
+        type=_sizes,
+        default=[10, 50, 200],
+        help="cohort sizes in apprentices (default: 10,50,200)",
+    )
+    parser.add_argument(
+        "--loop-size",
+        type=int,
+        default=50,
+        help="the size at which the papermill loop runs beside epa run",
+    )
+    parser.add_argument(
+        "--loop-notebooks",
+        type=int,
+        default=30,
+        help="notebooks of that cohort the loop runs (0: all of them)",
+    )
+    parser.add_argument(
+        "--only",
+        default=",".join(SECTIONS),
+        help=f"sections to run (default: {','.join(SECTIONS)})",
+    )
     parser.add_argument("--loads", type=int, default=5, help="page loads per app server")
-    parser.add_argument("--out", type=Path, default=None,
-                        help="write the results here (default: bench/RESULTS.md, when every "
-                             "section runs)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="write the results here (default: bench/RESULTS.md, when every section runs)",
+    )
     parser.add_argument("--no-write", action="store_true", help="print only")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
     args = parser.parse_args(argv)
@@ -67,15 +85,17 @@ def main(argv=None) -> int:
     work = Path(tempfile.mkdtemp(prefix="epa-bench-"))
     results: dict = {"machine": machine.describe(), "skipped": {}}
     m = results["machine"]
-    print(f"{m['date']}: {m['cores']} cores, {m['memory_gib']:.1f} GiB, {m['cpu']}; "
-          f"scratch {work}")
+    print(f"{m['date']}: {m['cores']} cores, {m['memory_gib']:.1f} GiB, {m['cpu']}; scratch {work}")
     started = time.perf_counter()
     try:
         if "throughput" in only:
             print("throughput")
             results["throughput"] = throughput.measure(
-                work / "throughput", args.sizes, loop_size=args.loop_size,
-                loop_notebooks=args.loop_notebooks or None)
+                work / "throughput",
+                args.sizes,
+                loop_size=args.loop_size,
+                loop_notebooks=args.loop_notebooks or None,
+            )
         if "floors" in only:
             print("floors")
             results["floors"] = {"kernel": floors.kernel_floor()}
@@ -83,8 +103,10 @@ def main(argv=None) -> int:
             print(f"  bare kernel start + 1+1 + shutdown: {k['median']:.2f} s median")
             results["floors"]["grading"] = floors.grading()
             g = results["floors"]["grading"]
-            print(f"  grading {g['records']:,} records: {g['wall']:.2f} s "
-                  f"({g['us_per_record']:.1f} µs each)")
+            print(
+                f"  grading {g['records']:,} records: {g['wall']:.2f} s "
+                f"({g['us_per_record']:.1f} µs each)"
+            )
         if "app" in only:
             why = app_latency.available()
             if why:

@@ -59,8 +59,11 @@ def seed(store_url: str) -> str:
     from epa_kernel.core.records import parse_record
     from epa_kernel.store.store import Store
 
-    name, data = next((n, d) for n, d in cohort_records()
-                      if d["method"] == "practical_observation" and d["standard"] == "ST0072")
+    name, data = next(
+        (n, d)
+        for n, d in cohort_records()
+        if d["method"] == "practical_observation" and d["standard"] == "ST0072"
+    )
     record, _ = parse_record(dict(data, judgements={}, notes={}, assessor=ASSESSOR), file=name)
     store = Store(store_url)
     store.assign(record)
@@ -76,9 +79,23 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log = open(log, "ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "epa_kernel.cli", "serve", "--port", str(self.port),
-             "--store", store_url, "--pool-size", str(pool_size)],
-            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "epa_kernel.cli",
+                "serve",
+                "--port",
+                str(self.port),
+                "--store",
+                store_url,
+                "--pool-size",
+                str(pool_size),
+            ],
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -131,25 +148,40 @@ def ticks(page, count: int) -> tuple[list[float], list[float]]:
         button.click(timeout=TIMEOUT)
         page.wait_for_function(
             "([sel, text]) => (document.querySelector(sel)?.textContent || '').trim() === text",
-            arg=[GRADE, grade], polling="raf", timeout=TIMEOUT)
+            arg=[GRADE, grade],
+            polling="raf",
+            timeout=TIMEOUT,
+        )
         to_grade.append(time.perf_counter() - t0)
         page.wait_for_function(
             "([sel, text]) => (document.querySelector(sel)?.textContent || '').includes(text)",
-            arg=[".epa-status", f"Saved (version {version + 1})"], polling="raf",
-            timeout=TIMEOUT)
+            arg=[".epa-status", f"Saved (version {version + 1})"],
+            polling="raf",
+            timeout=TIMEOUT,
+        )
         to_saved.append(time.perf_counter() - t0)
     return to_grade, to_saved
 
 
-def measure(work: Path, *, loads: int = 5, tick_count: int = 10, refill: float = 6.0,
-            pool_sizes=(2, 0), say=print) -> dict:
+def measure(
+    work: Path,
+    *,
+    loads: int = 5,
+    tick_count: int = 10,
+    refill: float = 6.0,
+    pool_sizes=(2, 0),
+    say=print,
+) -> dict:
     from playwright.sync_api import sync_playwright
 
     work.mkdir(parents=True, exist_ok=True)
     out: dict = {"loads": loads, "refill": refill}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--no-first-run"],
+        )
         try:
             for pool_size in pool_sizes:
                 store_url = f"sqlite:///{work / f'app-{pool_size}.sqlite'}"
@@ -172,14 +204,18 @@ def measure(work: Path, *, loads: int = 5, tick_count: int = 10, refill: float =
                             out["ticks"] = {"grade": grade, "saved": saved}
                         page.close()
                     out[pool_size] = {"first": t_first, "app": apps, "form": forms}
-                    say(f"  pool {pool_size}: page to form median "
-                        f"{statistics.median(forms):.2f} s (first load {t_first:.2f} s)")
+                    say(
+                        f"  pool {pool_size}: page to form median "
+                        f"{statistics.median(forms):.2f} s (first load {t_first:.2f} s)"
+                    )
                 finally:
                     context.close()
                     server.stop()
         finally:
             browser.close()
     if "ticks" in out:
-        say(f"  tick to grade median {statistics.median(out['ticks']['grade']) * 1000:.0f} ms, "
-            f"to saved {statistics.median(out['ticks']['saved']) * 1000:.0f} ms")
+        say(
+            f"  tick to grade median {statistics.median(out['ticks']['grade']) * 1000:.0f} ms, "
+            f"to saved {statistics.median(out['ticks']['saved']) * 1000:.0f} ms"
+        )
     return out

@@ -28,8 +28,9 @@ def _clear(folder: Path) -> None:
 
 def _cli(*args: str) -> tuple[float, str]:
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "epa_kernel.cli", *args], cwd=ROOT, text=True,
-                          capture_output=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "epa_kernel.cli", *args], cwd=ROOT, text=True, capture_output=True
+    )
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise RuntimeError(f"epa {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
@@ -37,8 +38,8 @@ def _cli(*args: str) -> tuple[float, str]:
 
 
 def measure(run: Path, work: Path, say=print) -> dict:
-    from epa_kernel.exports.outcomes import apprentice_folders
     from epa_kernel.exports.folder import export_folder
+    from epa_kernel.exports.outcomes import apprentice_folders
 
     copy = work / "export"
     shutil.rmtree(copy, ignore_errors=True)
@@ -53,8 +54,10 @@ def measure(run: Path, work: Path, say=print) -> dict:
         written = sum(len(export_folder(folder, (fmt,)).written) for folder in folders)
         seconds = time.perf_counter() - started
         out[fmt] = {"documents": written, "seconds": seconds, "per_document": seconds / written}
-        say(f"  {fmt} in one process: {seconds / written * 1000:.0f} ms per document "
-            f"({written} documents)")
+        say(
+            f"  {fmt} in one process: {seconds / written * 1000:.0f} ms per document "
+            f"({written} documents)"
+        )
     out["documents"] = out["html"]["documents"]
     _clear(copy)
     seconds, stdout = _cli("export", str(copy), "--format", "html,pdf", "--quiet")
@@ -65,7 +68,10 @@ def measure(run: Path, work: Path, say=print) -> dict:
     verified = re.search(r"(\d+) of (\d+) notebooks verified; (\d+) mismatched", stdout)
     if not verified or verified[3] != "0":
         raise RuntimeError(f"epa iqa verify did not verify the run:\n{stdout}")
-    out["verify"] = {"notebooks": int(verified[2]), "seconds": seconds,
-                     "per_second": int(verified[2]) / seconds}
+    out["verify"] = {
+        "notebooks": int(verified[2]),
+        "seconds": seconds,
+        "per_second": int(verified[2]) / seconds,
+    }
     say(f"  epa iqa verify: {verified[2]} notebooks in {seconds:.1f} s")
     return out

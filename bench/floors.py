@@ -11,8 +11,8 @@
 from __future__ import annotations
 
 import resource
-import subprocess
 import statistics
+import subprocess
 import time
 
 
@@ -28,8 +28,9 @@ def kernel_floor(repeats: int = 7) -> dict:
     for _ in range(repeats + 1):  # the first warms the disk cache and is not counted
         cpu = _children_cpu()
         t0 = time.perf_counter()
-        km, kc = start_new_kernel(kernel_name="python3", stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
+        km, kc = start_new_kernel(
+            kernel_name="python3", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         t1 = time.perf_counter()
         kc.execute_interactive("1+1", timeout=30, output_hook=lambda _msg: None)
         kc.stop_channels()
@@ -39,9 +40,14 @@ def kernel_floor(repeats: int = 7) -> dict:
         starts.append(t1 - t0)
         cpus.append(_children_cpu() - cpu)
     walls, starts, cpus = walls[1:], starts[1:], cpus[1:]
-    return {"median": statistics.median(walls), "min": min(walls), "max": max(walls),
-            "start": statistics.median(starts), "cpu": statistics.median(cpus),
-            "repeats": repeats}
+    return {
+        "median": statistics.median(walls),
+        "min": min(walls),
+        "max": max(walls),
+        "start": statistics.median(starts),
+        "cpu": statistics.median(cpus),
+        "repeats": repeats,
+    }
 
 
 def grading(records: int = 100_000, repeats: int = 5) -> dict:
@@ -58,6 +64,11 @@ def grading(records: int = 100_000, repeats: int = 5) -> dict:
             grade_method(standard, record)
         walls.append(time.perf_counter() - t0)
         cpus.append(time.process_time() - c0)
-    return {"records": records, "wall": statistics.median(walls), "cpu": statistics.median(cpus),
-            "best": min(walls), "repeats": repeats,
-            "us_per_record": statistics.median(walls) / records * 1e6}
+    return {
+        "records": records,
+        "wall": statistics.median(walls),
+        "cpu": statistics.median(cpus),
+        "best": min(walls),
+        "repeats": repeats,
+        "us_per_record": statistics.median(walls) / records * 1e6,
+    }

@@ -44,19 +44,28 @@ def valid_uln(n: int) -> str:
 
 
 def blank(uln: str, assessor: str) -> MethodRecord:
-    return bind(MethodRecord.model_validate({
-        "standard": "ST0072", "version": "1.0", "method": "practical_observation",
-        "apprentice": {"uln": uln, "name": f"Load Apprentice {uln[-3:]} (synthetic)"},
-        "assessor": assessor, "channels": ["face_to_face"]}))[0]
+    return bind(
+        MethodRecord.model_validate(
+            {
+                "standard": "ST0072",
+                "version": "1.0",
+                "method": "practical_observation",
+                "apprentice": {"uln": uln, "name": f"Load Apprentice {uln[-3:]} (synthetic)"},
+                "assessor": assessor,
+                "channels": ["face_to_face"],
+            }
+        )
+    )[0]
 
 
 DESCRIPTORS = ["P1", "P2", "P3", "P4", "P5", "P6", "P10", "P11", "P12", "P15", "P16"]
 
 
-def _assessor(url: str, who: int, own: int, shared: int | None, start: float, stop: float,
-              queue) -> None:
-    from epa_kernel.store.store import Store
+def _assessor(
+    url: str, who: int, own: int, shared: int | None, start: float, stop: float, queue
+) -> None:
     from epa_kernel.errors import ConflictError
+    from epa_kernel.store.store import Store
 
     store = Store(url)
     mine = {own: store.get(own)}
@@ -74,8 +83,9 @@ def _assessor(url: str, who: int, own: int, shared: int | None, start: float, st
         marker = f"a{who}-{seq}"
         judgements = dict(current.record.judgements)
         judgements[DESCRIPTORS[seq % len(DESCRIPTORS)]] = "met" if seq % 3 else "not_met"
-        changed = current.record.model_copy(update={"judgements": judgements,
-                                                    "notes": {"P1": marker}})
+        changed = current.record.model_copy(
+            update={"judgements": judgements, "notes": {"P1": marker}}
+        )
         began = time.perf_counter()
         try:
             saved = store.save_draft(current, changed, author=f"Assessor {who}")
@@ -85,8 +95,15 @@ def _assessor(url: str, who: int, own: int, shared: int | None, start: float, st
             events.append(("conflict", record_id, marker, None, time.perf_counter() - began))
             mine[record_id] = store.get(record_id)  # reload, as the app tells the assessor to
         except Exception as exc:  # noqa: BLE001 - reported, and the check fails on it
-            events.append(("error", record_id, marker, f"{type(exc).__name__}: {exc}",
-                           time.perf_counter() - began))
+            events.append(
+                (
+                    "error",
+                    record_id,
+                    marker,
+                    f"{type(exc).__name__}: {exc}",
+                    time.perf_counter() - began,
+                )
+            )
             mine[record_id] = store.get(record_id)
     store.close()
     queue.put(events)
@@ -111,35 +128,59 @@ class LoadResult:
 
     def line(self) -> str:
         kind = self.url.split(":", 1)[0].split("+")[0]
-        return (f"{kind:<10} {self.assessors} assessors, {self.seconds:.0f} s: {self.saved} saves "
-                f"({self.saved / self.seconds:.0f}/s), {self.conflicts} conflicts, "
-                f"{len(self.errors)} errors; save latency p50 {self.percentile(50):.1f} ms, "
-                f"p95 {self.percentile(95):.1f} ms, max {max(self.latencies_ms, default=0):.1f} ms; "
-                f"{len(self.problems)} lost or duplicated writes")
+        return (
+            f"{kind:<10} {self.assessors} assessors, {self.seconds:.0f} s: {self.saved} saves "
+            f"({self.saved / self.seconds:.0f}/s), {self.conflicts} conflicts, "
+            f"{len(self.errors)} errors; save latency p50 {self.percentile(50):.1f} ms, "
+            f"p95 {self.percentile(95):.1f} ms, max {max(self.latencies_ms, default=0):.1f} ms; "
+            f"{len(self.problems)} lost or duplicated writes"
+        )
 
 
-def run_load(url: str, *, assessors: int = 20, seconds: float = 3.0, contenders: int = 6,
-             shared_records: int = 2) -> LoadResult:
+def run_load(
+    url: str,
+    *,
+    assessors: int = 20,
+    seconds: float = 3.0,
+    contenders: int = 6,
+    shared_records: int = 2,
+) -> LoadResult:
     """Run the load against an empty store at ``url`` and check what it left."""
     from sqlalchemy import select
 
-    from epa_kernel.store.store import Store
     from epa_kernel.store.schema import versions
+    from epa_kernel.store.store import Store
 
     store = Store(url)
-    own = [store.put(blank(valid_uln(i), f"Assessor {i}"), author=f"Assessor {i}").id
-           for i in range(assessors)]
-    shared = [store.put(blank(valid_uln(1000 + i), "Shared"), author="Shared").id
-              for i in range(shared_records)]
+    own = [
+        store.put(blank(valid_uln(i), f"Assessor {i}"), author=f"Assessor {i}").id
+        for i in range(assessors)
+    ]
+    shared = [
+        store.put(blank(valid_uln(1000 + i), "Shared"), author="Shared").id
+        for i in range(shared_records)
+    ]
     store.close()
 
     ctx = mp.get_context("fork")
     queue = ctx.Queue()
     start = time.time() + 1.0  # every process ready before the clock starts
     stop = start + seconds
-    procs = [ctx.Process(target=_assessor, args=(
-        url, i, own[i], shared[i % shared_records] if i < contenders else None, start, stop,
-        queue)) for i in range(assessors)]
+    procs = [
+        ctx.Process(
+            target=_assessor,
+            args=(
+                url,
+                i,
+                own[i],
+                shared[i % shared_records] if i < contenders else None,
+                start,
+                stop,
+                queue,
+            ),
+        )
+        for i in range(assessors)
+    ]
     for proc in procs:
         proc.start()
     events = [e for _ in procs for e in queue.get(timeout=seconds + 120)]
@@ -159,8 +200,9 @@ def run_load(url: str, *, assessors: int = 20, seconds: float = 3.0, contenders:
     # Every successful save exactly once in the history; no refused save there at all.
     store = Store(url)
     with store.engine.connect() as conn:
-        rows = conn.execute(select(versions.c.record_id, versions.c.version, versions.c.kind,
-                                   versions.c.data)).all()
+        rows = conn.execute(
+            select(versions.c.record_id, versions.c.version, versions.c.kind, versions.c.data)
+        ).all()
     in_history = Counter()
     version_of = {}
     for row in rows:
@@ -174,8 +216,9 @@ def run_load(url: str, *, assessors: int = 20, seconds: float = 3.0, contenders:
         if in_history[key] != 1:
             result.problems.append(f"save {key} is in the history {in_history[key]} times")
         elif version_of[key] != version:
-            result.problems.append(f"save {key} reported version {version}, "
-                                   f"history has {version_of[key]}")
+            result.problems.append(
+                f"save {key} reported version {version}, history has {version_of[key]}"
+            )
     for key in refused:
         if in_history[key]:
             result.problems.append(f"refused save {key} is in the history")
@@ -195,8 +238,12 @@ def run_load(url: str, *, assessors: int = 20, seconds: float = 3.0, contenders:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--store", action="append", metavar="URL",
-                        help="an empty store to load (repeatable; default: SQLite in a temp folder)")
+    parser.add_argument(
+        "--store",
+        action="append",
+        metavar="URL",
+        help="an empty store to load (repeatable; default: SQLite in a temp folder)",
+    )
     parser.add_argument("--assessors", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=5.0)
     args = parser.parse_args(argv)

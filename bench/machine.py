@@ -5,11 +5,21 @@ from __future__ import annotations
 import os
 import platform
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 
-PACKAGES = ("papermill", "nbclient", "jupyter_client", "ipykernel", "nbconvert", "voila",
-            "weasyprint", "dask", "distributed", "playwright")
+PACKAGES = (
+    "papermill",
+    "nbclient",
+    "jupyter_client",
+    "ipykernel",
+    "nbconvert",
+    "voila",
+    "weasyprint",
+    "dask",
+    "distributed",
+    "playwright",
+)
 
 
 def _meminfo_gib() -> float | None:
@@ -57,7 +67,7 @@ def describe() -> dict:
         except metadata.PackageNotFoundError:
             versions[name] = "not installed"
     return {
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "cores": cores(),
         "memory_gib": _meminfo_gib(),
         "cpu": _cpu_model(),

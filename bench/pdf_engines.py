@@ -33,11 +33,11 @@ sys.modules.setdefault("rfc3987_syntax", None)  # see epa_kernel.imports.skip_sl
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from epa_kernel.batch.demo_cohort import cohort_records  # noqa: E402
-from epa_kernel.exports.render import RECORD_TEMPLATE, pdf_from_html, render  # noqa: E402
-from epa_kernel.exports.views import record_view
+from epa_kernel.core.bundles import method_outcome_bundle  # noqa: E402
 from epa_kernel.core.grading import grade_method  # noqa: E402
 from epa_kernel.core.records import parse_record  # noqa: E402
-from epa_kernel.core.bundles import method_outcome_bundle
+from epa_kernel.exports.record_view import record_view  # noqa: E402
+from epa_kernel.exports.render import RECORD_TEMPLATE, pdf_from_html, render  # noqa: E402
 
 
 def record_htmls(count: int) -> list[tuple[str, str]]:
@@ -47,8 +47,14 @@ def record_htmls(count: int) -> list[tuple[str, str]]:
     for name, data in cohort_records()[:count]:
         record, standard = parse_record(data, file=name)
         bundle = method_outcome_bundle(record, grade_method(standard, record))
-        out.append((record.apprentice.uln, render(RECORD_TEMPLATE, nbformat.v4.new_notebook(),
-                                                  record_view(bundle, source=name))))
+        out.append(
+            (
+                record.apprentice.uln,
+                render(
+                    RECORD_TEMPLATE, nbformat.v4.new_notebook(), record_view(bundle, source=name)
+                ),
+            )
+        )
     return out
 
 
@@ -58,10 +64,12 @@ def describe(pdf: bytes, uln: str) -> str:
     reader = PdfReader(io.BytesIO(pdf))
     box = reader.pages[0].mediabox
     size = {(595, 842): "A4", (612, 792): "Letter"}.get(
-        (round(box.width), round(box.height)), f"{box.width:.0f}x{box.height:.0f} pt")
+        (round(box.width), round(box.height)), f"{box.width:.0f}x{box.height:.0f} pt"
+    )
     header = len(reader.pages) > 1 and f"ULN {uln}" in reader.pages[1].extract_text()
-    return (f"{size}, {len(reader.pages)} pages, "
-            f"running header on page 2: {'yes' if header else 'no'}")
+    return (
+        f"{size}, {len(reader.pages)} pages, running header on page 2: {'yes' if header else 'no'}"
+    )
 
 
 def main() -> int:
@@ -84,6 +92,7 @@ def main() -> int:
 
     started = time.perf_counter()
     import weasyprint  # noqa: F401
+
     print(f"import weasyprint: {time.perf_counter() - started:.2f} s (once per process)")
     htmls = record_htmls(args.records)
     webpdf = WebPDFExporter(disable_sandbox=True)

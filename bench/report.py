@@ -28,29 +28,47 @@ def targets(results: dict) -> list[tuple[str, str, str]]:
         at = next((r for r in t["runs"] if r.size == t["loop_size"]), None)
         if at:
             ratio = at.per_second / t["loop"].per_second
-            rows.append((f"`epa run` >= 4x the papermill CLI loop ({t['loop_size']} apprentices)",
-                         f"{ratio:.1f}x ({at.per_second:.2f} against "
-                         f"{t['loop'].per_second:.2f} notebooks/s)", _verdict(ratio >= 4)))
+            rows.append(
+                (
+                    f"`epa run` >= 4x the papermill CLI loop ({t['loop_size']} apprentices)",
+                    f"{ratio:.1f}x ({at.per_second:.2f} against "
+                    f"{t['loop'].per_second:.2f} notebooks/s)",
+                    _verdict(ratio >= 4),
+                )
+            )
     if t and f and "kernel" in f:
         floor = f["kernel"]["median"] / cores
         for run in t["runs"]:
             multiple = run.per_notebook / floor
-            rows.append((f"cost per notebook <= 1.5x kernel floor / cores "
-                         f"({run.size} apprentices)",
-                         f"{multiple:.2f}x ({_s(run.per_notebook)} against "
-                         f"{_s(f['kernel']['median'])} / {cores})", _verdict(multiple <= 1.5)))
+            rows.append(
+                (
+                    f"cost per notebook <= 1.5x kernel floor / cores ({run.size} apprentices)",
+                    f"{multiple:.2f}x ({_s(run.per_notebook)} against "
+                    f"{_s(f['kernel']['median'])} / {cores})",
+                    _verdict(multiple <= 1.5),
+                )
+            )
     if f and "grading" in f:
         g = f["grading"]
-        rows.append((f"{g['records']:,} records graded in-process in under 1 s",
-                     f"{_s(g['best'])} wall, best of {g['repeats']} "
-                     f"({g['best'] / g['records'] * 1e6:.1f} µs a record; median "
-                     f"{_s(g['wall'])})", _verdict(g["best"] < 1)))
+        rows.append(
+            (
+                f"{g['records']:,} records graded in-process in under 1 s",
+                f"{_s(g['best'])} wall, best of {g['repeats']} "
+                f"({g['best'] / g['records'] * 1e6:.1f} µs a record; median "
+                f"{_s(g['wall'])})",
+                _verdict(g["best"] < 1),
+            )
+        )
     a = results.get("app")
     if a and 2 in a:
         median = statistics.median(a[2]["form"])
-        rows.append(("assessor form interactive in under 2 s, warm server",
-                     f"{_s(median)} (median of {len(a[2]['form'])}, preheated kernels)",
-                     _verdict(median < 2)))
+        rows.append(
+            (
+                "assessor form interactive in under 2 s, warm server",
+                f"{_s(median)} (median of {len(a[2]['form'])}, preheated kernels)",
+                _verdict(median < 2),
+            )
+        )
     return rows
 
 
@@ -67,7 +85,8 @@ def render(results: dict, command: str) -> str:
         "",
         f"- {m['cores']} cores usable ({m['cpu']}), "
         f"{m['memory_gib']:.1f} GiB memory, {m['system']}, Python {m['python']}"
-        if m["memory_gib"] else f"- {m['cores']} cores usable ({m['cpu']})",
+        if m["memory_gib"]
+        else f"- {m['cores']} cores usable ({m['cpu']})",
         "- " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()),
         f"- load average (1, 5, 15 min) before: "
         f"{', '.join(f'{x:.2f}' for x in m['load_before'] or ())}; after: "
@@ -95,50 +114,74 @@ def _throughput(results: dict) -> list[str]:
     if not t:
         return []
     cores = results["machine"]["cores"]
-    out = ["", "## Cohort throughput: `epa run` against a papermill CLI loop", "",
-           "Same records, same notebooks: one workbook per method record and one result "
-           "notebook per apprentice. `epa run --format none` (no exports) in a fresh folder, "
-           f"{cores} worker processes; the loop is `bench/papermill_loop.sh`, one `papermill` "
-           "command per notebook, one after another.", "",
-           "| run | apprentices | notebooks | seconds | notebooks/s | s per notebook |",
-           "|---|---|---|---|---|---|"]
+    out = [
+        "",
+        "## Cohort throughput: `epa run` against a papermill CLI loop",
+        "",
+        "Same records, same notebooks: one workbook per method record and one result "
+        "notebook per apprentice. `epa run --format none` (no exports) in a fresh folder, "
+        f"{cores} worker processes; the loop is `bench/papermill_loop.sh`, one `papermill` "
+        "command per notebook, one after another.",
+        "",
+        "| run | apprentices | notebooks | seconds | notebooks/s | s per notebook |",
+        "|---|---|---|---|---|---|",
+    ]
     for run in t["runs"]:
-        out.append(f"| {run.what} | {run.size} | {run.notebooks} | {run.seconds:.1f} | "
-                   f"{run.per_second:.2f} | {run.per_notebook:.3f} |")
+        out.append(
+            f"| {run.what} | {run.size} | {run.notebooks} | {run.seconds:.1f} | "
+            f"{run.per_second:.2f} | {run.per_notebook:.3f} |"
+        )
     for key in ("no_ahead", "loop"):
         run = t.get(key)
         if run:
-            out.append(f"| {run.what} | {t['loop_size']} | {run.notebooks} | "
-                       f"{run.seconds:.1f} | {run.per_second:.2f} | {run.per_notebook:.3f} |")
+            out.append(
+                f"| {run.what} | {t['loop_size']} | {run.notebooks} | "
+                f"{run.seconds:.1f} | {run.per_second:.2f} | {run.per_notebook:.3f} |"
+            )
     loop = t.get("loop")
     if loop:
         total = next((r.notebooks for r in t["runs"] if r.size == t["loop_size"]), None)
         if total and loop.notebooks < total:
-            out += ["", f"The loop ran {loop.notebooks} of the {total} notebooks of the "
-                    f"{t['loop_size']}-apprentice cohort (evenly spread: every method and result "
-                    "notebooks); a serial loop's time is its notebooks times the cost of one, so "
-                    "its time for whole cohorts below is **extrapolated** from that per-notebook "
-                    "cost, not measured."]
-        out += ["", "| apprentices | notebooks | `epa run` (measured) | papermill loop "
-                "(extrapolated) | ratio |", "|---|---|---|---|---|"]
+            out += [
+                "",
+                f"The loop ran {loop.notebooks} of the {total} notebooks of the "
+                f"{t['loop_size']}-apprentice cohort (evenly spread: every method and result "
+                "notebooks); a serial loop's time is its notebooks times the cost of one, so "
+                "its time for whole cohorts below is **extrapolated** from that per-notebook "
+                "cost, not measured.",
+            ]
+        out += [
+            "",
+            "| apprentices | notebooks | `epa run` (measured) | papermill loop "
+            "(extrapolated) | ratio |",
+            "|---|---|---|---|---|",
+        ]
         for run in t["runs"]:
             est = loop.per_notebook * run.notebooks
-            out.append(f"| {run.size} | {run.notebooks} | {run.seconds:.1f} s | {est:.0f} s | "
-                       f"{est / run.seconds:.1f}x |")
+            out.append(
+                f"| {run.size} | {run.notebooks} | {run.seconds:.1f} s | {est:.0f} s | "
+                f"{est / run.seconds:.1f}x |"
+            )
     if t.get("growth"):
         fixed, per = t["growth"]
-        out += ["", f"Growth with cohort size: a least-squares line through the {len(t['runs'])} "
-                f"runs gives "
-                f"{fixed:.1f} s fixed (starting processes, reading the cohort, results.csv) plus "
-                f"{per:.3f} s per notebook ({1 / per:.2f} notebooks/s once running): linear in "
-                "the cohort, as independent notebooks on a fixed pool should be."]
+        out += [
+            "",
+            f"Growth with cohort size: a least-squares line through the {len(t['runs'])} "
+            f"runs gives "
+            f"{fixed:.1f} s fixed (starting processes, reading the cohort, results.csv) plus "
+            f"{per:.3f} s per notebook ({1 / per:.2f} notebooks/s once running): linear in "
+            "the cohort, as independent notebooks on a fixed pool should be.",
+        ]
     if t.get("no_ahead"):
         run = next((r for r in t["runs"] if r.size == t["loop_size"]), None)
         if run:
-            out += ["", f"Starting each worker's next kernel while the current notebook runs "
-                    f"(`EPA_KERNELS_AHEAD=1`, the default) against starting it when the "
-                    f"notebook is due (`EPA_KERNELS_AHEAD=0`): "
-                    f"{run.per_second / t['no_ahead'].per_second:.2f}x the throughput."]
+            out += [
+                "",
+                f"Starting each worker's next kernel while the current notebook runs "
+                f"(`EPA_KERNELS_AHEAD=1`, the default) against starting it when the "
+                f"notebook is due (`EPA_KERNELS_AHEAD=0`): "
+                f"{run.per_second / t['no_ahead'].per_second:.2f}x the throughput.",
+            ]
     return out
 
 
@@ -150,24 +193,31 @@ def _floors(results: dict) -> list[str]:
     out = ["", "## Floors", ""]
     if "kernel" in f:
         k = f["kernel"]
-        out += [f"A bare kernel (jupyter_client defaults: start, execute `1+1`, shut down), median "
-                f"of {k['repeats']}: **{_s(k['median'])}** (min {_s(k['min'])}, max "
-                f"{_s(k['max'])}; start to ready {_s(k['start'])}; the kernel's CPU time "
-                f"{_s(k['cpu'])}). Divided by the {cores} cores: {_s(k['median'] / cores)} per "
-                "notebook is what a pool of bare kernels could reach."]
+        out += [
+            f"A bare kernel (jupyter_client defaults: start, execute `1+1`, shut down), median "
+            f"of {k['repeats']}: **{_s(k['median'])}** (min {_s(k['min'])}, max "
+            f"{_s(k['max'])}; start to ready {_s(k['start'])}; the kernel's CPU time "
+            f"{_s(k['cpu'])}). Divided by the {cores} cores: {_s(k['median'] / cores)} per "
+            "notebook is what a pool of bare kernels could reach."
+        ]
         t = results.get("throughput")
         if t:
             out += ["", "| run | s per notebook | multiple of floor / cores |", "|---|---|---|"]
             for run in t["runs"]:
-                out.append(f"| epa run, {run.size} apprentices | {run.per_notebook:.3f} | "
-                           f"{run.per_notebook / (k['median'] / cores):.2f}x |")
+                out.append(
+                    f"| epa run, {run.size} apprentices | {run.per_notebook:.3f} | "
+                    f"{run.per_notebook / (k['median'] / cores):.2f}x |"
+                )
     if "grading" in f:
         g = f["grading"]
-        out += ["", f"The pure engine: `grade_method` on {g['records']:,} method records in one "
-                f"process (the demo cohort's 77 records, parsed once, cycled): best of "
-                f"{g['repeats']} **{_s(g['best'])}** wall "
-                f"({g['best'] / g['records'] * 1e6:.1f} µs a record); median {_s(g['wall'])} "
-                f"wall, {_s(g['cpu'])} CPU."]
+        out += [
+            "",
+            f"The pure engine: `grade_method` on {g['records']:,} method records in one "
+            f"process (the demo cohort's 77 records, parsed once, cycled): best of "
+            f"{g['repeats']} **{_s(g['best'])}** wall "
+            f"({g['best'] / g['records'] * 1e6:.1f} µs a record); median {_s(g['wall'])} "
+            f"wall, {_s(g['cpu'])} CPU.",
+        ]
     return out
 
 
@@ -175,28 +225,41 @@ def _app(results: dict) -> list[str]:
     a = results.get("app")
     if not a:
         return []
-    out = ["", "## The assessor app in Chromium", "",
-           "`epa serve` on a SQLite store, Debian's Chromium through Playwright. Page to form: "
-           "from asking for the page to the first descriptor's buttons, choosing the assessor "
-           "and the assignment as soon as their lists appear; page to app: to the assessor list. "
-           f"Warm server: after one page load; {a['refill']:.0f} s between loads for Voilà to "
-           "refill its pool; one browser context per server, so Voilà's scripts are in its HTTP "
-           "cache (the first load shows a cold browser on a cold server).", "",
-           "| kernels | first load: page to form | page to app (median) | page to form (median) "
-           "| page to form (min–max) |", "|---|---|---|---|---|"]
-    for pool, label in ((2, "2 preheated (`--pool-size 2`, the default)"),
-                        (0, "none preheated (`--pool-size 0`)")):
+    out = [
+        "",
+        "## The assessor app in Chromium",
+        "",
+        "`epa serve` on a SQLite store, Debian's Chromium through Playwright. Page to form: "
+        "from asking for the page to the first descriptor's buttons, choosing the assessor "
+        "and the assignment as soon as their lists appear; page to app: to the assessor list. "
+        f"Warm server: after one page load; {a['refill']:.0f} s between loads for Voilà to "
+        "refill its pool; one browser context per server, so Voilà's scripts are in its HTTP "
+        "cache (the first load shows a cold browser on a cold server).",
+        "",
+        "| kernels | first load: page to form | page to app (median) | page to form (median) "
+        "| page to form (min–max) |",
+        "|---|---|---|---|---|",
+    ]
+    for pool, label in (
+        (2, "2 preheated (`--pool-size 2`, the default)"),
+        (0, "none preheated (`--pool-size 0`)"),
+    ):
         if pool in a:
             r = a[pool]
-            out.append(f"| {label} | {_s(r['first'])} | {_s(statistics.median(r['app']))} | "
-                       f"{_s(statistics.median(r['form']))} | {_s(min(r['form']))}–"
-                       f"{_s(max(r['form']))} |")
+            out.append(
+                f"| {label} | {_s(r['first'])} | {_s(statistics.median(r['app']))} | "
+                f"{_s(statistics.median(r['form']))} | {_s(min(r['form']))}–"
+                f"{_s(max(r['form']))} |"
+            )
     if "ticks" in a:
         g, s = a["ticks"]["grade"], a["ticks"]["saved"]
-        out += ["", f"A tick (P1 met / not met, alternately, {len(g)} ticks): to the grade shown "
-                f"**{_ms(statistics.median(g))}** median (max {_ms(max(g))}); to the row saved "
-                f"in the store and said so **{_ms(statistics.median(s))}** median "
-                f"(max {_ms(max(s))})."]
+        out += [
+            "",
+            f"A tick (P1 met / not met, alternately, {len(g)} ticks): to the grade shown "
+            f"**{_ms(statistics.median(g))}** median (max {_ms(max(g))}); to the row saved "
+            f"in the store and said so **{_ms(statistics.median(s))}** median "
+            f"(max {_ms(max(s))}).",
+        ]
     return out
 
 
@@ -204,20 +267,27 @@ def _exports(results: dict) -> list[str]:
     e = results.get("exports")
     if not e:
         return []
-    return ["", "## Exports and IQA verification", "",
-            f"On the {e['apprentices']}-apprentice run ({e['documents']} documents: method "
-            "records and statements of results).", "",
-            "| what | per document | documents/s |", "|---|---|---|",
-            f"| HTML, one process, exporter reused | {_ms(e['html']['per_document'])} | "
-            f"{1 / e['html']['per_document']:.1f} |",
-            f"| PDF (WeasyPrint, from that HTML), one process | {_ms(e['pdf']['per_document'])} | "
-            f"{1 / e['pdf']['per_document']:.1f} |",
-            f"| `epa export --format html,pdf` (a process per core; with results.xlsx and "
-            f"summary.html) | {_ms(e['cli']['per_file'])} per file | "
-            f"{1 / e['cli']['per_file']:.1f} |",
-            "", f"`epa iqa verify` re-executed and compared {e['verify']['notebooks']} method "
-            f"notebooks in {e['verify']['seconds']:.1f} s: **{e['verify']['per_second']:.2f} "
-            "notebooks/s**."]
+    return [
+        "",
+        "## Exports and IQA verification",
+        "",
+        f"On the {e['apprentices']}-apprentice run ({e['documents']} documents: method "
+        "records and statements of results).",
+        "",
+        "| what | per document | documents/s |",
+        "|---|---|---|",
+        f"| HTML, one process, exporter reused | {_ms(e['html']['per_document'])} | "
+        f"{1 / e['html']['per_document']:.1f} |",
+        f"| PDF (WeasyPrint, from that HTML), one process | {_ms(e['pdf']['per_document'])} | "
+        f"{1 / e['pdf']['per_document']:.1f} |",
+        f"| `epa export --format html,pdf` (a process per core; with results.xlsx and "
+        f"summary.html) | {_ms(e['cli']['per_file'])} per file | "
+        f"{1 / e['cli']['per_file']:.1f} |",
+        "",
+        f"`epa iqa verify` re-executed and compared {e['verify']['notebooks']} method "
+        f"notebooks in {e['verify']['seconds']:.1f} s: **{e['verify']['per_second']:.2f} "
+        "notebooks/s**.",
+    ]
 
 
 def write(path: Path, results: dict, command: str) -> None:

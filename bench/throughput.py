@@ -40,13 +40,34 @@ class Timing:
         return self.seconds / self.notebooks
 
 
-def epa_run(cohort: Path, out: Path, *, env: dict | None = None, what: str = "epa run",
-            size: int | None = None) -> Timing:
+def epa_run(
+    cohort: Path,
+    out: Path,
+    *,
+    env: dict | None = None,
+    what: str = "epa run",
+    size: int | None = None,
+) -> Timing:
     """``epa run COHORT --out OUT --format none --quiet`` in a fresh folder, timed outside."""
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "epa_kernel.cli", "run", str(cohort), "--out",
-                           str(out), "--format", "none", "--quiet"], cwd=ROOT, text=True,
-                          capture_output=True, env={**os.environ, **(env or {})})
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "epa_kernel.cli",
+            "run",
+            str(cohort),
+            "--out",
+            str(out),
+            "--format",
+            "none",
+            "--quiet",
+        ],
+        cwd=ROOT,
+        text=True,
+        capture_output=True,
+        env={**os.environ, **(env or {})},
+    )
     seconds = time.perf_counter() - started
     found = re.search(r"(\d+) notebooks run, 0 already done and unchanged, 0 failed", done.stdout)
     if done.returncode != 0 or not found:
@@ -65,15 +86,17 @@ def papermill_loop(cohort: Path, work: Path, count: int | None = None) -> Timing
         parameters.parent.mkdir(parents=True, exist_ok=True)
         parameters.write_text(json.dumps(job.parameters, ensure_ascii=False), encoding="utf-8")
         Path(job.output).parent.mkdir(parents=True, exist_ok=True)
-        lines.append("\t".join([job.notebook, job.output, str(parameters),
-                                str(Path(job.notebook).parent)]))
+        lines.append(
+            "\t".join([job.notebook, job.output, str(parameters), str(Path(job.notebook).parent)])
+        )
     table = work / "jobs.tsv"
     table.write_text("\n".join(lines) + "\n", encoding="utf-8")
     env = {**os.environ, "PAPERMILL": str(Path(sys.executable).parent / "papermill")}
     with open(work / "loop.log", "wb") as log:
         started = time.perf_counter()
-        done = subprocess.run(["bash", str(LOOP), str(table)], cwd=ROOT, env=env, stdout=log,
-                              stderr=subprocess.STDOUT)
+        done = subprocess.run(
+            ["bash", str(LOOP), str(table)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
         seconds = time.perf_counter() - started
     made = sum(Path(job.output).exists() for job in chosen)
     if done.returncode != 0 or made != len(chosen):
@@ -95,8 +118,15 @@ def growth(timings: list[Timing]) -> tuple[float, float] | None:
     return my - slope * mx, slope
 
 
-def measure(work: Path, sizes: list[int], *, loop_size: int, loop_notebooks: int | None,
-            ablation: bool = True, say=print) -> dict:
+def measure(
+    work: Path,
+    sizes: list[int],
+    *,
+    loop_size: int,
+    loop_notebooks: int | None,
+    ablation: bool = True,
+    say=print,
+) -> dict:
     """``epa run`` at each size; at ``loop_size`` also the papermill loop (on
     ``loop_notebooks`` of its notebooks, or all) and ``epa run`` without kernels started
     ahead (``EPA_KERNELS_AHEAD=0``), side by side."""
@@ -106,17 +136,30 @@ def measure(work: Path, sizes: list[int], *, loop_size: int, loop_notebooks: int
         cohort = cohorts.make(work / f"cohort-{size}", size)
         if size == loop_size:
             extra["loop"] = papermill_loop(cohort, work / f"loop-{size}", loop_notebooks)
-            say(f"  papermill loop: {extra['loop'].notebooks} notebooks in "
-                f"{extra['loop'].seconds:.1f} s ({extra['loop'].per_second:.2f}/s)")
+            say(
+                f"  papermill loop: {extra['loop'].notebooks} notebooks in "
+                f"{extra['loop'].seconds:.1f} s ({extra['loop'].per_second:.2f}/s)"
+            )
         timing = epa_run(cohort, work / f"run-{size}", size=size)
         runs.append(timing)
-        say(f"  epa run, {size} apprentices: {timing.notebooks} notebooks in "
-            f"{timing.seconds:.1f} s ({timing.per_second:.2f}/s)")
+        say(
+            f"  epa run, {size} apprentices: {timing.notebooks} notebooks in "
+            f"{timing.seconds:.1f} s ({timing.per_second:.2f}/s)"
+        )
         if size == loop_size and ablation:
-            extra["no_ahead"] = epa_run(cohort, work / f"run-{size}-no-ahead",
-                                        env={"EPA_KERNELS_AHEAD": "0"}, size=size,
-                                        what="epa run, no kernel started ahead")
+            extra["no_ahead"] = epa_run(
+                cohort,
+                work / f"run-{size}-no-ahead",
+                env={"EPA_KERNELS_AHEAD": "0"},
+                size=size,
+                what="epa run, no kernel started ahead",
+            )
             say(f"  epa run without kernels started ahead: {extra['no_ahead'].per_second:.2f}/s")
-    return {"runs": runs, "loop": extra.get("loop"), "no_ahead": extra.get("no_ahead"),
-            "loop_size": loop_size, "growth": growth(runs),
-            "run_folders": {size: work / f"run-{size}" for size in sizes}}
+    return {
+        "runs": runs,
+        "loop": extra.get("loop"),
+        "no_ahead": extra.get("no_ahead"),
+        "loop_size": loop_size,
+        "growth": growth(runs),
+        "run_folders": {size: work / f"run-{size}" for size in sizes},
+    }

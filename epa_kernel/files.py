@@ -26,7 +26,9 @@ def _read_text(path: Path) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise InputError(f"file is {size:,} bytes; at most {MAX_BYTES:,} allowed", file=str(path))
+            raise InputError(
+                f"file is {size:,} bytes; at most {MAX_BYTES:,} allowed", file=str(path)
+            )
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError("no such file", file=str(path)) from None
@@ -54,8 +56,9 @@ def parse_json(text: str, *, file: str) -> Any:
     try:
         return json.loads(text, object_pairs_hook=_no_duplicate_pairs)
     except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
-                         file=file) from None
+        raise InputError(
+            f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", file=file
+        ) from None
     except ValueError as exc:  # duplicate key, or a number too large to convert
         raise InputError(f"not valid JSON: {exc}", file=file) from None
     except RecursionError:  # e.g. [[[[...]]]] thousands deep: the parser recurses per level
@@ -78,11 +81,12 @@ class _NoDuplicateKeys:
                 duplicate = key in seen
             except TypeError:  # a mapping or list as a key (`? {a: 1}`): unhashable, never valid
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"a key cannot be a {type(key).__name__}",
-                    key_node.start_mark) from None
+                    None, None, f"a key cannot be a {type(key).__name__}", key_node.start_mark
+                ) from None
             if duplicate:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark)
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
@@ -95,8 +99,11 @@ class _StrictLoader(_NoDuplicateKeys, yaml.SafeLoader):
 # check) is the same Python code. Every kernel of a batch run loads the standards, so this is
 # 0.15 s of each notebook. Errors are reported by the pure-Python loader, whose messages and
 # positions are the ones users see documented.
-_FastStrictLoader = type("_FastStrictLoader", (_NoDuplicateKeys, yaml.CSafeLoader), {}) \
-    if getattr(yaml, "__with_libyaml__", False) else _StrictLoader
+_FastStrictLoader = (
+    type("_FastStrictLoader", (_NoDuplicateKeys, yaml.CSafeLoader), {})
+    if getattr(yaml, "__with_libyaml__", False)
+    else _StrictLoader
+)
 
 
 def read_yaml(path: str | os.PathLike) -> Any:

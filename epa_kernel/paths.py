@@ -22,13 +22,19 @@ DEFAULT_STORE_URL = "sqlite:///outputs/epa.sqlite"
 
 
 def _kit_folder(name: str, variable: str, marker: str) -> Path:
-    candidates = [Path(os.environ[variable])] if os.environ.get(variable) else \
-        [CHECKOUT / name, Path.cwd() / name]
+    candidates = (
+        [Path(os.environ[variable])]
+        if os.environ.get(variable)
+        else [CHECKOUT / name, Path.cwd() / name]
+    )
     for folder in candidates:
         if (folder / marker).exists():
             return folder.resolve()
-    raise InputError(f"the kit's {name} are not here; run from the kit's folder or set "
-                     f"{variable} to its {name}/ folder", file=str(candidates[-1]))
+    raise InputError(
+        f"the kit's {name} are not here; run from the kit's folder or set "
+        f"{variable} to its {name}/ folder",
+        file=str(candidates[-1]),
+    )
 
 
 def notebooks_dir() -> Path:

@@ -28,11 +28,14 @@ def st0071_v10():
 
 # --- a real PostgreSQL server on loopback, for the store's tests -------------------------------
 
+
 def _pg_bin() -> Path:
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
     if not found:
-        pytest.fail("PostgreSQL is not installed (apt-get install postgresql): the store's "
-                    "tests run against a real server, not only SQLite")
+        pytest.fail(
+            "PostgreSQL is not installed (apt-get install postgresql): the store's "
+            "tests run against a real server, not only SQLite"
+        )
     return found[-1].parent
 
 
@@ -43,7 +46,6 @@ def postgres_url(tmp_path_factory):
     import shutil
     import socket
     import subprocess
-
     import tempfile
 
     bin_dir = _pg_bin()
@@ -57,18 +59,49 @@ def postgres_url(tmp_path_factory):
     if os.geteuid() == 0:  # initdb refuses to run as root
         shutil.chown(base, "postgres")
         as_user = ["runuser", "-u", "postgres", "--"]
-    subprocess.run([*as_user, str(bin_dir / "initdb"), "-D", str(data), "-U", "epa",
-                    "--auth=trust", "-E", "UTF8"], check=True, capture_output=True)
-    subprocess.run([*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-w", "-l",
-                    str(base / "log"), "-o", f"-p {port} -k {base} -c listen_addresses=127.0.0.1",
-                    "start"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            *as_user,
+            str(bin_dir / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "epa",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [
+            *as_user,
+            str(bin_dir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-w",
+            "-l",
+            str(base / "log"),
+            "-o",
+            f"-p {port} -k {base} -c listen_addresses=127.0.0.1",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
     try:
-        subprocess.run([str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "epa",
-                        "epa"], check=True, capture_output=True)
+        subprocess.run(
+            [str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "epa", "epa"],
+            check=True,
+            capture_output=True,
+        )
         yield f"postgresql+psycopg://epa@127.0.0.1:{port}/epa"
     finally:
-        subprocess.run([*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate",
-                        "stop"], capture_output=True)
+        subprocess.run(
+            [*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+            capture_output=True,
+        )
         shutil.rmtree(base, ignore_errors=True)
 
 
@@ -80,6 +113,7 @@ def store_url(request, tmp_path):
         return
     base = request.getfixturevalue("postgres_url")
     from sqlalchemy import create_engine, text
+
     name = f"t{abs(hash(request.node.nodeid)) % 10**12}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -92,6 +126,7 @@ def store_url(request, tmp_path):
 @pytest.fixture
 def store(store_url):
     from epa_kernel.store.store import Store
+
     s = Store(store_url)
     yield s
     s.close()
@@ -117,10 +152,18 @@ def browser():
 
     with sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"])
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         yield browser
         browser.close()
 
@@ -134,6 +177,7 @@ def app_server(tmp_path):
 
 
 # --- one executed demo run for the whole session ---------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def demo_run(tmp_path_factory) -> DemoRun:

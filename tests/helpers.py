@@ -23,12 +23,12 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from epa_kernel.batch.demo_cohort import cohort_records
+from epa_kernel.core.catalogue import catalogue, get_standard
 from epa_kernel.core.grading import grade_method
+from epa_kernel.core.method_spec import Method
 from epa_kernel.core.records import MethodRecord, bind
 from epa_kernel.core.spec import Standard
 from epa_kernel.core.values import GRADES
-from epa_kernel.core.method_spec import Method
-from epa_kernel.core.catalogue import catalogue, get_standard
 from epa_kernel.paths import STANDARDS_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,6 +42,7 @@ VALID_ULNS = ("1000000019", "1000000027", "1000000035", "9999999904")
 
 # --- the command line ------------------------------------------------------------------------
 
+
 def installed_epa() -> list[str]:
     """The console script installed beside this interpreter (a venv's bin/), else on PATH;
     the module only when no script is installed."""
@@ -53,12 +54,26 @@ def installed_epa() -> list[str]:
     return [found] if found else list(EPA)
 
 
-def epa(*args, cwd: Path = ROOT, env: dict | None = None, timeout: float = 600,
-        command: list[str] = EPA, **kwargs) -> subprocess.CompletedProcess:
+def epa(
+    *args,
+    cwd: Path = ROOT,
+    env: dict | None = None,
+    timeout: float = 600,
+    command: list[str] = EPA,
+    **kwargs,
+) -> subprocess.CompletedProcess:
     """`epa ARGS` in a subprocess, its output captured as text; ``env`` adds to the environment."""
-    return subprocess.run([*command, *map(str, args)], capture_output=True, text=True,
-                          encoding="utf-8", errors="replace", cwd=cwd, timeout=timeout,
-                          env={**os.environ, **env} if env else None, **kwargs)
+    return subprocess.run(
+        [*command, *map(str, args)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        cwd=cwd,
+        timeout=timeout,
+        env={**os.environ, **env} if env else None,
+        **kwargs,
+    )
 
 
 def read_results(out: Path) -> list[dict]:
@@ -69,8 +84,8 @@ def read_results(out: Path) -> list[dict]:
 
 # --- records ---------------------------------------------------------------------------------
 
-def judgements_for(standard, method_id, channels=None, *, pass_="met", distinctions=0,
-                   deferred=()):
+
+def judgements_for(standard, method_id, channels=None, *, pass_="met", distinctions=0, deferred=()):
     """Judgements for every applicable descriptor: pass ones set to ``pass_``, the first
     ``distinctions`` distinction descriptors met and the rest not met."""
     method = standard.method(method_id)
@@ -85,9 +100,18 @@ def judgements_for(standard, method_id, channels=None, *, pass_="met", distincti
     return out
 
 
-def make_record(standard_id="ST0072", version=None, method="practical_observation", *,
-                judgements=None, channels=None, attempt="first", uln=VALID_ULNS[0],
-                evidence=None, **kwargs) -> MethodRecord:
+def make_record(
+    standard_id="ST0072",
+    version=None,
+    method="practical_observation",
+    *,
+    judgements=None,
+    channels=None,
+    attempt="first",
+    uln=VALID_ULNS[0],
+    evidence=None,
+    **kwargs,
+) -> MethodRecord:
     """A valid, bound record built from the standard's own descriptor lists."""
     standard = get_standard(standard_id, version)
     method_obj = standard.method(method)
@@ -95,11 +119,20 @@ def make_record(standard_id="ST0072", version=None, method="practical_observatio
         channels = ["face_to_face"]
     if judgements is None:
         judgements = judgements_for(standard, method, channels)
-    record = MethodRecord.model_validate({
-        "standard": standard_id, "version": version, "method": method,
-        "apprentice": {"uln": uln, "name": "Ada Example"}, "assessor": "A. Assessor",
-        "attempt": attempt, "channels": channels, "judgements": judgements,
-        "evidence": evidence or {}, **kwargs})
+    record = MethodRecord.model_validate(
+        {
+            "standard": standard_id,
+            "version": version,
+            "method": method,
+            "apprentice": {"uln": uln, "name": "Ada Example"},
+            "assessor": "A. Assessor",
+            "attempt": attempt,
+            "channels": channels,
+            "judgements": judgements,
+            "evidence": evidence or {},
+            **kwargs,
+        }
+    )
     return bind(record)[0]
 
 
@@ -117,8 +150,10 @@ def write_cohort(folder: Path, prefixes) -> dict[str, list[Path]]:
 
 def names_by_uln(by_uln: dict[str, list[Path]]) -> dict[str, str]:
     """Each apprentice's name, from the records :func:`write_cohort` wrote."""
-    return {uln: json.loads(files[0].read_text(encoding="utf-8"))["apprentice"]["name"]
-            for uln, files in by_uln.items()}
+    return {
+        uln: json.loads(files[0].read_text(encoding="utf-8"))["apprentice"]["name"]
+        for uln, files in by_uln.items()
+    }
 
 
 # The shared demo run (conftest's ``demo_run``): both standards, both ST0071 versions, a resit
@@ -143,8 +178,9 @@ class DemoRun:
         """The ULN of the demo apprentice whose record files start with ``prefix``."""
         return next(u for u, files in self.by_uln.items() if files[0].name.startswith(prefix))
 
-    def copy(self, target: Path, keep=DEMO_APPRENTICES, *, exports: bool = True
-             ) -> tuple[Path, Path]:
+    def copy(
+        self, target: Path, keep=DEMO_APPRENTICES, *, exports: bool = True
+    ) -> tuple[Path, Path]:
         """The cohort and run folder copied into ``target`` (``cohort/``, ``out/``), with only
         the apprentices in ``keep``; without ``exports``, as `--format none` would leave it."""
         cohort, out = target / "cohort", target / "out"
@@ -156,8 +192,13 @@ class DemoRun:
                 for f in files:
                     (cohort / f.name).unlink()
         if not exports:
-            for path in [*out.glob("*/*.html"), *out.glob("*/.epa-export.json"),
-                         *out.glob("*.html"), *out.glob("*.xlsx"), *out.glob(".epa-export.json")]:
+            for path in [
+                *out.glob("*/*.html"),
+                *out.glob("*/.epa-export.json"),
+                *out.glob("*.html"),
+                *out.glob("*.xlsx"),
+                *out.glob(".epa-export.json"),
+            ]:
                 path.unlink()
         return cohort, out
 
@@ -176,15 +217,31 @@ def write_standard_variant(folder: Path, mutate) -> Path:
 F, P, D = "Fail", "Pass", "Distinction"
 # 002 'Overall grade' (ST0072): showcase, observation, discussion -> overall.
 ST0072_TABLE = [
-    ((F, "*", "*"), F), (("*", F, "*"), F), (("*", "*", F), F),
-    ((P, P, P), P), ((P, P, D), P), ((P, D, P), P), ((D, P, P), P),
-    ((P, D, D), P), ((D, P, D), P), ((D, D, P), P), ((D, D, D), D),
+    ((F, "*", "*"), F),
+    (("*", F, "*"), F),
+    (("*", "*", F), F),
+    ((P, P, P), P),
+    ((P, P, D), P),
+    ((P, D, P), P),
+    ((D, P, P), P),
+    ((P, D, D), P),
+    ((D, P, D), P),
+    ((D, D, P), P),
+    ((D, D, D), D),
 ]
 # 003 section 2 (ST0071): observation, project, discussion -> overall.
 ST0071_TABLE = [
-    ((F, "*", "*"), F), (("*", F, "*"), F), (("*", "*", F), F),
-    ((P, P, P), P), ((P, P, D), P), ((P, D, P), P), ((D, P, P), P),
-    ((P, D, D), P), ((D, P, D), P), ((D, D, P), P), ((D, D, D), D),
+    ((F, "*", "*"), F),
+    (("*", F, "*"), F),
+    (("*", "*", F), F),
+    ((P, P, P), P),
+    ((P, P, D), P),
+    ((P, D, P), P),
+    ((D, P, P), P),
+    ((P, D, D), P),
+    ((D, P, D), P),
+    ((D, D, P), P),
+    ((D, D, D), D),
 ]
 
 
@@ -196,6 +253,7 @@ def expand(pattern):
 
 # --- a web app as a subprocess -------------------------------------------------------------------
 
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -206,23 +264,48 @@ class AppServer:
     """A web app as a subprocess (`epa serve`, or Voilà on one notebook), started and stopped
     by tests. ``command`` is what to run; it must listen on 127.0.0.1:``port``."""
 
-    def __init__(self, command: list[str], port: int, log, *, store_url: str | None = None,
-                 name: str | None = None):
+    def __init__(
+        self,
+        command: list[str],
+        port: int,
+        log,
+        *,
+        store_url: str | None = None,
+        name: str | None = None,
+    ):
         self.command, self.port, self.proc, self.log = command, port, None, log
         self.store_url = store_url
         self.name = name or " ".join(command[1:4])
 
     @classmethod
-    def epa_serve(cls, store_url: str, port: int, log, app: str = "assessor") -> "AppServer":
-        return cls([*EPA, "serve", "--port", str(port), "--store", store_url, "--app", app],
-                   port, log, store_url=store_url, name=f"epa serve --app {app}")
+    def epa_serve(cls, store_url: str, port: int, log, app: str = "assessor") -> AppServer:
+        return cls(
+            [*EPA, "serve", "--port", str(port), "--store", store_url, "--app", app],
+            port,
+            log,
+            store_url=store_url,
+            name=f"epa serve --app {app}",
+        )
 
     @classmethod
-    def voila(cls, notebook, port: int, log) -> "AppServer":
+    def voila(cls, notebook, port: int, log) -> AppServer:
         """Voilà on ``notebook`` alone, on loopback without a token (as a trainer runs it)."""
-        return cls([sys.executable, "-m", "voila", str(notebook), "--no-browser",
-                    f"--port={port}", "--Voila.ip=127.0.0.1", "--Voila.token=",
-                    "--Voila.port_retries=0"], port, log, name=f"voila {notebook}")
+        return cls(
+            [
+                sys.executable,
+                "-m",
+                "voila",
+                str(notebook),
+                "--no-browser",
+                f"--port={port}",
+                "--Voila.ip=127.0.0.1",
+                "--Voila.token=",
+                "--Voila.port_retries=0",
+            ],
+            port,
+            log,
+            name=f"voila {notebook}",
+        )
 
     @property
     def url(self) -> str:
@@ -230,8 +313,14 @@ class AppServer:
 
     def start(self, timeout: float = 60) -> None:
         import time
-        self.proc = subprocess.Popen(self.command, cwd=ROOT, stdout=self.log,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+
+        self.proc = subprocess.Popen(
+            self.command,
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -246,6 +335,7 @@ class AppServer:
         """Stop the server the hard way (its kernels too), as a crash would."""
         import signal
         import time
+
         if self.proc and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait()
@@ -264,8 +354,7 @@ class AppServer:
 STANDARDS: tuple[Standard, ...] = tuple(std for _, std in sorted(catalogue().items()))
 ATTEMPTS = ("first", "resit", "retake")
 OMIT = "omitted"
-PROPERTY = settings(max_examples=150, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @dataclass
@@ -280,41 +369,66 @@ class Case:
     attempt: str = "first"
 
     def __repr__(self) -> str:  # the Standard's own repr runs to pages
-        return (f"Case({self.standard.key}, {self.method.id}, channels={self.channels}, "
-                f"attempt={self.attempt!r}, judgements={self.judgements}, "
-                f"elsewhere={self.elsewhere})")
+        return (
+            f"Case({self.standard.key}, {self.method.id}, channels={self.channels}, "
+            f"attempt={self.attempt!r}, judgements={self.judgements}, "
+            f"elsewhere={self.elsewhere})"
+        )
 
     def _repr_pretty_(self, printer, cycle):  # how Hypothesis shows a failing example
         printer.text(repr(self))
 
     def record(self, judgements=None, channels=None) -> MethodRecord:
-        return make_record(self.standard.standard, self.standard.version, self.method.id,
-                           judgements=dict(self.judgements if judgements is None else judgements),
-                           channels=self.channels if channels is None else channels,
-                           attempt=self.attempt)
+        return make_record(
+            self.standard.standard,
+            self.standard.version,
+            self.method.id,
+            judgements=dict(self.judgements if judgements is None else judgements),
+            channels=self.channels if channels is None else channels,
+            attempt=self.attempt,
+        )
 
     def grade(self, judgements=None, elsewhere=None):
-        return grade_method(self.standard, self.record(judgements),
-                            self.elsewhere if elsewhere is None else elsewhere)
+        return grade_method(
+            self.standard,
+            self.record(judgements),
+            self.elsewhere if elsewhere is None else elsewhere,
+        )
 
 
 def deferred_into(standard: Standard, method: Method) -> list[str]:
     """Keys ("<method>.<id>") under which ``method`` judges descriptors deferred to it."""
-    return [f"{m.id}.{c.id}" for m in standard.methods for c in m.criteria
-            if c.deferrable_to == method.id]
+    return [
+        f"{m.id}.{c.id}"
+        for m in standard.methods
+        for c in m.criteria
+        if c.deferrable_to == method.id
+    ]
 
 
 @st.composite
 def channel_sets(draw, method: Method):
     if not method.channels:
         return None
-    return draw(st.lists(st.sampled_from(method.channels), min_size=1,
-                         max_size=len(method.channels), unique=True))
+    return draw(
+        st.lists(
+            st.sampled_from(method.channels), min_size=1, max_size=len(method.channels), unique=True
+        )
+    )
 
 
 @st.composite
-def cases(draw, *, omit=True, defer=True, attempts=ATTEMPTS, standard=None, method=None,
-          pass_usual=None, pass_exceptions=4):
+def cases(
+    draw,
+    *,
+    omit=True,
+    defer=True,
+    attempts=ATTEMPTS,
+    standard=None,
+    method=None,
+    pass_usual=None,
+    pass_exceptions=4,
+):
     std = standard or draw(st.sampled_from(STANDARDS))
     m = method or draw(st.sampled_from(std.methods))
     channels = draw(channel_sets(m))
@@ -329,9 +443,13 @@ def cases(draw, *, omit=True, defer=True, attempts=ATTEMPTS, standard=None, meth
         base = ["met", "not_met"] + ([OMIT] if omit else [])
         usual_options = base if band == "distinction" else (pass_usual or ["met", "met", *base])
         usual = draw(st.sampled_from(usual_options), label=f"usual {band}")
-        differ = draw(st.sets(st.sampled_from([c.id for c in criteria]),
-                              max_size=len(criteria) if band == "distinction" else pass_exceptions),
-                      label=f"other {band}")
+        differ = draw(
+            st.sets(
+                st.sampled_from([c.id for c in criteria]),
+                max_size=len(criteria) if band == "distinction" else pass_exceptions,
+            ),
+            label=f"other {band}",
+        )
         for c in criteria:
             value = usual
             if c.id in differ:
@@ -354,14 +472,17 @@ def cases(draw, *, omit=True, defer=True, attempts=ATTEMPTS, standard=None, meth
     return Case(std, m, channels, judgements, elsewhere, draw(st.sampled_from(attempts)))
 
 
-DEFERRING = [(s, m) for s in STANDARDS for m in s.methods
-             if any(c.deferrable_to for c in m.criteria)]
+DEFERRING = [
+    (s, m) for s in STANDARDS for m in s.methods if any(c.deferrable_to for c in m.criteria)
+]
 
 
 def varied_cases():
     """Any record; or one with nothing omitted (so "pending" and "complete" are reached); or
     one of a method with deferrable descriptors (rare among all methods, but where deferral,
     and judging a deferred descriptor elsewhere, can go wrong)."""
-    return st.one_of(cases(), cases(omit=False),
-                     st.sampled_from(DEFERRING).flatmap(
-                         lambda sm: cases(standard=sm[0], method=sm[1])))
+    return st.one_of(
+        cases(),
+        cases(omit=False),
+        st.sampled_from(DEFERRING).flatmap(lambda sm: cases(standard=sm[0], method=sm[1])),
+    )

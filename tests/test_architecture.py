@@ -37,8 +37,12 @@ MAY_IMPORT = {
 }
 MAY_IMPORT["apps"] = {FOUNDATION, *MAY_IMPORT}
 MAY_IMPORT["cli"] = {*MAY_IMPORT}
-METHOD_WORKBOOKS = {"practical_observation", "apprentice_showcase", "professional_discussion",
-                    "work_based_project"}
+METHOD_WORKBOOKS = {
+    "practical_observation",
+    "apprentice_showcase",
+    "professional_discussion",
+    "work_based_project",
+}
 
 
 def module_files() -> dict[str, Path]:
@@ -62,7 +66,7 @@ def resolve(module: str, node: ast.ImportFrom | ast.Import, package: str) -> lis
         return [(a.name, "") for a in node.names if a.name.split(".")[0] == KIT]
     base = node.module or ""
     if node.level:  # relative: from the importing module's package
-        anchor = package.split(".")[:len(package.split(".")) - node.level + 1]
+        anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
         base = ".".join([*anchor, *([base] if base else [])])
     if base.split(".")[0] != KIT:
         return []
@@ -78,7 +82,9 @@ def imports_of(source: str, module: str, package: str) -> list[tuple[str, str, i
     found = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import | ast.ImportFrom):
-            found += [(target, name, node.lineno) for target, name in resolve(module, node, package)]
+            found += [
+                (target, name, node.lineno) for target, name in resolve(module, node, package)
+            ]
     return found
 
 
@@ -107,6 +113,7 @@ def owner(target: str) -> str:
 
 # --- imports ---------------------------------------------------------------------------------
 
+
 def test_the_import_walker_sees_the_kit():
     assert len(MODULES) > 30 and {"epa_kernel.paths", "epa_kernel.core.grading"} <= set(MODULES)
     targets = {owner(t) for t, _, _ in GRAPH["epa_kernel.batch.jobs"]}
@@ -125,7 +132,7 @@ def find_cycle(edges: dict[str, set[str]]) -> list[str] | None:
         path.append(node)
         for nxt in sorted(edges.get(node, ())):
             if state.get(nxt) == 1:
-                return [*path[path.index(nxt):], nxt]
+                return [*path[path.index(nxt) :], nxt]
             if nxt not in state and (found := visit(nxt)):
                 return found
         path.pop()
@@ -157,29 +164,40 @@ def test_imports_point_one_way_between_rooms():
             there = room(owner(target))
             if there != here and there not in MAY_IMPORT[here]:
                 what = f"{target}.{name}" if name else target
-                wrong.append(f"{MODULES[module].relative_to(ROOT)}:{line} ({here}) imports "
-                             f"{what} ({there})")
+                wrong.append(
+                    f"{MODULES[module].relative_to(ROOT)}:{line} ({here}) imports {what} ({there})"
+                )
     assert not wrong, "imports against the room layering:\n" + "\n".join(wrong)
 
 
 def test_no_module_imports_a_private_name_from_another():
-    private = [f"{MODULES[m].relative_to(ROOT)}:{line} imports {name} from {target}"
-               for m, found in GRAPH.items() for target, name, line in found
-               if name.startswith("_") and not name.startswith("__") and owner(target) != m]
+    private = [
+        f"{MODULES[m].relative_to(ROOT)}:{line} imports {name} from {target}"
+        for m, found in GRAPH.items()
+        for target, name, line in found
+        if name.startswith("_") and not name.startswith("__") and owner(target) != m
+    ]
     assert not private, "private names imported across modules:\n" + "\n".join(private)
 
 
 # --- modules ---------------------------------------------------------------------------------
 
+
 def test_every_module_says_what_it_is_for():
-    missing = [str(p.relative_to(ROOT)) for p in MODULES.values()
-               if not ast.get_docstring(ast.parse(p.read_text(encoding="utf-8")))]
+    missing = [
+        str(p.relative_to(ROOT))
+        for p in MODULES.values()
+        if not ast.get_docstring(ast.parse(p.read_text(encoding="utf-8")))
+    ]
     assert not missing, "modules without a docstring: " + ", ".join(missing)
 
 
 def test_every_module_is_short():
-    long = {str(p.relative_to(ROOT)): n for p in MODULES.values()
-            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    long = {
+        str(p.relative_to(ROOT)): n
+        for p in MODULES.values()
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
     assert not long, f"modules over {MAX_LINES} lines: {long}"
 
 
@@ -188,14 +206,23 @@ def test_no_test_module_imports_another_test_module_or_conftest():
     wrong = []
     for path in sorted((ROOT / "tests").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
-                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
-            wrong += [f"{path.relative_to(ROOT)}:{node.lineno} imports {n}" for n in names
-                      if n.split(".")[0] == "conftest" or n.split(".")[-1].startswith("test_")]
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            wrong += [
+                f"{path.relative_to(ROOT)}:{node.lineno} imports {n}"
+                for n in names
+                if n.split(".")[0] == "conftest" or n.split(".")[-1].startswith("test_")
+            ]
     assert not wrong, "\n".join(wrong)
 
 
 # --- notebooks -------------------------------------------------------------------------------
+
 
 def notebook_imports(path: Path) -> set[str]:
     """The kit modules a notebook's code cells import (IPython magics and shell lines skipped)."""
@@ -204,8 +231,9 @@ def notebook_imports(path: Path) -> set[str]:
         if cell["cell_type"] != "code":
             continue
         source = "".join(cell["source"])
-        code = "\n".join(line for line in source.splitlines()
-                         if not line.lstrip().startswith(("%", "!")))
+        code = "\n".join(
+            line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))
+        )
         found |= {owner(t) for t, _, _ in imports_of(code, path.stem, path.stem)}
     return found
 
@@ -228,6 +256,7 @@ def test_each_notebook_imports_only_its_own_apps_module(notebook):
 
 
 # --- the code digest that decides whether a run's notebooks are stale --------------------------
+
 
 def test_the_kit_digest_covers_every_module_of_every_subpackage(tmp_path, monkeypatch):
     from epa_kernel import paths

@@ -6,8 +6,8 @@ import re
 import tomllib
 
 import yaml
-from helpers import ROOT
 
+from helpers import ROOT
 
 
 def _name(requirement: str) -> str:
@@ -16,16 +16,18 @@ def _name(requirement: str) -> str:
 
 def _pins(requirements) -> dict[str, str]:
     # Extras such as psycopg[binary] are pip's notion; conda spells the package alone.
-    return {_name(r): re.sub(r"\[.*\]", "", r.replace(" ", ""))[len(_name(r)):]
-            for r in requirements}
+    return {
+        _name(r): re.sub(r"\[.*\]", "", r.replace(" ", ""))[len(_name(r)) :] for r in requirements
+    }
 
 
 def test_environment_yml_matches_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     wanted = _pins(project["dependencies"] + project["optional-dependencies"]["test"])
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
-    conda = _pins(d for d in env["dependencies"] if isinstance(d, str)
-                  and _name(d) not in ("python", "pip"))
+    conda = _pins(
+        d for d in env["dependencies"] if isinstance(d, str) and _name(d) not in ("python", "pip")
+    )
     assert conda == wanted
     python = next(d for d in env["dependencies"] if isinstance(d, str) and _name(d) == "python")
     assert python.endswith(project["requires-python"])
@@ -50,8 +52,9 @@ def test_every_optional_extra_is_in_environment_yml_too():
     """Conda users get the extras (postgres, dask) with the environment, as the test extra."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
-    conda = _pins(d for d in env["dependencies"] if isinstance(d, str)
-                  and _name(d) not in ("python", "pip"))
+    conda = _pins(
+        d for d in env["dependencies"] if isinstance(d, str) and _name(d) not in ("python", "pip")
+    )
     for extra, requirements in project["optional-dependencies"].items():
         assert _pins(requirements).items() <= conda.items(), extra
     assert "dask" in {_name(r) for r in project["optional-dependencies"]["test"]}  # CI: Dask tests

@@ -24,7 +24,8 @@ from epa_kernel.core.grading import grade_method
 from epa_kernel.core.records import parse_record
 from epa_kernel.core.vocabulary import METHOD_NAMES
 from epa_kernel.errors import ConflictError, InputError
-from epa_kernel.store.store import Store, StoredRecord
+from epa_kernel.store.store import Store
+from epa_kernel.store.versions import StoredRecord
 
 # How an assignment's record stands, in the assignment list; "not started" when it has none.
 ASSIGNMENT_STATES = {"submitted": "submitted", "draft": "in progress"}
@@ -36,12 +37,15 @@ class AssessorApp:
         self.stored: StoredRecord | None = None
         self.form: MethodForm | None = None
         names = store.assessors()
-        self.assessor = w.Dropdown(options=names, value=assessor if assessor in names else None,
-                                   description="Assessor")
-        self.assignment = w.Dropdown(options=[], value=None, description="Assess",
-                                     layout=w.Layout(width="520px"))
-        self.submit_button = w.Button(description="Submit", button_style="success",
-                                      disabled=True, icon="lock")
+        self.assessor = w.Dropdown(
+            options=names, value=assessor if assessor in names else None, description="Assessor"
+        )
+        self.assignment = w.Dropdown(
+            options=[], value=None, description="Assess", layout=w.Layout(width="520px")
+        )
+        self.submit_button = w.Button(
+            description="Submit", button_style="success", disabled=True, icon="lock"
+        )
         self.reload_button = w.Button(description="Reload", disabled=True, icon="refresh")
         self.status = w.HTML()
         self.status.add_class("epa-status")
@@ -53,10 +57,13 @@ class AssessorApp:
         self.assignment.observe(self._assignment_changed, names="value")
         self.submit_button.on_click(self._submit)
         self.reload_button.on_click(lambda _b: self._open(*self.assignment.value))
-        self.widget = w.VBox([
-            w.HBox([self.assessor, self.assignment]),
-            w.HBox([self.submit_button, self.reload_button, self.status]),
-            self.form_box])
+        self.widget = w.VBox(
+            [
+                w.HBox([self.assessor, self.assignment]),
+                w.HBox([self.submit_button, self.reload_button, self.status]),
+                self.form_box,
+            ]
+        )
         self._assessor_changed()
 
     def _say(self, text: str, *, error: bool = False) -> None:
@@ -70,8 +77,9 @@ class AssessorApp:
         options = []
         for a in self.store.assignments_of(self.assessor.value):
             state = ASSIGNMENT_STATES.get(a["status"], "not started")
-            label = (f"{a['name']} ({a['uln']}) — {METHOD_NAMES.get(a['method'], a['method'])} "
-                     f"({state})")
+            label = (
+                f"{a['name']} ({a['uln']}) — {METHOD_NAMES.get(a['method'], a['method'])} ({state})"
+            )
             options.append((label, (a["uln"], a["method"])))
         self.assignment.value = None
         self.assignment.options = options
@@ -85,22 +93,32 @@ class AssessorApp:
         assessor = self.assessor.value
         stored = self.store.find(uln, method)
         if stored is None:
-            row = next(a for a in self.store.assignments_of(assessor)
-                       if (a["uln"], a["method"]) == (uln, method))
+            row = next(
+                a
+                for a in self.store.assignments_of(assessor)
+                if (a["uln"], a["method"]) == (uln, method)
+            )
             standard = get_standard(row["standard"], row["version"])
-            data = {"standard": row["standard"], "version": row["version"], "method": method,
-                    "apprentice": self.store.apprentice(uln), "assessor": assessor}
+            data = {
+                "standard": row["standard"],
+                "version": row["version"],
+                "method": method,
+                "apprentice": self.store.apprentice(uln),
+                "assessor": assessor,
+            }
             if standard.method(method).channels:
                 data["channels"] = [standard.method(method).channels[0]]
-            stored = self.store.put(parse_record(data, file="<new draft>")[0], author=assessor,
-                                    reason="draft opened")
+            stored = self.store.put(
+                parse_record(data, file="<new draft>")[0], author=assessor, reason="draft opened"
+            )
         self._show(stored)
 
     def _show(self, stored: StoredRecord) -> None:
         self.stored = stored
         standard = get_standard(stored.record.standard, stored.record.version)
-        self.form = MethodForm(standard, stored.record, on_change=self._save,
-                               readonly=stored.submitted)
+        self.form = MethodForm(
+            standard, stored.record, on_change=self._save, readonly=stored.submitted
+        )
         self.form_box.children = [self.form.widget]
         self.submit_button.disabled = stored.submitted
         self.reload_button.disabled = False
@@ -151,8 +169,12 @@ def show_app(store_url: str | None = None, assessor: str | None = None) -> Asses
 
     url = store_url or os.environ.get("EPA_STORE_URL")
     if not url:
-        display(HTML("<p>No store is configured. Start the app with <code>epa serve</code>, "
-                     "or set the <code>store_url</code> parameter.</p>"))
+        display(
+            HTML(
+                "<p>No store is configured. Start the app with <code>epa serve</code>, "
+                "or set the <code>store_url</code> parameter.</p>"
+            )
+        )
         return None
     app = AssessorApp(Store(url), assessor)
     display(app.widget)

@@ -15,8 +15,9 @@ def show_result(records: list[dict]):
     """One apprentice's EPA result from their method records."""
     if not records:
         raise ValueError("no records given")
-    bound = [parse_record(r, file=f"<notebook parameter 'records[{i}]'>")
-             for i, r in enumerate(records)]
+    bound = [
+        parse_record(r, file=f"<notebook parameter 'records[{i}]'>") for i, r in enumerate(records)
+    ]
     std = bound[0][1]
     outcome = grade_epa(std, [r for r, _ in bound])
     display(HTML(views.epa_result(std, outcome)))
@@ -26,8 +27,11 @@ def show_result(records: list[dict]):
     print(f"Overall: {outcome.grade or 'not yet graded'}")
     for reason in outcome.reasons:
         print(f"  - {reason}")
-    display({EPA_MIME: epa_outcome_bundle([r for r, _ in bound], outcome),
-             "text/plain": f"overall: {outcome.grade}"}, raw=True)
+    display(
+        {
+            EPA_MIME: epa_outcome_bundle([r for r, _ in bound], outcome),
+            "text/plain": f"overall: {outcome.grade}",
+        },
+        raw=True,
+    )
     return outcome
-
-

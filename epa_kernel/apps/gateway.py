@@ -17,8 +17,11 @@ def show_gateway(application: dict, today: str | None = None):
     parsed, std = parse_application(application, file="<notebook parameter 'application'>")
     outcome = check_gateway(std, parsed, date.fromisoformat(today) if today else date.today())
     verdict = "Eligible for gateway" if outcome.eligible else "Not eligible for gateway"
-    rows = "".join(f"<tr><td>{'✔' if c.passed else '✘'}</td><td>{escape(c.rule)}</td>"
-                   f"<td>{escape(c.detail)}</td></tr>" for c in outcome.checks)
+    rows = "".join(
+        f"<tr><td>{'✔' if c.passed else '✘'}</td><td>{escape(c.rule)}</td>"
+        f"<td>{escape(c.detail)}</td></tr>"
+        for c in outcome.checks
+    )
     display(HTML(f"<h3>{escape(outcome.standard)}: {verdict}</h3><table>{rows}</table>"))
     print(verdict)
     for line in outcome.missing:

@@ -19,18 +19,11 @@ from epa_kernel.core.records import MethodRecord, parse_record
 from epa_kernel.core.spec import Standard
 from epa_kernel.core.standard_diff import default_comparison, diff_versions
 from epa_kernel.errors import InputError
-from epa_kernel.trainer import explain
-from epa_kernel.trainer.boundaries import (
-    apprentice_boundaries,
-    overall_combinations,
-    sample_records,
-)
-from epa_kernel.trainer.ksb_coverage import (
-    coverage_chart,
-    coverage_frame,
-    figure_png,
-    ksb_coverage,
-)
+from epa_kernel.trainer import explain, explain_versions
+from epa_kernel.trainer.boundaries import apprentice_boundaries
+from epa_kernel.trainer.ksb_coverage import coverage_chart, coverage_frame, figure_png, ksb_coverage
+from epa_kernel.trainer.overall_table import overall_combinations
+from epa_kernel.trainer.sample_records import sample_records
 from epa_kernel.trainer.version_effect import effect_on_record
 
 
@@ -43,22 +36,36 @@ def apprentice_records(standard: Standard, records: Sequence[dict] | None) -> li
     for i, data in enumerate(records):
         record, std = parse_record(data, file=f"<notebook parameter 'records[{i}]'>")
         if std.key != standard.key:
-            raise InputError(f"a {std.key} record; this notebook shows {standard.key}",
-                             file=f"<notebook parameter 'records[{i}]'>", field="version")
+            raise InputError(
+                f"a {std.key} record; this notebook shows {standard.key}",
+                file=f"<notebook parameter 'records[{i}]'>",
+                field="version",
+            )
         bound.append(record)
     return bound
 
 
-def show_app(*, standard: str, version: str | None, method: str | None,
-             compare_with: str | None = None, records: Sequence[dict] | None = None):
+def show_app(
+    *,
+    standard: str,
+    version: str | None,
+    method: str | None,
+    compare_with: str | None = None,
+    records: Sequence[dict] | None = None,
+):
     """The live grading-logic app (interactive; in Voilà or Jupyter)."""
     from epa_kernel.apps.grading_logic_app import (
         GradingLogicApp,  # ipywidgets only where the app is shown
     )
 
     std = get_standard(standard, version)
-    app = GradingLogicApp(std.standard, std.version, method, compare_with,
-                          records=apprentice_records(std, records) if records else ())
+    app = GradingLogicApp(
+        std.standard,
+        std.version,
+        method,
+        compare_with,
+        records=apprentice_records(std, records) if records else (),
+    )
     display(app.widget)
     return app
 
@@ -68,8 +75,9 @@ def print_overall_table(*, standard: str, version: str | None) -> None:
     print(explain.overall_table_text(std, overall_combinations(std)))
 
 
-def print_boundaries(*, standard: str, version: str | None,
-                     records: Sequence[dict] | None = None) -> None:
+def print_boundaries(
+    *, standard: str, version: str | None, records: Sequence[dict] | None = None
+) -> None:
     """For each of the apprentice's method records: its grade and the fewest changes up."""
     std = get_standard(standard, version)
     bound = apprentice_records(std, records)
@@ -82,8 +90,13 @@ def print_boundaries(*, standard: str, version: str | None,
     print("\n".join(lines))
 
 
-def print_version_diff(*, standard: str, version: str | None, compare_with: str | None,
-                       records: Sequence[dict] | None = None) -> None:
+def print_version_diff(
+    *,
+    standard: str,
+    version: str | None,
+    compare_with: str | None,
+    records: Sequence[dict] | None = None,
+) -> None:
     """The differences between two versions, then what they do to each of the apprentice's
     records."""
     old = get_standard(standard, version)
@@ -93,15 +106,14 @@ def print_version_diff(*, standard: str, version: str | None, compare_with: str 
         print(f"{old.standard} has only one version held (v{old.version}): nothing to compare.")
         return
     new = get_standard(standard, compare_with)
-    print(explain.diff_text(diff_versions(old, new), old, new))
+    print(explain_versions.diff_text(diff_versions(old, new), old, new))
     for record in select_attempts(apprentice_records(old, records)).values():
         print()
         effect = effect_on_record(old, new, record)
-        print("\n".join(explain.effect_lines(effect, record.judgements)))
+        print("\n".join(explain_versions.effect_lines(effect, record.judgements)))
 
 
-def show_coverage(*, standard: str, version: str | None,
-                  records: Sequence[dict] | None = None):
+def show_coverage(*, standard: str, version: str | None, records: Sequence[dict] | None = None):
     """The apprentice's KSB coverage: a summary printed, and the full table."""
     std = get_standard(standard, version)
     coverage = ksb_coverage(std, apprentice_records(std, records))
@@ -110,8 +122,9 @@ def show_coverage(*, standard: str, version: str | None,
     return coverage
 
 
-def show_coverage_chart(*, standard: str, version: str | None,
-                        records: Sequence[dict] | None = None) -> None:
+def show_coverage_chart(
+    *, standard: str, version: str | None, records: Sequence[dict] | None = None
+) -> None:
     std = get_standard(standard, version)
     coverage = ksb_coverage(std, apprentice_records(std, records))
     display(Image(data=figure_png(coverage_chart(coverage, std))))

@@ -18,66 +18,56 @@ The app holds no grading logic: each panel is a view of a pure function's answer
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
 
 import ipywidgets as w
 
+from epa_kernel.apps.grading_logic_panels import (
+    COVERAGE_TAB,
+    boundaries_panel,
+    coverage_chart_png,
+    coverage_panel,
+    explanation_tabs,
+    labelled_dropdown,
+    other_grade_dropdowns,
+    overall_panel,
+    versions_panel,
+)
 from epa_kernel.apps.method_form import MethodForm
 from epa_kernel.core.catalogue import catalogue, get_standard, versions
-from epa_kernel.core.grading import deferred_judgements, select_attempts
+from epa_kernel.core.grading import select_attempts
 from epa_kernel.core.records import MethodRecord
 from epa_kernel.core.spec import Standard
-from epa_kernel.core.standard_diff import default_comparison, diff_versions
-from epa_kernel.core.vocabulary import GRADES
-from epa_kernel.trainer import explain
-from epa_kernel.trainer.boundaries import (
-    apprentice_boundaries,
-    matching_rows,
-    overall_combinations,
-    reachable_grades,
-    sample_record,
-)
-from epa_kernel.trainer.ksb_coverage import (
-    coverage_chart,
-    coverage_frame,
-    figure_png,
-    ksb_coverage,
-)
-from epa_kernel.trainer.version_effect import effect_on_record
-
-TABS = ("Overall", "Boundaries", "Versions", "KSB coverage")
-# The form's side panel (grade, reasons and these tabs) is ``position: sticky`` so it stays beside
-# the descriptor being toggled. Sticky positioning is relative to the nearest ancestor that clips
-# its overflow, and widget boxes and notebook output areas all do, so without this the panel
-# scrolls away with the form.
-COVERAGE_TAB = TABS.index("KSB coverage")
-
-
-@cache
-def _combinations(standard: str, version: str):
-    return overall_combinations(get_standard(standard, version))
-
-
-@cache
-def _diff(standard: str, old: str, new: str):
-    return diff_versions(get_standard(standard, old), get_standard(standard, new))
+from epa_kernel.core.standard_diff import default_comparison
+from epa_kernel.trainer.ksb_coverage import ksb_coverage
+from epa_kernel.trainer.sample_records import sample_record
 
 
 class GradingLogicApp:
     """The trainer's grading-logic app; ``widget`` is what a notebook displays."""
 
-    def __init__(self, standard: str = "ST0071", version: str | None = None,
-                 method: str | None = None, compare_with: str | None = None,
-                 records: Sequence[MethodRecord] = ()):
+    def __init__(
+        self,
+        standard: str = "ST0071",
+        version: str | None = None,
+        method: str | None = None,
+        compare_with: str | None = None,
+        records: Sequence[MethodRecord] = (),
+    ):
         self.records = list(records)  # one apprentice's records, where the trainer gives some
         std = get_standard(standard, version)
-        self.standard_dd = self._dropdown("Standard", sorted({s for s, _ in catalogue()}),
-                                          std.standard, "epa-trainer-standard")
-        self.version_dd = self._dropdown("Version", versions(std.standard), std.version,
-                                         "epa-trainer-version")
-        self.method_dd = self._dropdown("Method", [(m.name, m.id) for m in std.methods],
-                                        method or std.methods[0].id, "epa-trainer-method")
-        self.compare_dd = self._dropdown("Compare with", [], None, "epa-trainer-compare")
+        self.standard_dd = labelled_dropdown(
+            "Standard", sorted({s for s, _ in catalogue()}), std.standard, "epa-trainer-standard"
+        )
+        self.version_dd = labelled_dropdown(
+            "Version", versions(std.standard), std.version, "epa-trainer-version"
+        )
+        self.method_dd = labelled_dropdown(
+            "Method",
+            [(m.name, m.id) for m in std.methods],
+            method or std.methods[0].id,
+            "epa-trainer-method",
+        )
+        self.compare_dd = labelled_dropdown("Compare with", [], None, "epa-trainer-compare")
         self.grade_dds: dict[str, w.Dropdown] = {}
         self.other_grades = w.VBox()
         self.overall_html, self.boundary_html = w.HTML(), w.HTML()
@@ -86,19 +76,19 @@ class GradingLogicApp:
         self.coverage_image = w.Image(format="png", layout=w.Layout(max_width="100%"))
         self._coverage = None
         self._chart_stale = True
-        self.tabs = w.Tab(children=[
-            w.VBox([w.HTML("<b>Grades of the other methods</b>"), self.other_grades,
-                    self.overall_html]),
+        self.tabs = explanation_tabs(
+            w.VBox(
+                [w.HTML("<b>Grades of the other methods</b>"), self.other_grades, self.overall_html]
+            ),
             self.boundary_html,
             w.VBox([self.compare_dd, self.effect_html, self.diff_html]),
-            w.VBox([self.coverage_image, self.coverage_html])])
-        for i, title in enumerate(TABS):
-            self.tabs.set_title(i, title)
-        self.tabs.add_class("epa-trainer-tabs")
+            w.VBox([self.coverage_image, self.coverage_html]),
+        )
         self.tabs.observe(self._tab_changed, names="selected_index")
         self.form_box = w.VBox()
-        self.widget = w.VBox([w.HBox([self.standard_dd, self.version_dd, self.method_dd]),
-                              self.form_box])
+        self.widget = w.VBox(
+            [w.HBox([self.standard_dd, self.version_dd, self.method_dd]), self.form_box]
+        )
         self.widget.add_class("epa-trainer-app")
         self.form: MethodForm | None = None
         self._quiet = False
@@ -108,13 +98,6 @@ class GradingLogicApp:
         self.compare_dd.observe(lambda _: self.refresh(), names="value")
         self._rebuild(compare_with)
 
-    @staticmethod
-    def _dropdown(label, options, value, css_class) -> w.Dropdown:
-        dd = w.Dropdown(description=label, options=options, value=value,
-                        style={"description_width": "initial"}, layout=w.Layout(width="auto"))
-        dd.add_class(css_class)
-        return dd
-
     # --- what is chosen -----------------------------------------------------------------------
 
     @property
@@ -123,8 +106,9 @@ class GradingLogicApp:
 
     def _given(self, std: Standard) -> dict[str, MethodRecord]:
         """The apprentice's records under ``std``, the attempt that counts for each method."""
-        return select_attempts([r for r in self.records
-                                if (r.standard, r.version) == (std.standard, std.version)])
+        return select_attempts(
+            [r for r in self.records if (r.standard, r.version) == (std.standard, std.version)]
+        )
 
     def _apprentice(self) -> dict | None:
         if self.form is not None:
@@ -139,11 +123,14 @@ class GradingLogicApp:
         std, given = self.standard, self._given(self.standard)
         return [self.form.record] + [
             given.get(m.id) or sample_record(std, m.id, apprentice=self._apprentice())
-            for m in std.methods if m.id != self.form.record.method]
+            for m in std.methods
+            if m.id != self.form.record.method
+        ]
 
     def _start_record(self, std: Standard, method_id: str) -> MethodRecord:
-        return (self._given(std).get(method_id)
-                or sample_record(std, method_id, apprentice=self._apprentice()))
+        return self._given(std).get(method_id) or sample_record(
+            std, method_id, apprentice=self._apprentice()
+        )
 
     # --- reacting to the dropdowns ---------------------------------------------------------------
 
@@ -178,22 +165,21 @@ class GradingLogicApp:
         others = [v for v in versions(std.standard) if v != std.version]
         self._quiet = True
         self.compare_dd.options = [(f"v{v}", v) for v in others]
-        self.compare_dd.value = (compare_with if compare_with in others
-                                 else default_comparison(std.standard, std.version))
+        self.compare_dd.value = (
+            compare_with
+            if compare_with in others
+            else default_comparison(std.standard, std.version)
+        )
         self.compare_dd.disabled = not others
         self._quiet = False
-        self.grade_dds = {}
-        for m in std.methods:
-            if m.id != self.method_dd.value:
-                dd = w.Dropdown(description=m.name, options=list(GRADES), value="Pass",
-                                style={"description_width": "initial"},
-                                layout=w.Layout(width="auto"))
-                dd.add_class(f"epa-trainer-grade-{m.id}")
-                dd.observe(lambda _: self.refresh(), names="value")
-                self.grade_dds[m.id] = dd
+        self.grade_dds = other_grade_dropdowns(std, self.method_dd.value, self.refresh)
         self.other_grades.children = list(self.grade_dds.values())
-        self.form = MethodForm(std, self._start_record(std, self.method_dd.value),
-                               on_change=lambda _record: self.refresh(), side=[self.tabs])
+        self.form = MethodForm(
+            std,
+            self._start_record(std, self.method_dd.value),
+            on_change=lambda _record: self.refresh(),
+            side=[self.tabs],
+        )
         self.form_box.children = [self.form.widget]
         self.refresh()
 
@@ -209,57 +195,31 @@ class GradingLogicApp:
             return
         std, record = self.standard, self.form.record
         records = self.apprentice_records()
-        self._show_overall(std, record, records)
-        found = apprentice_boundaries(std, records)[record.method]
-        self.boundary_html.value = explain.boundaries_html(std, found, record.method,
-                                                      self.form.outcome.grade)
-        self._show_versions(std, record)
+        self.overall_html.value = overall_panel(
+            std, record, records, {m: dd.value for m, dd in self.grade_dds.items()}
+        )
+        self.boundary_html.value = boundaries_panel(std, record, records, self.form.outcome.grade)
+        self.diff_html.value, self.effect_html.value = versions_panel(
+            std, record, self.compare_dd.value
+        )
         coverage = ksb_coverage(std, records)
         if coverage != self._coverage:
             self._coverage = coverage
-            self.coverage_html.value = explain.coverage_html(coverage_frame(coverage, std))
+            self.coverage_html.value = coverage_panel(coverage, std)
             # The chart takes most of a second to draw: only when its tab is open.
             self._chart_stale = True
             if self.tabs.selected_index == COVERAGE_TAB:
                 self._draw_chart()
 
-    def _show_overall(self, std: Standard, record: MethodRecord,
-                      records: list[MethodRecord]) -> None:
-        combinations = _combinations(std.standard, std.version)
-        elsewhere = deferred_judgements(records).get(record.method, {})
-        possible = reachable_grades(std, record, elsewhere)
-        grades = {m: dd.value for m, dd in self.grade_dds.items()}
-        grades[record.method] = possible
-        rows = matching_rows(combinations, grades)
-        name = std.method(record.method).name
-        if len(possible) == 1:
-            caption = f"{name} is graded {possible[0]}: the marked row is this combination."
-        else:
-            caption = (f"{name} is not yet graded; it can still end {' or '.join(possible)}: "
-                       "the marked rows are where it could land.")
-        self.overall_html.value = explain.overall_table_html(std, combinations, rows, caption)
-
-    def _show_versions(self, std: Standard, record: MethodRecord) -> None:
-        other = self.compare_dd.value
-        if other is None:
-            self.diff_html.value = (f"<p>{std.standard} has only one version held "
-                                    f"(v{std.version}): nothing to compare.</p>")
-            self.effect_html.value = ""
-            return
-        other_std = get_standard(std.standard, other)
-        self.diff_html.value = explain.diff_html(_diff(std.standard, std.version, other), std,
-                                            other_std)
-        effect = effect_on_record(std, other_std, record)
-        self.effect_html.value = explain.effect_html(effect, record.judgements)
-
     def _draw_chart(self) -> None:
-        self.coverage_image.value = figure_png(coverage_chart(self._coverage, self.standard))
+        self.coverage_image.value = coverage_chart_png(self._coverage, self.standard)
         self._chart_stale = False
 
     # --- driving the app from code (tests, a trainer's own cells) ---------------------------------
 
-    def choose(self, *, standard: str | None = None, version: str | None = None,
-               method: str | None = None) -> None:
+    def choose(
+        self, *, standard: str | None = None, version: str | None = None, method: str | None = None
+    ) -> None:
         if standard is not None:
             self.standard_dd.value = standard
         if version is not None:

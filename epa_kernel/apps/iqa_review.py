@@ -19,7 +19,8 @@ from epa_kernel.core.moderation import Moderation
 from epa_kernel.core.vocabulary import GRADES, MODERATION_LABELS
 from epa_kernel.errors import field_path
 from epa_kernel.exports import record_html as views
-from epa_kernel.store.store import Store, StoredRecord
+from epa_kernel.store.store import Store
+from epa_kernel.store.versions import StoredRecord
 
 
 class ReviewApp:
@@ -37,32 +38,53 @@ class ReviewApp:
                 options.append((f"{did} — {r.assessor}{done}", stored.id))
         self.reviewer = w.Text(description="Reviewer", placeholder="your name")
         self.reviewer.add_class("epa-reviewer")
-        self.decision = w.Dropdown(options=options, value=None, description="Decision",
-                                   layout=w.Layout(width="560px"))
+        self.decision = w.Dropdown(
+            options=options, value=None, description="Decision", layout=w.Layout(width="560px")
+        )
         self.decision.add_class("epa-decision")
         self.record_html = w.HTML()
         self.reviews: dict[str, tuple[w.ToggleButtons, w.Text]] = {}
         self.review_box = w.VBox()
-        self.outcome = w.Dropdown(options=[(v, k) for k, v in MODERATION_LABELS.items()],
-                                  value="confirmed", description="Outcome")
+        self.outcome = w.Dropdown(
+            options=[(v, k) for k, v in MODERATION_LABELS.items()],
+            value="confirmed",
+            description="Outcome",
+        )
         self.outcome.add_class("epa-moderation-outcome")
-        self.new_grade = w.Dropdown(options=[("—", None), *((g, g) for g in GRADES)],
-                                    value=None, description="New grade")
+        self.new_grade = w.Dropdown(
+            options=[("—", None), *((g, g) for g in GRADES)], value=None, description="New grade"
+        )
         self.rationale = w.Textarea(description="Rationale", layout=w.Layout(width="560px"))
         self.rationale.add_class("epa-moderation-rationale")
         self.save = w.Button(description="Save moderation", button_style="primary", disabled=True)
         self.save.add_class("epa-save-moderation")
         self.status = w.HTML()
         self.status.add_class("epa-status")
-        self.decision.observe(lambda c: c["new"] is not None and self._open(c["new"]),
-                              names="value")
+        self.decision.observe(
+            lambda c: c["new"] is not None and self._open(c["new"]), names="value"
+        )
         self.save.on_click(self._save)
-        self.widget = w.VBox([
-            w.HBox([self.reviewer, self.decision]),
-            w.HBox([w.VBox([self.record_html], layout=w.Layout(flex="1 1 55%")),
-                    w.VBox([w.HTML("<h4>Moderation</h4>"), self.review_box, self.outcome,
-                            self.new_grade, self.rationale, w.HBox([self.save, self.status])],
-                           layout=w.Layout(flex="1 1 45%", padding="0 0 0 16px"))])])
+        self.widget = w.VBox(
+            [
+                w.HBox([self.reviewer, self.decision]),
+                w.HBox(
+                    [
+                        w.VBox([self.record_html], layout=w.Layout(flex="1 1 55%")),
+                        w.VBox(
+                            [
+                                w.HTML("<h4>Moderation</h4>"),
+                                self.review_box,
+                                self.outcome,
+                                self.new_grade,
+                                self.rationale,
+                                w.HBox([self.save, self.status]),
+                            ],
+                            layout=w.Layout(flex="1 1 45%", padding="0 0 0 16px"),
+                        ),
+                    ]
+                ),
+            ]
+        )
 
     def _open(self, record_id: int) -> None:
         self.stored = stored = self.store.get(record_id)
@@ -72,37 +94,56 @@ class ReviewApp:
         rows = []
         self.reviews = {}
         for cid in stored.record.judgements:
-            toggle = w.ToggleButtons(options=[("Agree", True), ("Disagree", False)], value=True,
-                                     style={"button_width": "80px"})
+            toggle = w.ToggleButtons(
+                options=[("Agree", True), ("Disagree", False)],
+                value=True,
+                style={"button_width": "80px"},
+            )
             toggle.add_class(f"epa-review-{cid.replace('.', '-')}")
-            why = w.Text(placeholder="rationale (needed to disagree)",
-                         layout=w.Layout(width="260px"))
+            why = w.Text(
+                placeholder="rationale (needed to disagree)", layout=w.Layout(width="260px")
+            )
             self.reviews[cid] = (toggle, why)
             rows.append(w.HBox([w.HTML(f"<b>{escape(cid)}</b>&nbsp;"), toggle, why]))
         self.review_box.children = rows
         self.save.disabled = False
         past = self.store.moderations(record_id)
-        self.status.value = (f"Moderated {len(past)} time(s) before; the last: "
-                             f"{escape(MODERATION_LABELS[past[-1][1].outcome])}" if past else "")
+        self.status.value = (
+            f"Moderated {len(past)} time(s) before; the last: "
+            f"{escape(MODERATION_LABELS[past[-1][1].outcome])}"
+            if past
+            else ""
+        )
 
     def _save(self, _button=None) -> None:
-        data = {"reviewer": self.reviewer.value, "outcome": self.outcome.value,
-                "new_grade": self.new_grade.value, "rationale": self.rationale.value,
-                "descriptors": {cid: {"agree": t.value, "rationale": why.value}
-                                for cid, (t, why) in self.reviews.items()}}
+        data = {
+            "reviewer": self.reviewer.value,
+            "outcome": self.outcome.value,
+            "new_grade": self.new_grade.value,
+            "rationale": self.rationale.value,
+            "descriptors": {
+                cid: {"agree": t.value, "rationale": why.value}
+                for cid, (t, why) in self.reviews.items()
+            },
+        }
         try:
             moderation = Moderation.model_validate(data)
             self.stored = self.store.moderate(self.stored, moderation)
         except ValidationError as exc:  # every problem at once: the reviewer fixes them together
-            self._error("; ".join(f"{field_path(e['loc']) or 'moderation'}: "
-                                  f"{e['msg'].removeprefix('Value error, ')}"
-                                  for e in exc.errors(include_url=False)))
+            self._error(
+                "; ".join(
+                    f"{field_path(e['loc']) or 'moderation'}: "
+                    f"{e['msg'].removeprefix('Value error, ')}"
+                    for e in exc.errors(include_url=False)
+                )
+            )
             return
         except Exception as exc:  # noqa: BLE001 - InputError and conflicts: shown, not raised
             self._error(getattr(exc, "message", str(exc)))
             return
-        self.status.value = (f"<span style='color:#1b5e20'>Moderation saved (version "
-                             f"{self.stored.version}).</span>")
+        self.status.value = (
+            f"<span style='color:#1b5e20'>Moderation saved (version {self.stored.version}).</span>"
+        )
 
     def _error(self, text: str) -> None:
         self.status.value = f"<span style='color:#b00020'>Not saved: {escape(text)}</span>"
@@ -117,8 +158,12 @@ def show_review(store_url: str | None = None, sample_file: str | None = None):
 
     url = store_url or os.environ.get("EPA_STORE_URL")
     if not url:
-        display(HTML("<p>No store is configured. Start with <code>epa serve --app iqa_review</code>"
-                     ", or set the <code>store_url</code> parameter.</p>"))
+        display(
+            HTML(
+                "<p>No store is configured. Start with <code>epa serve --app iqa_review</code>"
+                ", or set the <code>store_url</code> parameter.</p>"
+            )
+        )
         return None
     sampled = [p["id"] for p in read_json(sample_file)["picks"]] if sample_file else None
     app = ReviewApp(Store(url), sampled)

@@ -37,23 +37,35 @@ DEFERRED_OPTION = (JUDGEMENT_LABELS["deferred"], "deferred")
 # The chosen judgement must be visible at a glance (its button filled with its colour; buttons in
 # the order met, not met, deferred), and the grade must stay in view while the assessor scrolls a
 # 40-descriptor form.
-BUTTON_FILLS = "".join(f".epa-judgement .widget-toggle-button.mod-active:nth-child({n}) "
-                       f"{{background:{JUDGEMENT_COLOURS[value]};color:#fff}}\n"
-                       for n, value in enumerate(("met", "not_met", "deferred"), start=1))
-FORM_CSS = "<style>\n" + BUTTON_FILLS + """\
+BUTTON_FILLS = "".join(
+    f".epa-judgement .widget-toggle-button.mod-active:nth-child({n}) "
+    f"{{background:{JUDGEMENT_COLOURS[value]};color:#fff}}\n"
+    for n, value in enumerate(("met", "not_met", "deferred"), start=1)
+)
+FORM_CSS = (
+    "<style>\n"
+    + BUTTON_FILLS
+    + """\
 .epa-side {position:sticky; top:0; align-self:flex-start; max-height:100vh; overflow:auto}
 .widget-box:has(.epa-side), .jp-OutputArea:has(.epa-side), .jp-OutputArea-child:has(.epa-side),
 .jp-OutputArea-output:has(.epa-side) {overflow: visible}
 </style>"""
+)
 INTEGER_FACTS = {"word_count", "slides", "portfolio_items", "questions_asked"}
 
 
 class MethodForm:
     """A live form for one method record under one standard version."""
 
-    def __init__(self, standard: Standard, record: MethodRecord, *,
-                 on_change: Callable[[MethodRecord], Any] | None = None, readonly: bool = False,
-                 side: Sequence[w.Widget] = ()):
+    def __init__(
+        self,
+        standard: Standard,
+        record: MethodRecord,
+        *,
+        on_change: Callable[[MethodRecord], Any] | None = None,
+        readonly: bool = False,
+        side: Sequence[w.Widget] = (),
+    ):
         # ``side``: more widgets under the outcome panel, kept in view beside the descriptors
         # (the trainer's notebook puts its explanations there).
         self.side = tuple(side)
@@ -90,23 +102,30 @@ class MethodForm:
         children: list[w.Widget] = []
         if self.method.channels:
             for channel in self.method.channels:
-                box = w.Checkbox(value=channel in (self.record.channels or ()),
-                                 description=channel.replace("_", " "), indent=False,
-                                 disabled=self.readonly)
+                box = w.Checkbox(
+                    value=channel in (self.record.channels or ()),
+                    description=channel.replace("_", " "),
+                    indent=False,
+                    disabled=self.readonly,
+                )
                 box.observe(self._changed, names="value")
                 box.add_class(f"epa-channel-{channel}")
                 self._channels[channel] = box
-            children.append(w.HBox([w.HTML("<b>Channels observed:</b>&nbsp;"),
-                                    *self._channels.values()]))
+            children.append(
+                w.HBox([w.HTML("<b>Channels observed:</b>&nbsp;"), *self._channels.values()])
+            )
         if self.method.evidence:
             children.append(w.HTML("<h4>Evidence</h4>"))
             for limit in self.method.evidence:
                 value = getattr(self.record.evidence, limit.fact)
-                field = w.Text(value="" if value is None else f"{value:g}",
-                               placeholder="not recorded",
-                               description=limit.label, disabled=self.readonly,
-                               style={"description_width": "260px"},
-                               layout=w.Layout(width="420px"))
+                field = w.Text(
+                    value="" if value is None else f"{value:g}",
+                    placeholder="not recorded",
+                    description=limit.label,
+                    disabled=self.readonly,
+                    style={"description_width": "260px"},
+                    layout=w.Layout(width="420px"),
+                )
                 field.observe(self._changed, names="value")
                 field.add_class(f"epa-fact-{limit.fact}")
                 self._facts[limit.fact] = field
@@ -120,8 +139,10 @@ class MethodForm:
             self._rows[criterion.id] = row
             children.append(row)
         form = w.VBox(children, layout=w.Layout(flex="1 1 60%"))
-        panel = w.VBox([self.outcome_html, self.message, *self.side],
-                       layout=w.Layout(flex="1 1 40%", padding="0 0 0 16px"))
+        panel = w.VBox(
+            [self.outcome_html, self.message, *self.side],
+            layout=w.Layout(flex="1 1 40%", padding="0 0 0 16px"),
+        )
         panel.add_class("epa-side")
         return w.VBox([w.HTML(FORM_CSS), w.HBox([form, panel])])
 
@@ -130,13 +151,22 @@ class MethodForm:
         if criterion.deferrable_to:
             options.append(DEFERRED_OPTION)
         # Classes given at construction: add_class afterwards is one more message per call.
-        toggle = w.ToggleButtons(options=options, value=self.record.judgements.get(criterion.id),
-                                 disabled=self.readonly, style=self._toggle_style,
-                                 layout=self._plain,
-                                 _dom_classes=(f"epa-{criterion.id}", "epa-judgement"))
+        toggle = w.ToggleButtons(
+            options=options,
+            value=self.record.judgements.get(criterion.id),
+            disabled=self.readonly,
+            style=self._toggle_style,
+            layout=self._plain,
+            _dom_classes=(f"epa-{criterion.id}", "epa-judgement"),
+        )
         toggle.observe(self._changed, names="value")
-        note = w.Text(value=self.record.notes.get(criterion.id, ""), placeholder="note",
-                      disabled=self.readonly, layout=self._note_layout, style=self._text_style)
+        note = w.Text(
+            value=self.record.notes.get(criterion.id, ""),
+            placeholder="note",
+            disabled=self.readonly,
+            layout=self._note_layout,
+            style=self._text_style,
+        )
         note.observe(self._changed, names="value")
         self._toggles[criterion.id] = toggle
         self._notes[criterion.id] = note
@@ -145,11 +175,16 @@ class MethodForm:
             tags.append("only " + " / ".join(c.replace("_", " ") for c in criterion.applies_to))
         if criterion.deferrable_to:
             tags.append(f"may defer to {criterion.deferrable_to.replace('_', ' ')}")
-        label = w.HTML(f"<b>{criterion.id}</b> {_escape(criterion.text)}<br>"
-                       f"<small>{_escape(' · '.join(tags))}</small>", layout=self._plain,
-                       style=self._html_style)
-        return w.VBox([label, w.HBox([toggle, note], layout=self._plain)],
-                      layout=w.Layout(margin="0 0 8px 0", border_bottom="1px solid #eee"))
+        label = w.HTML(
+            f"<b>{criterion.id}</b> {_escape(criterion.text)}<br>"
+            f"<small>{_escape(' · '.join(tags))}</small>",
+            layout=self._plain,
+            style=self._html_style,
+        )
+        return w.VBox(
+            [label, w.HBox([toggle, note], layout=self._plain)],
+            layout=w.Layout(margin="0 0 8px 0", border_bottom="1px solid #eee"),
+        )
 
     # --- state ----------------------------------------------------------------------------
 
@@ -168,8 +203,11 @@ class MethodForm:
         """The record as on screen; raises InputError when something typed is not allowed."""
         channels = self.channels()
         applicable = {c.id for c in self.method.applicable(channels)}
-        judgements = {cid: t.value for cid, t in self._toggles.items()
-                      if t.value is not None and cid in applicable}
+        judgements = {
+            cid: t.value
+            for cid, t in self._toggles.items()
+            if t.value is not None and cid in applicable
+        }
         # Judgements made elsewhere for descriptors deferred into this method are kept as given.
         judgements.update({k: v for k, v in self.record.judgements.items() if "." in k})
         notes = {cid: n.value for cid, n in self._notes.items() if n.value.strip()}
@@ -184,8 +222,12 @@ class MethodForm:
                     kind = "a whole number" if fact in INTEGER_FACTS else "a number"
                     raise InputError(f"{text!r} is not {kind}", field=f"evidence.{fact}") from None
         data = self.record.model_dump(mode="json")
-        data.update(channels=list(channels) if channels else None, judgements=judgements,
-                    notes=notes, evidence=evidence)
+        data.update(
+            channels=list(channels) if channels else None,
+            judgements=judgements,
+            notes=notes,
+            evidence=evidence,
+        )
         try:
             record = MethodRecord.model_validate(data)
         except ValidationError as exc:
@@ -228,4 +270,3 @@ class MethodForm:
     def set_channels(self, channels) -> None:
         for channel, box in self._channels.items():
             box.value = channel in channels
-

@@ -24,17 +24,30 @@ from epa_kernel.exports.record_html import outcome_text
 
 
 def blank_record(standard: Standard, method: str, apprentice: dict, assessor: str) -> MethodRecord:
-    data = {"standard": standard.standard, "version": standard.version, "method": method,
-            "apprentice": apprentice, "assessor": assessor}
+    data = {
+        "standard": standard.standard,
+        "version": standard.version,
+        "method": method,
+        "apprentice": apprentice,
+        "assessor": assessor,
+    }
     m = standard.method(method)
     if m is not None and m.channels:
         data["channels"] = [m.channels[0]]
     return parse_record(data, file="<notebook parameters>")[0]
 
 
-def show_method(*, standard: str, version: str | None, method: str, record: dict | None = None,
-                apprentice: dict | None = None, assessor: str = "", readonly: bool = False,
-                on_change=None):
+def show_method(
+    *,
+    standard: str,
+    version: str | None,
+    method: str,
+    record: dict | None = None,
+    apprentice: dict | None = None,
+    assessor: str = "",
+    readonly: bool = False,
+    on_change=None,
+):
     """Show one method workbook; returns the form (interactive) or the outcome (read-only)."""
     if record is not None:
         bound, std = parse_record(record, file="<notebook parameter 'record'>")
@@ -45,8 +58,13 @@ def show_method(*, standard: str, version: str | None, method: str, record: dict
         outcome = grade_method(std, bound)
         display(HTML(views.method_record(std, bound, outcome)))
         print(outcome_text(std.method(bound.method).name, outcome))
-        display({METHOD_MIME: method_outcome_bundle(bound, outcome),
-                 "text/plain": f"{bound.method}: {outcome.grade}"}, raw=True)
+        display(
+            {
+                METHOD_MIME: method_outcome_bundle(bound, outcome),
+                "text/plain": f"{bound.method}: {outcome.grade}",
+            },
+            raw=True,
+        )
         return outcome
     from epa_kernel.apps.method_form import (
         MethodForm,  # ipywidgets only where a form is shown

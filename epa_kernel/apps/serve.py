@@ -42,30 +42,50 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def voila_command(*, port: int, host: str, token: str | None, pool_size: int,
-                  app: str = "assessor") -> list[str]:
-    command = [sys.executable, "-m", "voila", str(notebooks_dir() / APPS[app]), "--no-browser",
-               f"--port={port}", f"--Voila.ip={host}", "--Voila.port_retries=0",
-               f"--preheat_kernel={pool_size > 0}", f"--pool_size={max(pool_size, 0)}",
-               "--show_tracebacks=False"]
+def voila_command(
+    *, port: int, host: str, token: str | None, pool_size: int, app: str = "assessor"
+) -> list[str]:
+    command = [
+        sys.executable,
+        "-m",
+        "voila",
+        str(notebooks_dir() / APPS[app]),
+        "--no-browser",
+        f"--port={port}",
+        f"--Voila.ip={host}",
+        "--Voila.port_retries=0",
+        f"--preheat_kernel={pool_size > 0}",
+        f"--pool_size={max(pool_size, 0)}",
+        "--show_tracebacks=False",
+    ]
     command.append(f"--token={token}" if token else "--Voila.token=")
     return command
 
 
-def serve(*, port: int, host: str = "127.0.0.1", allow_remote: bool = False,
-          store_url: str | None = None, pool_size: int = 2, app: str = "assessor") -> int:
+def serve(
+    *,
+    port: int,
+    host: str = "127.0.0.1",
+    allow_remote: bool = False,
+    store_url: str | None = None,
+    pool_size: int = 2,
+    app: str = "assessor",
+) -> int:
     """Run the app until interrupted; returns Voilà's exit status."""
     if not is_loopback(host) and not allow_remote:
-        raise InputError(f"{host} is not a loopback address: anyone who can reach it could open "
-                         "the app. Add --allow-remote to serve it there, protected by a token",
-                         field="--host")
+        raise InputError(
+            f"{host} is not a loopback address: anyone who can reach it could open "
+            "the app. Add --allow-remote to serve it there, protected by a token",
+            field="--host",
+        )
     with socket.socket() as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Voilà's own socket does
         try:
             probe.bind((host, port))
         except OSError as exc:
-            raise InputError(f"cannot listen on {host}:{port} ({exc.strerror})",
-                             field="--port") from None
+            raise InputError(
+                f"cannot listen on {host}:{port} ({exc.strerror})", field="--port"
+            ) from None
     url = absolute_store_url(store_url)
     Store(url).close()  # create or check the database before any kernel needs it
     token = secrets.token_urlsafe(24) if not is_loopback(host) else None
@@ -75,7 +95,8 @@ def serve(*, port: int, host: str = "127.0.0.1", allow_remote: bool = False,
     if token:
         print("Access needs the token in that address; share it only with assessors.", flush=True)
     try:
-        return subprocess.call(voila_command(port=port, host=host, token=token,
-                                             pool_size=pool_size, app=app), env=env)
+        return subprocess.call(
+            voila_command(port=port, host=host, token=token, pool_size=pool_size, app=app), env=env
+        )
     except KeyboardInterrupt:
         return 0

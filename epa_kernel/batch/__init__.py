@@ -1,1 +1,1 @@
-"""The batch run: papermill executes one notebook per apprentice and method, resumable and atomic."""
+"""The batch run: papermill executes one notebook per apprentice and method, resumably."""

@@ -71,8 +71,15 @@ def from_store(store) -> Cohort:
     """The cohort of the store's submitted records (drafts are not ready to run)."""
     from epa_kernel.core.catalogue import get_standard
 
-    items = [(s.record, get_standard(s.record.standard, s.record.version),
-              Path(f"store record {s.id}"), None) for s in store.all_records(submitted_only=True)]
+    items = [
+        (
+            s.record,
+            get_standard(s.record.standard, s.record.version),
+            Path(f"store record {s.id}"),
+            None,
+        )
+        for s in store.all_records(submitted_only=True)
+    ]
     if not items:
         raise InputError("holds no submitted records", file=store.url)
     return group(items)
@@ -95,8 +102,10 @@ def group(items) -> Cohort:
         if entry.standard is None:
             entry.standard = standard
         elif entry.standard.key != standard.key:
-            entry.problems.append(f"{path}: version: records of one apprentice must share one "
-                                  f"standard version ({entry.standard.key} and {standard.key})")
+            entry.problems.append(
+                f"{path}: version: records of one apprentice must share one "
+                f"standard version ({entry.standard.key} and {standard.key})"
+            )
     for entry in apprentices.values():
         if entry.ok and entry.records:
             try:  # duplicate attempts and the like are caught here, before any notebook runs

@@ -40,21 +40,28 @@ class DaskExecutor:
         """The executor ``--executor dask`` asks for: the cluster's workers, not ``workers``,
         run the notebooks, so only the scheduler's address matters."""
         if not scheduler:
-            raise InputError("--executor dask needs --scheduler ADDRESS (e.g. "
-                             "tcp://10.0.0.5:8786)", field="--scheduler")
+            raise InputError(
+                "--executor dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)",
+                field="--scheduler",
+            )
         return cls(scheduler)
 
     def _client(self):
         try:
             from distributed import Client
         except ImportError:
-            raise InputError("the Dask executor needs the dask extra: "
-                             "pip install 'epa-kernel[dask]'", field="--executor") from None
+            raise InputError(
+                "the Dask executor needs the dask extra: pip install 'epa-kernel[dask]'",
+                field="--executor",
+            ) from None
         try:
             return Client(self.scheduler, timeout=self.timeout, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as exc:
-            raise InputError(f"cannot reach the Dask scheduler at {self.scheduler} "
-                             f"({type(exc).__name__}: {exc})", field="--scheduler") from None
+            raise InputError(
+                f"cannot reach the Dask scheduler at {self.scheduler} "
+                f"({type(exc).__name__}: {exc})",
+                field="--scheduler",
+            ) from None
 
     def run(self, jobs: Sequence[Job]) -> Iterator[JobResult]:
         if not jobs:
@@ -64,8 +71,10 @@ class DaskExecutor:
         client = self._client()
         try:
             client.register_plugin(WorkerSetup(), name="epa-worker-setup")
-            templates = {path: Path(path).read_text(encoding="utf-8")
-                         for path in sorted({job.notebook for job in jobs})}
+            templates = {
+                path: Path(path).read_text(encoding="utf-8")
+                for path in sorted({job.notebook for job in jobs})
+            }
             [shared] = client.scatter([templates], broadcast=True, hash=False)
             futures = client.map(execute_remote, list(jobs), templates=shared, pure=False)
             by_key = {future.key: job for future, job in zip(futures, jobs)}
@@ -74,8 +83,11 @@ class DaskExecutor:
                 try:
                     result = future.result()
                 except Exception as exc:  # noqa: BLE001 - e.g. workers lost repeatedly
-                    result = JobResult(job, "failed", f"{Path(job.notebook).name}: the Dask "
-                                                      f"task failed ({type(exc).__name__})")
+                    result = JobResult(
+                        job,
+                        "failed",
+                        f"{Path(job.notebook).name}: the Dask task failed ({type(exc).__name__})",
+                    )
                 yield _written(result)
         finally:
             try:  # the kernels each worker started ahead: not left idling on the cluster
@@ -92,8 +104,9 @@ def _written(result: JobResult) -> JobResult:
     try:
         write_atomic(result.job.output, result.notebook)
     except OSError as exc:
-        return JobResult(result.job, "failed",
-                         f"{Path(result.job.notebook).name}: {describe_os_error(exc)}")
+        return JobResult(
+            result.job, "failed", f"{Path(result.job.notebook).name}: {describe_os_error(exc)}"
+        )
     return JobResult(result.job, "ran", seconds=result.seconds)
 
 

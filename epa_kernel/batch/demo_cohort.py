@@ -21,16 +21,66 @@ from epa_kernel.core.uln import ULN_WEIGHTS
 from epa_kernel.core.vocabulary import GRADES
 from epa_kernel.files import write_atomic
 
-FIRST = ["Amara", "Bilal", "Chloe", "Dylan", "Eilidh", "Femi", "Grace", "Harvey", "Imogen", "Jun",
-         "Kacper", "Leila", "Mason", "Niamh", "Oskar", "Priya", "Quinn", "Rhys", "Sana", "Tomasz",
-         "Uma", "Viktor", "Wren", "Yusuf", "Zofia", "Aled", "Beatriz", "Callum"]
-LAST = ["Ashworth", "Bramley", "Cheung", "Dlamini", "Evans", "Fairweather", "Gallagher", "Hussain",
-        "Iqbal", "Jovanović", "Kowalski", "Lindqvist", "McAllister", "Nwosu", "O'Brien", "Pryce",
-        "Quayle", "Rahman", "Sørensen", "Thackeray"]
+FIRST = [
+    "Amara",
+    "Bilal",
+    "Chloe",
+    "Dylan",
+    "Eilidh",
+    "Femi",
+    "Grace",
+    "Harvey",
+    "Imogen",
+    "Jun",
+    "Kacper",
+    "Leila",
+    "Mason",
+    "Niamh",
+    "Oskar",
+    "Priya",
+    "Quinn",
+    "Rhys",
+    "Sana",
+    "Tomasz",
+    "Uma",
+    "Viktor",
+    "Wren",
+    "Yusuf",
+    "Zofia",
+    "Aled",
+    "Beatriz",
+    "Callum",
+]
+LAST = [
+    "Ashworth",
+    "Bramley",
+    "Cheung",
+    "Dlamini",
+    "Evans",
+    "Fairweather",
+    "Gallagher",
+    "Hussain",
+    "Iqbal",
+    "Jovanović",
+    "Kowalski",
+    "Lindqvist",
+    "McAllister",
+    "Nwosu",
+    "O'Brien",
+    "Pryce",
+    "Quayle",
+    "Rahman",
+    "Sørensen",
+    "Thackeray",
+]
 ASSESSORS = ["Morgan Hale", "Ruth Okafor", "Declan Price"]
 PROVIDERS = ["Northgate Skills Ltd", "Riverside Training College"]
-EMPLOYERS = ["Harbour Energy Services", "Kestrel Retail Group", "Linden Housing Trust",
-             "Meridian Telecom"]
+EMPLOYERS = [
+    "Harbour Energy Services",
+    "Kestrel Retail Group",
+    "Linden Housing Trust",
+    "Meridian Telecom",
+]
 
 F, P, D = GRADES
 
@@ -44,11 +94,14 @@ PLAN: list[tuple[str, str, tuple[str, ...], dict]] = [
     ("ST0072", "1.0", (P, P, F), {"channels": ["face_to_face"]}),
     ("ST0072", "1.0", (D, D, P), {"channels": ["face_to_face"], "defer": ["P15", "P19"]}),
     ("ST0072", "1.0", (P, D, D), {"channels": ["non_face_to_face"], "defer": ["P18"]}),
-    ("ST0072", "1.0", (P, F, P), {"channels": ["face_to_face"], "defer": ["P16"],
-                                  "deferred_fails": True}),
+    (
+        "ST0072",
+        "1.0",
+        (P, F, P),
+        {"channels": ["face_to_face"], "defer": ["P16"], "deferred_fails": True},
+    ),
     ("ST0072", "1.0", (P, P, P), {"channels": ["face_to_face"], "resit": "practical_observation"}),
-    ("ST0072", "1.0", (D, P, P), {"channels": ["face_to_face", "non_face_to_face"],
-                                  "warn": True}),
+    ("ST0072", "1.0", (D, P, P), {"channels": ["face_to_face", "non_face_to_face"], "warn": True}),
     ("ST0072", "1.0", (P, D, P), {"channels": ["non_face_to_face"]}),
     ("ST0072", "1.0", (F, F, F), {"channels": ["face_to_face"]}),
     ("ST0071", "1.1", (D, D, D), {}),
@@ -76,8 +129,9 @@ def synthetic_uln(rng: random.Random) -> str:
             return stem + str(check)
 
 
-def _judgements(rng: random.Random, standard: Standard, method_id: str, grade: str,
-                channels, defer=()) -> tuple[dict, dict]:
+def _judgements(
+    rng: random.Random, standard: Standard, method_id: str, grade: str, channels, defer=()
+) -> tuple[dict, dict]:
     method = standard.method(method_id)
     applicable = method.applicable(channels)
     passes = [c.id for c in applicable if c.band == "pass"]
@@ -127,7 +181,7 @@ def cohort_records(seed: int = 2026, apprentices: int | None = None) -> list[tup
     whether or not it is given."""
     rng = random.Random(seed)
     size = len(PLAN) if apprentices is None else apprentices
-    pairs = [(f, l) for f in FIRST for l in LAST]
+    pairs = [(first, last) for first in FIRST for last in LAST]
     names = rng.sample(pairs, k=min(size, len(pairs)))
     names += rng.choices(pairs, k=size - len(names))  # beyond 560 apprentices names repeat
     plan = [PLAN[i % len(PLAN)] for i in range(size)]
@@ -141,9 +195,14 @@ def cohort_records(seed: int = 2026, apprentices: int | None = None) -> list[tup
         ulns.add(uln)
         start = date(2024, 9, 2) + timedelta(days=rng.randint(0, 120))
         gateway = start + timedelta(days=400 + rng.randint(0, 30))
-        apprentice = {"uln": uln, "name": f"{first} {last}", "provider": rng.choice(PROVIDERS),
-                      "employer": rng.choice(EMPLOYERS), "start_date": start.isoformat(),
-                      "gateway_date": gateway.isoformat()}
+        apprentice = {
+            "uln": uln,
+            "name": f"{first} {last}",
+            "provider": rng.choice(PROVIDERS),
+            "employer": rng.choice(EMPLOYERS),
+            "start_date": start.isoformat(),
+            "gateway_date": gateway.isoformat(),
+        }
         assessor = ASSESSORS[index % len(ASSESSORS)]
         defer = extra.get("defer", [])
         for method, grade in zip((m.id for m in standard.methods), grades):
@@ -153,31 +212,46 @@ def cohort_records(seed: int = 2026, apprentices: int | None = None) -> list[tup
             defer_here = defer if method == "practical_observation" and code == "ST0072" else ()
             if extra.get("deferred_fails") and defer_here:
                 first_grade = P  # the observation fails only through its deferred descriptor
-            judgements, notes = _judgements(rng, standard, method, first_grade, channels, defer_here)
+            judgements, notes = _judgements(
+                rng, standard, method, first_grade, channels, defer_here
+            )
             if method == "professional_discussion" and defer:
                 for cid in defer:
                     verdict = "not_met" if extra.get("deferred_fails") else "met"
                     judgements[f"practical_observation.{cid}"] = verdict
-            record = {"standard": code, "version": version, "method": method,
-                      "apprentice": apprentice, "assessor": assessor,
-                      "assessed_on": (gateway + timedelta(days=14 + rng.randint(0, 40))).isoformat(),
-                      "attempt": "first", "judgements": judgements, "notes": notes,
-                      "evidence": _evidence(rng, standard, method, extra.get("warn", False))}
+            record = {
+                "standard": code,
+                "version": version,
+                "method": method,
+                "apprentice": apprentice,
+                "assessor": assessor,
+                "assessed_on": (gateway + timedelta(days=14 + rng.randint(0, 40))).isoformat(),
+                "attempt": "first",
+                "judgements": judgements,
+                "notes": notes,
+                "evidence": _evidence(rng, standard, method, extra.get("warn", False)),
+            }
             if channels:
                 record["channels"] = channels
             out.append((f"a{index:02d}_{method}.json", record))
             if resit:
                 j2, n2 = _judgements(rng, standard, method, grade, channels)
-                again = dict(record, attempt="resit", judgements=j2, notes=n2,
-                             assessed_on=(gateway + timedelta(days=80)).isoformat())
+                again = dict(
+                    record,
+                    attempt="resit",
+                    judgements=j2,
+                    notes=n2,
+                    assessed_on=(gateway + timedelta(days=80)).isoformat(),
+                )
                 out.append((f"a{index:02d}_{method}_resit.json", again))
     for name, record in out:
         parse_record(record, file=name)  # the generator must never write an invalid record
     return out
 
 
-def write_cohort(folder: str | Path, seed: int = 2026, apprentices: int | None = None
-                 ) -> list[Path]:
+def write_cohort(
+    folder: str | Path, seed: int = 2026, apprentices: int | None = None
+) -> list[Path]:
     folder = Path(folder)
     paths = []
     for name, record in cohort_records(seed, apprentices):

@@ -40,14 +40,31 @@ def _engine():
         """papermill's nbclient engine on a kernel the caller started (``kernel=``)."""
 
         @classmethod
-        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False,
-                                     stdout_file=None, stderr_file=None, start_timeout=60,
-                                     execution_timeout=None, kernel=None, **kwargs):
+        def execute_managed_notebook(
+            cls,
+            nb_man,
+            kernel_name,
+            log_output=False,
+            stdout_file=None,
+            stderr_file=None,
+            start_timeout=60,
+            execution_timeout=None,
+            kernel=None,
+            **kwargs,
+        ):
             kwargs.pop("input_path", None)
             client = PapermillNotebookClient(
-                nb_man, km=kernel, timeout=execution_timeout, startup_timeout=start_timeout,
-                kernel_name=kernel_name, log=logger, log_output=log_output,
-                stdout_file=stdout_file, stderr_file=stderr_file, **kwargs)
+                nb_man,
+                km=kernel,
+                timeout=execution_timeout,
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=logger,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+                **kwargs,
+            )
             try:
                 nb = client.execute()
             finally:
@@ -64,9 +81,15 @@ def _engine():
 _registered = False
 
 
-def run_notebook(template: str | Path, parameters: dict, *, cwd: str | Path | None = None,
-                 kernel_name: str = "python3", start_timeout: float = KERNEL_START_TIMEOUT,
-                 tries: int = KERNEL_START_TRIES):
+def run_notebook(
+    template: str | Path,
+    parameters: dict,
+    *,
+    cwd: str | Path | None = None,
+    kernel_name: str = "python3",
+    start_timeout: float = KERNEL_START_TIMEOUT,
+    tries: int = KERNEL_START_TRIES,
+):
     """Execute ``template`` with ``parameters`` in a fresh kernel; return the executed notebook
     (a NotebookNode; nothing is written). The kernel runs in ``cwd`` (default: the template's
     folder). A kernel that does not start in ``start_timeout`` seconds is replaced, up to
@@ -83,9 +106,18 @@ def run_notebook(template: str | Path, parameters: dict, *, cwd: str | Path | No
     for attempt in range(1, tries + 1):
         km = pool.take(cwd)
         try:
-            return pool.run(pm.execute_notebook, template, None, parameters=parameters,
-                            engine_name=ENGINE, kernel=km, kernel_name=kernel_name,
-                            progress_bar=False, log_output=False, start_timeout=start_timeout)
+            return pool.run(
+                pm.execute_notebook,
+                template,
+                None,
+                parameters=parameters,
+                engine_name=ENGINE,
+                kernel=km,
+                kernel_name=kernel_name,
+                progress_bar=False,
+                log_output=False,
+                start_timeout=start_timeout,
+            )
         except RuntimeError as exc:  # the kernel did not start or died starting; once more
             if "Kernel" not in str(exc) or attempt == tries:
                 raise

@@ -66,18 +66,17 @@ def _dask(*, workers: int | None, scheduler: str | None) -> Executor:
 
 #: Each executor's name on the command line -> its factory (keyword arguments ``workers``,
 #: ``scheduler``; a factory refuses options that do not apply to it).
-EXECUTORS: dict[str, Callable[..., Executor]] = {
-    "local": LocalExecutor.configured,
-    "dask": _dask,
-}
+EXECUTORS: dict[str, Callable[..., Executor]] = {"local": LocalExecutor.configured, "dask": _dask}
 
 
-def make_executor(name: str = "local", *, workers: int | None = None,
-                  scheduler: str | None = None) -> Executor:
+def make_executor(
+    name: str = "local", *, workers: int | None = None, scheduler: str | None = None
+) -> Executor:
     """The executor ``--executor NAME`` asks for."""
     try:
         factory = EXECUTORS[name]
     except KeyError:
-        raise InputError(f"unknown executor {name!r}; allowed: {', '.join(EXECUTORS)}",
-                         field="--executor") from None
+        raise InputError(
+            f"unknown executor {name!r}; allowed: {', '.join(EXECUTORS)}", field="--executor"
+        ) from None
     return factory(workers=workers, scheduler=scheduler)

@@ -30,8 +30,8 @@ RESULT_NOTEBOOK = "epa_result.ipynb"
 @dataclass(frozen=True)
 class Job:
     uln: str
-    notebook: str       # template path
-    output: str         # final path
+    notebook: str  # template path
+    output: str  # final path
     parameters: dict
     fingerprint: str
 
@@ -39,7 +39,7 @@ class Job:
 @dataclass
 class JobResult:
     job: Job
-    status: str         # "ran", "skipped" or "failed"
+    status: str  # "ran", "skipped" or "failed"
     message: str = ""
     seconds: float = 0.0
     notebook: str | None = None  # the executed notebook, when the caller writes it (Dask)
@@ -74,12 +74,26 @@ def plan(cohort: Cohort, out: Path, notebooks: Path) -> list[Job]:
             records.append(data)
             template = notebooks / f"{record.method}.ipynb"
             params = {"record": data, "readonly": True}
-            jobs.append(Job(uln, str(template), str(folder / output_name(record)), params,
-                            fingerprint(template, params, entry.standard)))
+            jobs.append(
+                Job(
+                    uln,
+                    str(template),
+                    str(folder / output_name(record)),
+                    params,
+                    fingerprint(template, params, entry.standard),
+                )
+            )
         template = notebooks / RESULT_NOTEBOOK
         params = {"records": sorted(records, key=lambda r: (r["method"], r["attempt"]))}
-        jobs.append(Job(uln, str(template), str(folder / RESULT_NOTEBOOK), params,
-                        fingerprint(template, params, entry.standard)))
+        jobs.append(
+            Job(
+                uln,
+                str(template),
+                str(folder / RESULT_NOTEBOOK),
+                params,
+                fingerprint(template, params, entry.standard),
+            )
+        )
     return jobs
 
 

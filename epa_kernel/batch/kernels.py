@@ -68,8 +68,8 @@ class KernelPool:
         self.kernel_name = kernel_name
         self.ahead = kernels_ahead() if ahead is None else max(0, ahead)
         self.folder = Path(tempfile.mkdtemp(prefix="epa-k-"))  # short: socket paths max ~100
-        self._ready: list[tuple[str, object]] = []     # (cwd, kernel manager), never used
-        self._retiring: list[object] = []              # asked to shut down, not yet reaped
+        self._ready: list[tuple[str, object]] = []  # (cwd, kernel manager), never used
+        self._retiring: list[object] = []  # asked to shut down, not yet reaped
         self._handed_out = 0
         self.closed = False
         # The pool's kernel managers are asyncio objects bound to the event loop they started
@@ -136,14 +136,20 @@ class KernelPool:
 
         n = next(_ids)
         ipc = os.name == "posix"  # Unix sockets; elsewhere TCP on loopback, as papermill's own
-        km = AsyncKernelManager(kernel_name=self.kernel_name, transport="ipc" if ipc else "tcp",
-                                ip=str(self.folder / f"k{n}") if ipc else "127.0.0.1",
-                                connection_file=str(self.folder / f"kernel-{n}.json"))
+        km = AsyncKernelManager(
+            kernel_name=self.kernel_name,
+            transport="ipc" if ipc else "tcp",
+            ip=str(self.folder / f"k{n}") if ipc else "127.0.0.1",
+            connection_file=str(self.folder / f"kernel-{n}.json"),
+        )
         # nbclient passes the same history option to the kernels it starts: parallel kernels
         # must not share (and lock) one SQLite history file.
-        run_sync(km.start_kernel)(cwd=cwd, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL,
-                                  extra_arguments=["--HistoryManager.hist_file=:memory:"])
+        run_sync(km.start_kernel)(
+            cwd=cwd,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            extra_arguments=["--HistoryManager.hist_file=:memory:"],
+        )
         return km
 
     def _reap(self) -> None:
@@ -170,9 +176,14 @@ def _kill(km) -> None:
 
 
 def _cleanup_files(km) -> None:
-    sockets = [] if km.transport != "ipc" else [
-        f"{km.ip}-{port}" for port in (km.shell_port, km.iopub_port, km.stdin_port, km.hb_port,
-                                       km.control_port)]
+    sockets = (
+        []
+        if km.transport != "ipc"
+        else [
+            f"{km.ip}-{port}"
+            for port in (km.shell_port, km.iopub_port, km.stdin_port, km.hb_port, km.control_port)
+        ]
+    )
     for path in [km.connection_file, *sockets]:
         try:
             os.remove(path)
@@ -218,6 +229,7 @@ def _register_exit(hook: Callable[[], None]) -> None:
     atexit.register(hook)
     try:
         from multiprocessing import util
+
         util.Finalize(None, hook, exitpriority=10)
     except Exception:  # noqa: BLE001, S110 - atexit alone still covers ordinary processes
         pass

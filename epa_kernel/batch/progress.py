@@ -24,4 +24,5 @@ def progress_bar(total: int, enabled: bool, *, unit: str = "notebook", desc: str
     if not enabled or total == 0:
         return NoBar()
     from tqdm import tqdm
+
     return tqdm(total=total, unit=unit, desc=desc, file=sys.stderr)

@@ -28,20 +28,26 @@ class RunSummary:
     apprentices: int
     ran: int = 0
     skipped: int = 0
-    failed: dict[str, str] = field(default_factory=dict)   # uln -> message
+    failed: dict[str, str] = field(default_factory=dict)  # uln -> message
     unattributed: list[str] = field(default_factory=list)
     export: ExportSummary | None = None
     seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
-        return (not self.failed and not self.unattributed
-                and (self.export is None or self.export.ok))
+        return not self.failed and not self.unattributed and (self.export is None or self.export.ok)
 
 
-def run_cohort(source: str | Path | Cohort, out: str | Path, *, workers: int | None = None,
-               progress: bool = True, formats: Sequence[str] = ("html",),
-               organisation: str | None = None, executor: Executor | None = None) -> RunSummary:
+def run_cohort(
+    source: str | Path | Cohort,
+    out: str | Path,
+    *,
+    workers: int | None = None,
+    progress: bool = True,
+    formats: Sequence[str] = ("html",),
+    organisation: str | None = None,
+    executor: Executor | None = None,
+) -> RunSummary:
     """Execute every notebook of a cohort (a folder, or a Cohort already read) into ``out``;
     then write ``results.csv``; then export the records, statements and cohort outputs in
     ``formats`` (:func:`epa_kernel.exports.folder.export_run`; none when ``formats`` is empty).
@@ -55,11 +61,13 @@ def run_cohort(source: str | Path | Cohort, out: str | Path, *, workers: int | N
     started = time.perf_counter()
     out = Path(out)
     if out.exists() and not out.is_dir():
-        raise InputError("is a file; the output of a run goes in a folder", file=str(out),
-                         field="--out")
+        raise InputError(
+            "is a file; the output of a run goes in a folder", file=str(out), field="--out"
+        )
     cohort = source if isinstance(source, Cohort) else read_cohort(source)
-    summary = RunSummary(out=out, apprentices=len(cohort.apprentices),
-                         unattributed=list(cohort.unattributed))
+    summary = RunSummary(
+        out=out, apprentices=len(cohort.apprentices), unattributed=list(cohort.unattributed)
+    )
     for uln, entry in cohort.apprentices.items():
         if not entry.ok:
             summary.failed[uln] = "; ".join(entry.problems)
@@ -73,13 +81,15 @@ def run_cohort(source: str | Path | Cohort, out: str | Path, *, workers: int | N
             summary.ran += 1
         else:
             previous = summary.failed.get(result.job.uln)
-            summary.failed[result.job.uln] = \
+            summary.failed[result.job.uln] = (
                 f"{previous}; {result.message}" if previous else result.message
+            )
         bar.update(1)
     bar.close()
     write_results(cohort, out, summary)
     if formats:
-        summary.export = export_run(out, formats, organisation=organisation, workers=workers,
-                                    progress=progress)
+        summary.export = export_run(
+            out, formats, organisation=organisation, workers=workers, progress=progress
+        )
     summary.seconds = time.perf_counter() - started
     return summary

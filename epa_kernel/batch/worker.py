@@ -30,8 +30,9 @@ def prepare_local_worker() -> None:
     os.dup2(devnull, 2)
 
 
-def execute(job: Job, *, write: bool = True, template: str | None = None,
-            cwd: str | None = None) -> JobResult:
+def execute(
+    job: Job, *, write: bool = True, template: str | None = None, cwd: str | None = None
+) -> JobResult:
     """Run one notebook (in a worker) in a fresh kernel, and write it to ``job.output`` once,
     atomically. Never raises: failures come back as results.
 
@@ -53,21 +54,27 @@ def execute(job: Job, *, write: bool = True, template: str | None = None,
     try:
         if write:
             final.parent.mkdir(parents=True, exist_ok=True)
-        nb = run_notebook(template or job.notebook, job.parameters,
-                          cwd=cwd or str(Path(job.notebook).parent))
+        nb = run_notebook(
+            template or job.notebook, job.parameters, cwd=cwd or str(Path(job.notebook).parent)
+        )
         nb.metadata.papermill.update(input_path=job.notebook, output_path=job.output)
         nb.metadata["epa"] = {"fingerprint": job.fingerprint, "kit_version": __version__}
         text = nbformat.writes(nb)
         if write:
             write_atomic(final, text)
-        return JobResult(job, "ran", seconds=time.perf_counter() - started,
-                         notebook=None if write else text)
+        return JobResult(
+            job, "ran", seconds=time.perf_counter() - started, notebook=None if write else text
+        )
     except pm.PapermillExecutionError as exc:
         return JobResult(job, "failed", redact_ulns(f"{name}: {exc.ename}: {exc.evalue}"))
     except OSError as exc:  # e.g. the disk is full: say so, without the ULN in the path
         return JobResult(job, "failed", f"{name}: {describe_os_error(exc)}")
     except DeadKernelError:
-        return JobResult(job, "failed", f"{name}: the kernel died while running it (killed, "
-                                        "or out of memory); run again to retry")
+        return JobResult(
+            job,
+            "failed",
+            f"{name}: the kernel died while running it (killed, "
+            "or out of memory); run again to retry",
+        )
     except Exception as exc:  # noqa: BLE001 - one notebook's failure must not stop the run
         return JobResult(job, "failed", redact_ulns(f"{name}: {type(exc).__name__}: {exc}"))

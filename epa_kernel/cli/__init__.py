@@ -25,7 +25,8 @@ COMMAND_MODULES = (standards, batch, store, apps, iqa)
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="epa", description="Apprenticeship end-point assessment: standards, grading, records.")
+        prog="epa", description="Apprenticeship end-point assessment: standards, grading, records."
+    )
     parser.add_argument("--version", action="version", version=f"epa {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in COMMAND_MODULES:
@@ -37,9 +38,12 @@ def store_failed(message: str) -> int:
     """Say the store failed (with no statement, parameters or ULNs) and that nothing is lost."""
     from epa_kernel.core.uln import redact_ulns
 
-    print(f"epa: the store failed: {redact_ulns(message)}. Each save is one transaction, so "
-          "nothing was half-written; if the database file is damaged, restore it from a "
-          "backup", file=sys.stderr)
+    print(
+        f"epa: the store failed: {redact_ulns(message)}. Each save is one transaction, so "
+        "nothing was half-written; if the database file is damaged, restore it from a "
+        "backup",
+        file=sys.stderr,
+    )
     return EXIT_SYSTEM
 
 

@@ -21,9 +21,11 @@ DEMO_ORGANISATION = "Demo End-Point Assessment Organisation (synthetic)"
 
 
 def print_run(summary) -> None:
-    print(f"{summary.apprentices} apprentices: {summary.ran} notebooks run, {summary.skipped} "
-          f"already done and unchanged, {len(summary.failed) + len(summary.unattributed)} "
-          f"failed, in {summary.seconds:.1f} s")
+    print(
+        f"{summary.apprentices} apprentices: {summary.ran} notebooks run, {summary.skipped} "
+        f"already done and unchanged, {len(summary.failed) + len(summary.unattributed)} "
+        f"failed, in {summary.seconds:.1f} s"
+    )
     for message in [*summary.failed.values(), *summary.unattributed]:
         print(f"  failed: {message}")
     print(f"results: {summary.out / 'results.csv'}")
@@ -32,9 +34,11 @@ def print_run(summary) -> None:
 
 
 def print_export(summary) -> None:
-    print(f"export ({', '.join(summary.formats) or 'cohort outputs only'}) of "
-          f"{summary.folders} apprentices: {summary.written} files written, {summary.unchanged} "
-          f"already done and unchanged, {len(summary.problems)} failed, in {summary.seconds:.1f} s")
+    print(
+        f"export ({', '.join(summary.formats) or 'cohort outputs only'}) of "
+        f"{summary.folders} apprentices: {summary.written} files written, {summary.unchanged} "
+        f"already done and unchanged, {len(summary.problems)} failed, in {summary.seconds:.1f} s"
+    )
     for message in summary.problems:
         print(f"  failed: {message}")
     for fmt in summary.formats:
@@ -44,30 +48,40 @@ def print_export(summary) -> None:
 
 def cmd_run(args) -> int:
     from epa_kernel.batch.cohort import from_store
-    from epa_kernel.batch.run import run_cohort
     from epa_kernel.store.store import open_store
 
     if (args.cohort is None) == (args.store is None):
         raise InputError("give a COHORT folder or --store URL (one of them)", field="COHORT")
     executor = make_executor_from(args)
     source = args.cohort if args.store is None else from_store(open_store(args.store))
-    summary = run_cohort(source, args.out, workers=args.workers, progress=not args.quiet,
-                         formats=args.format, organisation=args.organisation,
-                         executor=executor)
+    summary = run(args, source, organisation=args.organisation, executor=executor)
     print_run(summary)
     return 0 if summary.ok else 1
 
 
+def run(args, source, *, organisation: str | None, executor=None):
+    """``epa run`` and ``epa demo``: the cohort run with the options both commands take."""
+    from epa_kernel.batch.run import run_cohort
+
+    return run_cohort(
+        source,
+        args.out,
+        workers=args.workers,
+        progress=not args.quiet,
+        formats=args.format,
+        organisation=organisation,
+        executor=executor,
+    )
+
+
 def cmd_demo(args) -> int:
     from epa_kernel.batch.demo_cohort import write_cohort
-    from epa_kernel.batch.run import run_cohort
     from epa_kernel.exports.results_csv import summary_table
 
     cohort = args.out / "cohort"
     paths = write_cohort(cohort, seed=args.seed)
     print(f"wrote a synthetic cohort of {len(paths)} method records to {cohort}")
-    summary = run_cohort(cohort, args.out, workers=args.workers, progress=not args.quiet,
-                         formats=args.format, organisation=DEMO_ORGANISATION)
+    summary = run(args, cohort, organisation=DEMO_ORGANISATION)
     print_run(summary)
     print(summary_table(args.out / "results.csv"))
     print(f"executed notebooks: {args.out}/<uln>/*.ipynb")
@@ -77,8 +91,14 @@ def cmd_demo(args) -> int:
 def cmd_export(args) -> int:
     from epa_kernel.exports.folder import export_run
 
-    summary = export_run(args.dir, args.format, organisation=args.organisation,
-                         workers=args.workers, progress=not args.quiet, store_url=args.store)
+    summary = export_run(
+        args.dir,
+        args.format,
+        organisation=args.organisation,
+        workers=args.workers,
+        progress=not args.quiet,
+        store_url=args.store,
+    )
     print_export(summary)
     return 0 if summary.ok else 1
 
@@ -87,7 +107,9 @@ def register(sub) -> None:
     p = sub.add_parser("run", help="execute the workbooks for a cohort folder of method records")
     p.add_argument("cohort", metavar="COHORT", nargs="?", help="folder of method-record JSON files")
     p.add_argument("--store", metavar="URL", help="run the store's submitted records instead")
-    p.add_argument("--out", required=True, type=Path, help="where executed notebooks and results go")
+    p.add_argument(
+        "--out", required=True, type=Path, help="where executed notebooks and results go"
+    )
     add_executor_options(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     add_export_options(p)
@@ -101,13 +123,19 @@ def register(sub) -> None:
     add_format_option(p)
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("export", help="write HTML/PDF records, statements and cohort outputs "
-                                      "for a batch run's output")
+    p = sub.add_parser(
+        "export",
+        help="write HTML/PDF records, statements and cohort outputs for a batch run's output",
+    )
     p.add_argument("dir", metavar="DIR", type=Path, help="the --out folder of `epa run`")
     add_export_options(p)
-    p.add_argument("--workers", type=positive_int, default=None,
-                   help="processes for PDFs (default: all cores)")
-    p.add_argument("--store", metavar="URL",
-                   help="add each record's IQA moderations from this store to its record")
+    p.add_argument(
+        "--workers", type=positive_int, default=None, help="processes for PDFs (default: all cores)"
+    )
+    p.add_argument(
+        "--store",
+        metavar="URL",
+        help="add each record's IQA moderations from this store to its record",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_export)

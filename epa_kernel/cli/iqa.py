@@ -8,12 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from epa_kernel.cli.options import (
-    STORE_HELP,
-    add_executor_options,
-    make_executor_from,
-    share,
-)
+from epa_kernel.cli.options import STORE_HELP, add_executor_options, make_executor_from, share
 from epa_kernel.errors import InputError
 
 
@@ -25,8 +20,11 @@ def cmd_iqa_sample(args) -> int:
 
     if (args.run is None) == (args.store is None):
         raise InputError("give a run folder DIR or --store URL (one of them)", field="DIR")
-    found = decisions.from_run(args.run) if args.store is None else \
-        decisions.from_store(open_store(args.store))
+    found = (
+        decisions.from_run(args.run)
+        if args.store is None
+        else decisions.from_store(open_store(args.store))
+    )
     policy = load_policy(args.policy)
     picks = plan_sample(found, policy, seed=args.seed, rate=args.rate)
     if args.out:
@@ -47,13 +45,19 @@ def cmd_iqa_verify(args) -> int:
 
     only = sampled_ids(args.sample) if args.sample else None
     store = open_store(args.store) if args.store else None
-    checks = verify_run(args.run, only=only, workers=args.workers, store=store,
-                        executor=make_executor_from(args))
-    bad = [c for c in checks if not c.ok]
+    checks = verify_run(
+        args.run, only=only, workers=args.workers, store=store, executor=make_executor_from(args)
+    )
     for c in checks:
         status = "match" if c.ok else "MISMATCH"
         print(f"  {status:<9} {c.uln}  {c.notebook.name:<34} {'; '.join(c.problems)}")
-    print(f"{len(checks) - len(bad)} of {len(checks)} notebooks verified; {len(bad)} mismatched")
+    bad = 0
+    for kind, what in (("notebook", "notebooks"), ("export", "exported outputs")):
+        mine = [c for c in checks if c.kind == kind]
+        failed = sum(not c.ok for c in mine)
+        bad += failed
+        if mine or kind == "notebook":
+            print(f"{len(mine) - failed} of {len(mine)} {what} verified; {failed} mismatched")
     return 1 if bad else 0
 
 
@@ -66,11 +70,12 @@ def cmd_iqa_status(args) -> int:
     moderated = moderated_outcomes(open_store(args.store))
     status = release_status(picks, moderated, policy)
     pending = sorted(u for u, s in status.items() if s != "released")
-    print(f"{len(status) - len(pending)} apprentices released; {len(pending)} pending release "
-          "until their sampled decisions are moderated")
+    print(
+        f"{len(status) - len(pending)} apprentices released; {len(pending)} pending release "
+        "until their sampled decisions are moderated"
+    )
     for pick in picks:
-        print(f"  {pick.decision.id:<50} "
-              f"{moderated.get(pick.decision.id, 'not moderated')}")
+        print(f"  {pick.decision.id:<50} {moderated.get(pick.decision.id, 'not moderated')}")
     return 0
 
 

@@ -32,17 +32,25 @@ def export_formats(text: str) -> tuple[str, ...]:
 def add_format_option(p: argparse.ArgumentParser, default: str = "html") -> None:
     from epa_kernel.exports.render import FORMATS
 
-    p.add_argument("--format", type=export_formats, default=export_formats(default),
-                   metavar="FORMATS",
-                   help=f"records and statements to write: {', '.join(FORMATS)}, "
-                        f"{','.join(FORMATS)} or none (default: {default})")
+    p.add_argument(
+        "--format",
+        type=export_formats,
+        default=export_formats(default),
+        metavar="FORMATS",
+        help=f"records and statements to write: {', '.join(FORMATS)}, "
+        f"{','.join(FORMATS)} or none (default: {default})",
+    )
 
 
 def add_export_options(p: argparse.ArgumentParser, default: str = "html") -> None:
     add_format_option(p, default)
-    p.add_argument("--organisation", metavar="NAME", default=os.environ.get("EPA_ORGANISATION"),
-                   help="the end-point assessment organisation named on statements of results "
-                        "(default: EPA_ORGANISATION)")
+    p.add_argument(
+        "--organisation",
+        metavar="NAME",
+        default=os.environ.get("EPA_ORGANISATION"),
+        help="the end-point assessment organisation named on statements of results "
+        "(default: EPA_ORGANISATION)",
+    )
 
 
 def positive_int(text: str) -> int:
@@ -78,10 +86,17 @@ def add_executor_options(p: argparse.ArgumentParser) -> None:
     from epa_kernel.batch.executors import EXECUTORS
 
     p.add_argument("--workers", type=positive_int, default=None, help="default: all cores")
-    p.add_argument("--executor", choices=list(EXECUTORS), default="local",
-                   help="where notebooks run: local processes (default) or a Dask cluster")
-    p.add_argument("--scheduler", metavar="ADDRESS",
-                   help="the Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --executor dask)")
+    p.add_argument(
+        "--executor",
+        choices=list(EXECUTORS),
+        default="local",
+        help="where notebooks run: local processes (default) or a Dask cluster",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="the Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --executor dask)",
+    )
 
 
 def make_executor_from(args):

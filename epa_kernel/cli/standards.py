@@ -11,9 +11,17 @@ from epa_kernel.core.catalogue import catalogue, get_standard, method_of
 
 
 def cmd_standards(args) -> int:
-    rows = [{"standard": s.standard, "version": s.version, "title": s.title, "level": s.level,
-             "methods": [m.id for m in s.methods], "sources": [x.document for x in s.sources]}
-            for s in catalogue().values()]
+    rows = [
+        {
+            "standard": s.standard,
+            "version": s.version,
+            "title": s.title,
+            "level": s.level,
+            "methods": [m.id for m in s.methods],
+            "sources": [x.document for x in s.sources],
+        }
+        for s in catalogue().values()
+    ]
     if args.json:
         print_json(rows)
         return 0
@@ -58,8 +66,10 @@ def cmd_grade(args) -> int:
             print(f"  {m.id:<{width}}  —  not assessed")
             continue
         shown = o.grade or "(not yet graded)"
-        print(f"  {m.id:<{width}}  {shown:<12} pass {o.pass_met}/{o.pass_required}, "
-              f"distinction {o.distinction_met} ({o.distinction_required} needed)")
+        print(
+            f"  {m.id:<{width}}  {shown:<12} pass {o.pass_met}/{o.pass_required}, "
+            f"distinction {o.distinction_met} ({o.distinction_required} needed)"
+        )
         for reason in o.reasons[1:] if o.grade else o.reasons:
             print(f"      - {reason}")
         for warning in o.warnings:
@@ -87,7 +97,9 @@ def cmd_gateway(args) -> int:
     if args.json:
         print_json(outcome.model_dump(mode="json"))
     else:
-        print(f"{outcome.standard}: {'eligible for gateway' if outcome.eligible else 'NOT eligible'}")
+        print(
+            f"{outcome.standard}: {'eligible for gateway' if outcome.eligible else 'NOT eligible'}"
+        )
         for check in outcome.checks:
             print(f"  [{'x' if check.passed else ' '}] {check.rule}: {check.detail}")
     return 0 if outcome.eligible else 1
@@ -95,7 +107,7 @@ def cmd_gateway(args) -> int:
 
 def cmd_diff(args) -> int:
     from epa_kernel.core.standard_diff import diff_json, diff_versions
-    from epa_kernel.trainer.explain import diff_text
+    from epa_kernel.trainer.explain_versions import diff_text
 
     old = get_standard(args.standard, args.old)
     new = get_standard(args.standard, args.new)

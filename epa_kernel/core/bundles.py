@@ -27,10 +27,16 @@ def method_outcome_bundle(record: MethodRecord, outcome: MethodOutcome) -> dict[
     nothing but this output, and anyone can recompute ``content_hash`` from it (SHA-256 of
     ``json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)``).
     """
-    return {"standard": record.standard, "version": record.version, "method": record.method,
-            "uln": record.apprentice.uln, "attempt": record.attempt,
-            "content_hash": record.content_hash(), "record": json.loads(record.canonical_json()),
-            "outcome": outcome.model_dump(mode="json")}
+    return {
+        "standard": record.standard,
+        "version": record.version,
+        "method": record.method,
+        "uln": record.apprentice.uln,
+        "attempt": record.attempt,
+        "content_hash": record.content_hash(),
+        "record": json.loads(record.canonical_json()),
+        "outcome": outcome.model_dump(mode="json"),
+    }
 
 
 def epa_outcome_bundle(records: list[MethodRecord], outcome: EpaOutcome) -> dict[str, Any]:
@@ -38,15 +44,23 @@ def epa_outcome_bundle(records: list[MethodRecord], outcome: EpaOutcome) -> dict
     and for each method the attempt that counts (what a statement of results shows)."""
     chosen = select_attempts(records)
     latest = max(records, key=lambda r: (r.assessed_on is not None, r.assessed_on))
-    return {"standard": outcome.standard, "version": outcome.version,
-            "uln": records[0].apprentice.uln,
-            "apprentice": latest.apprentice.model_dump(mode="json", exclude_none=True),
-            "content_hashes": sorted(r.content_hash() for r in records),
-            "attempts": {m: {"attempt": r.attempt, "assessor": r.assessor,
-                             "assessed_on": r.assessed_on.isoformat() if r.assessed_on else None,
-                             "content_hash": r.content_hash()}
-                         for m, r in sorted(chosen.items())},
-            "outcome": outcome.model_dump(mode="json")}
+    return {
+        "standard": outcome.standard,
+        "version": outcome.version,
+        "uln": records[0].apprentice.uln,
+        "apprentice": latest.apprentice.model_dump(mode="json", exclude_none=True),
+        "content_hashes": sorted(r.content_hash() for r in records),
+        "attempts": {
+            m: {
+                "attempt": r.attempt,
+                "assessor": r.assessor,
+                "assessed_on": r.assessed_on.isoformat() if r.assessed_on else None,
+                "content_hash": r.content_hash(),
+            }
+            for m, r in sorted(chosen.items())
+        },
+        "outcome": outcome.model_dump(mode="json"),
+    }
 
 
 def find_bundle(nb: dict, mime: str) -> dict | None:

@@ -57,18 +57,21 @@ def versions(standard: str, folder: Path = STANDARDS_DIR) -> list[str]:
     return sorted((v for s, v in catalogue(folder) if s == standard), key=_version_key)
 
 
-def get_standard(standard: str, version: str | None = None,
-                 folder: Path = STANDARDS_DIR) -> Standard:
+def get_standard(
+    standard: str, version: str | None = None, folder: Path = STANDARDS_DIR
+) -> Standard:
     """The standard's given version, or its latest when ``version`` is None."""
     known = sorted({s for s, _ in catalogue(folder)})
     if standard not in known:
-        raise InputError(f"unknown standard {standard!r}; known: {', '.join(known)}",
-                         field="standard")
+        raise InputError(
+            f"unknown standard {standard!r}; known: {', '.join(known)}", field="standard"
+        )
     held = versions(standard, folder)
     chosen = version if version is not None else held[-1]
     if chosen not in held:
-        raise InputError(f"{standard} has no version {chosen!r}; known: {', '.join(held)}",
-                         field="version")
+        raise InputError(
+            f"{standard} has no version {chosen!r}; known: {', '.join(held)}", field="version"
+        )
     return catalogue(folder)[(standard, chosen)]
 
 
@@ -77,6 +80,7 @@ def method_of(standard: Standard, method_id: str) -> Method:
     method = standard.method(method_id)
     if method is None:
         allowed = ", ".join(m.id for m in standard.methods)
-        raise InputError(f"{standard.key} has no method {method_id!r}; allowed: {allowed}",
-                         field="method")
+        raise InputError(
+            f"{standard.key} has no method {method_id!r}; allowed: {allowed}", field="method"
+        )
     return method

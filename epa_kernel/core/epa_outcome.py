@@ -22,8 +22,12 @@ def grade_files(paths: Sequence[str]) -> EpaOutcome:
     loaded = [load_record(p) for p in paths]
     keys = {s.key for _, s in loaded}
     if len(keys) > 1:
-        raise InputError(f"records are under different standard versions ({', '.join(sorted(keys))}); "
-                         "grade one apprentice's records at a time", file=paths[-1], field="version")
+        raise InputError(
+            f"records are under different standard versions ({', '.join(sorted(keys))}); "
+            "grade one apprentice's records at a time",
+            file=paths[-1],
+            field="version",
+        )
     standard = loaded[0][1]
     try:
         return grade_epa(standard, [r for r, _ in loaded])
@@ -32,14 +36,26 @@ def grade_files(paths: Sequence[str]) -> EpaOutcome:
 
 
 def outcome_json(outcome: EpaOutcome, standard_methods: Sequence[str]) -> dict:
-    """The outcome as JSON data; ``overall`` is None while any of ``standard_methods`` is missing."""
+    """The outcome as JSON data; ``overall`` is None while a method of ``standard_methods`` is
+    missing."""
     methods = {
-        m: {"grade": o.grade, "status": o.status, "pass_met": o.pass_met,
-            "pass_required": o.pass_required, "distinction_met": o.distinction_met,
-            "distinction_required": o.distinction_required, "reasons": list(o.reasons),
-            "warnings": list(o.warnings)}
-        for m, o in outcome.methods.items()}
+        m: {
+            "grade": o.grade,
+            "status": o.status,
+            "pass_met": o.pass_met,
+            "pass_required": o.pass_required,
+            "distinction_met": o.distinction_met,
+            "distinction_required": o.distinction_required,
+            "reasons": list(o.reasons),
+            "warnings": list(o.warnings),
+        }
+        for m, o in outcome.methods.items()
+    }
     missing = [m for m in standard_methods if m not in outcome.methods]
     overall = None if missing else {"grade": outcome.grade, "reasons": list(outcome.reasons)}
-    return {"standard": outcome.standard, "version": outcome.version, "methods": methods,
-            "overall": overall}
+    return {
+        "standard": outcome.standard,
+        "version": outcome.version,
+        "methods": methods,
+        "overall": overall,
+    }

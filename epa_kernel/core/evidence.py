@@ -12,12 +12,14 @@ from epa_kernel.core.method_spec import EvidenceLimit, Method
 from epa_kernel.core.records import EvidenceFacts, MethodRecord
 
 #: A limit with its bounds worked out: (fact, required, share of, share percent, low, high, limit).
-PreparedLimit = tuple[str, bool, str | None, float | None, float | None, float | None,
-                      EvidenceLimit]
+PreparedLimit = tuple[
+    str, bool, str | None, float | None, float | None, float | None, EvidenceLimit
+]
 
 
-def check_evidence(method: Method, record: MethodRecord
-                   ) -> list[tuple[EvidenceLimit, float | None, list[str]]]:
+def check_evidence(
+    method: Method, record: MethodRecord
+) -> list[tuple[EvidenceLimit, float | None, list[str]]]:
     """Each of the method's evidence limits with the recorded value (None if not recorded) and
     its warnings (empty when the value is within the limit or optional and not recorded)."""
     facts = record.evidence
@@ -52,8 +54,17 @@ def evidence_warnings(method: Method, record: MethodRecord) -> list[str]:
 
 def prepare_limits(method: Method) -> tuple[PreparedLimit, ...]:
     """The method's limits with their bounds worked out, for :func:`prepared_warnings`."""
-    return tuple((limit.fact, limit.required, limit.max_share_of, limit.max_share_percent,
-                  *limit.bounds(), limit) for limit in method.evidence)
+    return tuple(
+        (
+            limit.fact,
+            limit.required,
+            limit.max_share_of,
+            limit.max_share_percent,
+            *limit.bounds(),
+            limit,
+        )
+        for limit in method.evidence
+    )
 
 
 def prepared_warnings(limits: tuple[PreparedLimit, ...], facts: EvidenceFacts) -> list[str]:
@@ -87,8 +98,10 @@ def limit_warnings(limit: EvidenceLimit, value: float, facts: EvidenceFacts) -> 
             return []
         share = 100 * value / whole
         if share > limit.max_share_percent:
-            return [f"{limit.fact} {value:g} is {share:.0f}% of {limit.max_share_of} {whole:g}; "
-                    f"at most {limit.max_share_percent:g}% allowed ({limit.label})"]
+            return [
+                f"{limit.fact} {value:g} is {share:.0f}% of {limit.max_share_of} {whole:g}; "
+                f"at most {limit.max_share_percent:g}% allowed ({limit.label})"
+            ]
         return []
     low, high = limit.bounds()
     if low is not None and value < low:

@@ -56,8 +56,9 @@ def add_months(start: date, months: int) -> date:
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
-def check_gateway(standard: Standard, application: GatewayApplication,
-                  today: date) -> GatewayOutcome:
+def check_gateway(
+    standard: Standard, application: GatewayApplication, today: date
+) -> GatewayOutcome:
     """Check ``application`` against ``standard``'s gateway rules as of ``today``.
 
     Raises InputError for dates that cannot be true (a start or gateway date after ``today``)
@@ -67,45 +68,73 @@ def check_gateway(standard: Standard, application: GatewayApplication,
     _check_not_future(application, today)
     rules = standard.gateway
     checks = [
-        _time_on_programme(rules.min_time_on_programme, application.apprentice.start_date,
-                           application.gateway_date),
-        _subject("English", rules.english, application.english.level,
-                 application.english.ehc_plan, application.english.bsl, standard, "english"),
-        _subject("Maths", rules.maths, application.maths.level, application.maths.ehc_plan,
-                 False, standard, "maths"),
+        _time_on_programme(
+            rules.min_time_on_programme, application.apprentice.start_date, application.gateway_date
+        ),
+        _subject(
+            "English",
+            rules.english,
+            application.english.level,
+            application.english.ehc_plan,
+            application.english.bsl,
+            standard,
+            "english",
+        ),
+        _subject(
+            "Maths",
+            rules.maths,
+            application.maths.level,
+            application.maths.ehc_plan,
+            False,
+            standard,
+            "maths",
+        ),
     ]
     if rules.declaration:
         checks.append(_declaration(application.declaration_signed))
     if rules.portfolio is not None:
-        checks.append(_portfolio(rules.portfolio.min_items, rules.portfolio.max_items,
-                                 application.portfolio_items))
+        checks.append(
+            _portfolio(
+                rules.portfolio.min_items, rules.portfolio.max_items, application.portfolio_items
+            )
+        )
     if rules.project_synopsis:
         checks.append(_synopsis(application.project_synopsis))
     missing = tuple(f"{c.rule}: {c.detail}" for c in checks if not c.passed)
-    return GatewayOutcome(standard=standard.key, eligible=not missing, checks=tuple(checks),
-                          missing=missing)
+    return GatewayOutcome(
+        standard=standard.key, eligible=not missing, checks=tuple(checks), missing=missing
+    )
 
 
 def _check_binding(standard: Standard, application: GatewayApplication) -> None:
     # Checking an ST0072 application against ST0071's rules would give a confident wrong answer.
     if application.standard != standard.standard:
-        raise InputError(f"the application is for {application.standard}, not "
-                         f"{standard.standard}", field="standard")
+        raise InputError(
+            f"the application is for {application.standard}, not {standard.standard}",
+            field="standard",
+        )
     if application.version is not None and application.version != standard.version:
-        raise InputError(f"the application is for {application.standard} v"
-                         f"{application.version}, not {standard.key}", field="version")
+        raise InputError(
+            f"the application is for {application.standard} v"
+            f"{application.version}, not {standard.key}",
+            field="version",
+        )
 
 
 def _check_not_future(application: GatewayApplication, today: date) -> None:
     start = application.apprentice.start_date
     if start > today:
-        raise InputError(f"start_date {start} is after today ({today}); time on programme "
-                         "cannot be counted from a date still to come",
-                         field="apprentice.start_date")
+        raise InputError(
+            f"start_date {start} is after today ({today}); time on programme "
+            "cannot be counted from a date still to come",
+            field="apprentice.start_date",
+        )
     if application.gateway_date > today:
-        raise InputError(f"gateway_date {application.gateway_date} is after today ({today}); "
-                         "gateway is decided on evidence held now, not on a planned date",
-                         field="gateway_date")
+        raise InputError(
+            f"gateway_date {application.gateway_date} is after today ({today}); "
+            "gateway is decided on evidence held now, not on a planned date",
+            field="gateway_date",
+        )
 
 
 def _plural(count: int, word: str) -> str:
@@ -132,8 +161,7 @@ def _time_on_programme(rule: TimeOnProgramme, start: date, gateway: date) -> Gat
     months = _whole_months(start, gateway)
     days = (gateway - add_months(start, months)).days
     elapsed = _plural(months, "month") + (f" and {_plural(days, 'day')}" if days else "")
-    detail = (f"{elapsed} {span}; at least {_plural(rule.months, 'month')} needed, reached on "
-              f"{due}")
+    detail = f"{elapsed} {span}; at least {_plural(rule.months, 'month')} needed, reached on {due}"
     if gateway < due:
         detail += f" ({_plural((due - gateway).days, 'more day')})"
     return GatewayCheck(rule="Time on programme", passed=gateway >= due, detail=detail)
@@ -142,13 +170,17 @@ def _time_on_programme(rule: TimeOnProgramme, start: date, gateway: date) -> Gat
 def _rank(level: str, standard: Standard, field: str) -> int:
     if level not in LEVELS:
         # The standard file, not the application, is wrong: name it so it can be corrected.
-        raise InputError(f"{standard.key} gateway level {level!r} is not a known level; known: "
-                         f"{', '.join(LEVELS)}", field=field)
+        raise InputError(
+            f"{standard.key} gateway level {level!r} is not a known level; known: "
+            f"{', '.join(LEVELS)}",
+            field=field,
+        )
     return LEVELS.index(level)
 
 
-def _subject(name: str, rule: Subject, held: str, ehc_plan: bool, bsl: bool,
-             standard: Standard, key: str) -> GatewayCheck:
+def _subject(
+    name: str, rule: Subject, held: str, ehc_plan: bool, bsl: bool, standard: Standard, key: str
+) -> GatewayCheck:
     needed = rule.level
     needed_rank = _rank(needed, standard, f"gateway.{key}.level")
     note = ""
@@ -158,20 +190,24 @@ def _subject(name: str, rule: Subject, held: str, ehc_plan: bool, bsl: bool,
         else:
             lower = _rank(rule.ehc_plan_level, standard, f"gateway.{key}.ehc_plan_level")
             if lower > needed_rank:
-                raise InputError(f"{standard.key} gateway {key}: ehc_plan_level "
-                                 f"{rule.ehc_plan_level!r} is above level {needed!r}; it is the "
-                                 "lower minimum", field=f"gateway.{key}.ehc_plan_level")
+                raise InputError(
+                    f"{standard.key} gateway {key}: ehc_plan_level "
+                    f"{rule.ehc_plan_level!r} is above level {needed!r}; it is the "
+                    "lower minimum",
+                    field=f"gateway.{key}.ehc_plan_level",
+                )
             needed, needed_rank = rule.ehc_plan_level, lower
             note = f" (the minimum with {EHC}; {rule.level} otherwise)"
     if bsl and not rule.bsl_alternative:
         return GatewayCheck(
-            rule=name, passed=False,
+            rule=name,
+            passed=False,
             detail=f"a British Sign Language qualification is not accepted in place of {name} "
-                   f"for {standard.key}; {name} at {needed} or above needed{note}")
+            f"for {standard.key}; {name} at {needed} or above needed{note}",
+        )
     what = f"{held} held (British Sign Language, in place of {name})" if bsl else f"{held} held"
     passed = LEVELS.index(held) >= needed_rank
-    return GatewayCheck(rule=name, passed=passed,
-                        detail=f"{what}; {needed} or above needed{note}")
+    return GatewayCheck(rule=name, passed=passed, detail=f"{what}; {needed} or above needed{note}")
 
 
 def _declaration(signed: bool) -> GatewayCheck:
@@ -182,8 +218,11 @@ def _declaration(signed: bool) -> GatewayCheck:
 def _portfolio(low: int, high: int, items: int | None) -> GatewayCheck:
     wanted = f"exactly {low}" if low == high else f"{low} to {high}"
     if items is None:
-        return GatewayCheck(rule="Portfolio", passed=False,
-                            detail=f"number of items not given; {wanted} items needed")
+        return GatewayCheck(
+            rule="Portfolio",
+            passed=False,
+            detail=f"number of items not given; {wanted} items needed",
+        )
     detail = f"{_plural(items, 'item')}; {wanted} items needed"
     if items < low:
         detail += f" ({low - items} more)"
@@ -196,5 +235,8 @@ def _synopsis(ready: bool | None) -> GatewayCheck:
     if ready:
         return GatewayCheck(rule="Project synopsis", passed=True, detail="ready to submit")
     found = "not given" if ready is None else "not ready"
-    return GatewayCheck(rule="Project synopsis", passed=False,
-                        detail=f"{found}; a project synopsis ready to submit is needed")
+    return GatewayCheck(
+        rule="Project synopsis",
+        passed=False,
+        detail=f"{found}; a project synopsis ready to submit is needed",
+    )

@@ -23,11 +23,16 @@ from epa_kernel.core.spec import Standard
 from epa_kernel.core.values import StandardCode, VersionNumber
 from epa_kernel.errors import InputError
 
-Level = Literal["Entry Level 1", "Entry Level 2", "Entry Level 3", "Level 1", "Level 2",
-                "Level 3"]
+Level = Literal["Entry Level 1", "Entry Level 2", "Entry Level 3", "Level 1", "Level 2", "Level 3"]
 # Lowest first: a qualification at a level meets every requirement at or below it.
-LEVELS: tuple[str, ...] = ("Entry Level 1", "Entry Level 2", "Entry Level 3", "Level 1",
-                           "Level 2", "Level 3")
+LEVELS: tuple[str, ...] = (
+    "Entry Level 1",
+    "Entry Level 2",
+    "Entry Level 3",
+    "Level 1",
+    "Level 2",
+    "Level 3",
+)
 
 EHC = "an education, health and care plan or legacy statement"
 
@@ -84,11 +89,15 @@ class GatewayApplication(PersonalDataModel):
         if apprentice is None:
             return value
         if value < apprentice.start_date:
-            raise ValueError(f"gateway_date {value} is before the apprentice's start_date "
-                             f"{apprentice.start_date}")
+            raise ValueError(
+                f"gateway_date {value} is before the apprentice's start_date "
+                f"{apprentice.start_date}"
+            )
         if apprentice.gateway_date is not None and apprentice.gateway_date != value:
-            raise ValueError(f"gateway_date {value} differs from apprentice.gateway_date "
-                             f"{apprentice.gateway_date}; give one date (or the same in both)")
+            raise ValueError(
+                f"gateway_date {value} differs from apprentice.gateway_date "
+                f"{apprentice.gateway_date}; give one date (or the same in both)"
+            )
         return value
 
     @field_validator("maths")
@@ -98,18 +107,20 @@ class GatewayApplication(PersonalDataModel):
         # English *and* maths minimum for its holder; two different answers cannot both be true.
         english = info.data.get("english")
         if english is not None and english.ehc_plan != value.ehc_plan:
-            raise ValueError(f"maths.ehc_plan is {str(value.ehc_plan).lower()} but "
-                             f"english.ehc_plan is {str(english.ehc_plan).lower()}; {EHC} "
-                             "belongs to the apprentice, so both must agree")
+            raise ValueError(
+                f"maths.ehc_plan is {str(value.ehc_plan).lower()} but "
+                f"english.ehc_plan is {str(english.ehc_plan).lower()}; {EHC} "
+                "belongs to the apprentice, so both must agree"
+            )
         return value
 
 
-def parse_application(data: Any, *,
-                      file: str = "<application>") -> tuple[GatewayApplication, Standard]:
+def parse_application(
+    data: Any, *, file: str = "<application>"
+) -> tuple[GatewayApplication, Standard]:
     """Validate raw JSON data as a gateway application and bind it to its standard version
     (the latest when ``version`` is omitted, then filled in); errors name ``file``."""
-    application = validate_input(GatewayApplication, data, file=file,
-                                 what="a gateway application")
+    application = validate_input(GatewayApplication, data, file=file, what="a gateway application")
     try:
         standard = get_standard(application.standard, application.version)
     except InputError as exc:

@@ -10,17 +10,19 @@ the assessor and IQA, but the standard grades on the descriptors, so they never 
 A grade is given as soon as the judgements made decide it: one unmet pass descriptor is a Fail
 however many are still to judge; a Pass stays a Pass when even the unjudged distinction
 descriptors could not reach the threshold. Otherwise the grade is None until the record is
-complete.
+complete. Which descriptors a method grades on, and what each was judged once deferrals are
+resolved, come from :mod:`epa_kernel.core.grading_keys`, where they are worked out once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from epa_kernel.core.evidence import prepare_limits, prepared_warnings
-from epa_kernel.core.method_spec import Method
+from epa_kernel.core.attempt_cap import cap_applies
+from epa_kernel.core.evidence import prepared_warnings
+from epa_kernel.core.grading_keys import descriptor_keys, effective_values
 from epa_kernel.core.outcomes import EpaOutcome, MethodOutcome, Status
-from epa_kernel.core.records import MethodRecord
+from epa_kernel.core.records import MethodRecord, check_one_apprentice
 from epa_kernel.core.spec import Standard
 from epa_kernel.core.values import GRADES, Grade
 from epa_kernel.errors import InputError
@@ -35,96 +37,28 @@ def _ids(ids: Iterable[str]) -> str:
     return ", ".join(ids)
 
 
-class _Keys:
-    """One method's descriptor ids for one set of channels, worked out once.
-
-    Grading needs the method's applicable descriptors split by band, and its evidence limits.
-    Working them out from the criteria on every call was most of the engine's time (28 µs a
-    record; 6-8 µs with these kept, ``python -m bench``). They depend only on the standard,
-    the method and the channels, so they are kept per (standard, method, channels) for the
-    life of the process: standards are frozen models loaded once, so they cannot go stale.
-    """
-
-    __slots__ = ("standard", "method", "applicable", "passes", "distinctions", "order",
-                 "npass", "d_required", "deferrable", "limits")
-
-    def __init__(self, standard: Standard, method: Method, channels: tuple[str, ...] | None):
-        applicable = method.applicable(channels)
-        # Both held, so the id()s in the cache key cannot be reused by other objects meanwhile.
-        self.standard, self.method = standard, method
-        self.applicable = tuple(c.id for c in applicable)  # document order, for the reasons
-        self.passes = tuple(c.id for c in applicable if c.band == "pass")
-        self.distinctions = tuple(c.id for c in applicable if c.band == "distinction")
-        self.order = self.passes + self.distinctions  # values are read in this order
-        self.npass = len(self.passes)
-        rule = method.grading.distinction
-        self.d_required = rule.count if rule.rule == "at_least" else len(self.distinctions)
-        self.deferrable = {c.id: c.deferrable_to for c in applicable if c.deferrable_to}
-        self.limits = prepare_limits(method)
-
-
-_KEYS: dict[tuple[int, str, tuple[str, ...] | None], _Keys] = {}
-_KEYS_LIMIT = 4096  # a handful of standards in practice; this only bounds pathological use
-
-
-def _keys(standard: Standard, method_id: str, channels) -> _Keys | None:
-    """The cached :class:`_Keys` for a method of ``standard`` (None: no such method)."""
-    key = (id(standard), method_id, channels)
-    found = _KEYS.get(key)
-    if found is None or found.standard is not standard:
-        method = standard.method(method_id)
-        if method is None:
-            return None
-        if len(_KEYS) >= _KEYS_LIMIT:
-            _KEYS.clear()
-        found = _KEYS[key] = _Keys(standard, method, channels)
-    return found
-
-
-def _method_keys(method: Method, channels) -> _Keys:
-    """:class:`_Keys` for a method given on its own (not cached: callers outside the hot path)."""
-    return _Keys(None, method, channels)  # type: ignore[arg-type]
-
-
-def resolve_judgements(method: Method, record: MethodRecord,
-                       judged_elsewhere: Mapping[str, str]) -> dict[str, str | None]:
-    """Each applicable descriptor's effective judgement: met, not_met, deferred (still open) or
-    None (not judged). A deferred descriptor takes the judgement made in the method it was
-    deferred to, given in ``judged_elsewhere``."""
-    keys = _method_keys(method, record.channels)
-    effective = dict(zip(keys.order, _values(keys, record.judgements, judged_elsewhere)))
-    return {cid: effective[cid] for cid in keys.applicable}
-
-
-def _values(keys: _Keys, judgements: Mapping[str, str],
-            judged_elsewhere: Mapping[str, str] | None) -> list[str | None]:
-    """Effective judgements in ``keys.order`` (passes, then distinctions)."""
-    values = list(map(judgements.get, keys.order))
-    if judged_elsewhere and "deferred" in values:
-        for index, cid in enumerate(keys.order):
-            if values[index] == "deferred" and judged_elsewhere.get(cid) in ("met", "not_met"):
-                values[index] = judged_elsewhere[cid]
-    return values
-
-
-def grade_method(standard: Standard, record: MethodRecord,
-                 judged_elsewhere: Mapping[str, str] | None = None) -> MethodOutcome:
+def grade_method(
+    standard: Standard, record: MethodRecord, judged_elsewhere: Mapping[str, str] | None = None
+) -> MethodOutcome:
     """Grade one method record under ``standard`` (the version the record names).
 
     ``judged_elsewhere`` maps this method's deferred descriptor ids to the judgement made in
     the method they were deferred to (see :func:`deferred_judgements`).
     """
-    keys = _keys(standard, record.method, record.channels)
+    keys = descriptor_keys(standard, record.method, record.channels)
     if keys is None:
         raise InputError(f"{standard.key} has no method {record.method!r}", field="method")
     method = keys.method
-    values = _values(keys, record.judgements, judged_elsewhere)
+    values = effective_values(keys, record.judgements, judged_elsewhere)
     passes, distinctions = keys.passes, keys.distinctions
-    pass_values, d_values = values[:keys.npass], values[keys.npass:]
+    pass_values, d_values = values[: keys.npass], values[keys.npass :]
 
     # Membership tests and count() run in C; the id tuples are built only when needed.
-    unmet_pass = tuple(i for i, v in zip(passes, pass_values) if v == "not_met") \
-        if "not_met" in pass_values else ()
+    unmet_pass = (
+        tuple(i for i, v in zip(passes, pass_values) if v == "not_met")
+        if "not_met" in pass_values
+        else ()
+    )
     pass_met = pass_values.count("met")
     open_pass = pass_values.count(None) + pass_values.count("deferred")
     d_met = d_values.count("met")
@@ -139,8 +73,10 @@ def grade_method(standard: Standard, record: MethodRecord,
     reasons: list[str] = []
     if unmet_pass:
         grade: Grade | None = "Fail"
-        reasons.append(f"Fail: pass descriptor{'s' if len(unmet_pass) > 1 else ''} not met: "
-                       f"{_ids(unmet_pass)} ({len(unmet_pass)} of {len(passes)})")
+        reasons.append(
+            f"Fail: pass descriptor{'s' if len(unmet_pass) > 1 else ''} not met: "
+            f"{_ids(unmet_pass)} ({len(unmet_pass)} of {len(passes)})"
+        )
     elif open_pass:
         grade = None
         reasons.append(f"Pass descriptors met so far: {pass_met} of {len(passes)}")
@@ -153,15 +89,19 @@ def grade_method(standard: Standard, record: MethodRecord,
         else:
             grade = None
     if not unmet_pass:
-        reasons.append(f"Distinction descriptors met: {d_met} of {len(distinctions)}; "
-                       f"{d_required} needed for a distinction")
+        reasons.append(
+            f"Distinction descriptors met: {d_met} of {len(distinctions)}; "
+            f"{d_required} needed for a distinction"
+        )
     if judged_elsewhere:
         resolved = dict(zip(keys.order, values))
         for cid in keys.applicable:
             original = record.judgements.get(cid)
             if original == "deferred" and resolved[cid] != "deferred":
-                reasons.append(f"{cid} was deferred to {keys.deferrable.get(cid)}, "
-                               f"where it was judged {resolved[cid].replace('_', ' ')}")
+                reasons.append(
+                    f"{cid} was deferred to {keys.deferrable.get(cid)}, "
+                    f"where it was judged {resolved[cid].replace('_', ' ')}"
+                )
     if deferred:
         targets = sorted({keys.deferrable.get(i) for i in deferred})
         reasons.append(f"Deferred to {_ids(targets)}, awaiting its judgement: {_ids(deferred)}")
@@ -172,25 +112,43 @@ def grade_method(standard: Standard, record: MethodRecord,
     cap = standard.attempts
     # Every pass descriptor met but Pass/Distinction still open: a cap at Pass (or lower) gives
     # the same grade either way, so the grade is decided now.
-    open_above_pass = (grade is None and not open_pass
-                       and GRADES.index(cap.max_grade) <= GRADES.index("Pass"))
-    if (cap.scope == "method" and record.attempt in cap.capped
-            and (open_above_pass or (grade is not None
-                                     and GRADES.index(grade) > GRADES.index(cap.max_grade)))):
+    open_above_pass = (
+        grade is None and not open_pass and GRADES.index(cap.max_grade) <= GRADES.index("Pass")
+    )
+    if (
+        cap.scope == "method"
+        and cap_applies(standard, record)
+        and (
+            open_above_pass
+            or (grade is not None and GRADES.index(grade) > GRADES.index(cap.max_grade))
+        )
+    ):
         grade, capped = cap.max_grade, True
-        reasons.append(f"Capped at {cap.max_grade}: a {record.attempt} can achieve at most "
-                       f"{cap.max_grade}")
+        reasons.append(
+            f"Capped at {cap.max_grade}: a {record.attempt} can achieve at most {cap.max_grade}"
+        )
     if grade is not None:
         reasons.insert(0, f"{method.name}: {grade}")
 
     status: Status = "incomplete" if missing else "pending" if deferred else "complete"
-    return _validate_outcome({
-        "method": method.id, "grade": grade, "status": status, "pass_met": pass_met,
-        "pass_required": len(passes), "distinction_met": d_met,
-        "distinction_required": d_required, "distinction_available": len(distinctions),
-        "unmet_pass": unmet_pass, "missing": missing, "deferred": deferred, "capped": capped,
-        "reasons": tuple(reasons),
-        "warnings": tuple(prepared_warnings(keys.limits, record.evidence))})
+    return _validate_outcome(
+        {
+            "method": method.id,
+            "grade": grade,
+            "status": status,
+            "pass_met": pass_met,
+            "pass_required": len(passes),
+            "distinction_met": d_met,
+            "distinction_required": d_required,
+            "distinction_available": len(distinctions),
+            "unmet_pass": unmet_pass,
+            "missing": missing,
+            "deferred": deferred,
+            "capped": capped,
+            "reasons": tuple(reasons),
+            "warnings": tuple(prepared_warnings(keys.limits, record.evidence)),
+        }
+    )
 
 
 def deferred_judgements(records: Sequence[MethodRecord]) -> dict[str, dict[str, str]]:
@@ -209,16 +167,31 @@ def deferred_judgements(records: Sequence[MethodRecord]) -> dict[str, dict[str, 
 
 
 def select_attempts(records: Sequence[MethodRecord]) -> dict[str, MethodRecord]:
-    """The record that counts for each method: the latest attempt (a resit or retake replaces
-    the first attempt). Two records of the same method and attempt are ambiguous."""
+    """The record that counts for each method: the latest attempt. A resit or retake replaces
+    the first attempt; of several resits or retakes (the documents set no limit) the one
+    assessed last counts. Two records of the same method and attempt that no date orders (the
+    same day, or one undated) are ambiguous."""
     chosen: dict[str, MethodRecord] = {}
     for record in records:
         current = chosen.get(record.method)
         if current is None or ATTEMPT_RANK[record.attempt] > ATTEMPT_RANK[current.attempt]:
             chosen[record.method] = record
-        elif ATTEMPT_RANK[record.attempt] == ATTEMPT_RANK[current.attempt]:
-            raise InputError(f"two {record.attempt} records for {record.method}; give one per "
-                             "method and attempt", field="method")
+        elif ATTEMPT_RANK[record.attempt] < ATTEMPT_RANK[current.attempt]:
+            continue
+        elif (
+            record.attempt != "first"
+            and record.assessed_on is not None
+            and current.assessed_on is not None
+            and record.assessed_on != current.assessed_on
+        ):
+            if record.assessed_on > current.assessed_on:
+                chosen[record.method] = record
+        else:
+            raise InputError(
+                f"two {record.attempt} records for {record.method}; give one per "
+                "method and attempt",
+                field="method",
+            )
     return chosen
 
 
@@ -236,18 +209,14 @@ def grade_epa(standard: Standard, records: Sequence[MethodRecord]) -> EpaOutcome
     are resolved across methods; the latest attempt of each method counts; the standard's
     resit/retake cap applies.
     """
-    for record in records:
-        if (record.standard, record.version) != (standard.standard, standard.version):
-            raise InputError(f"a {record.standard} v{record.version} record cannot be graded "
-                             f"under {standard.key}", field="version")
-    ulns = {r.apprentice.uln for r in records}
-    if len(ulns) > 1:
-        raise InputError(f"records belong to {len(ulns)} different apprentices; grade one "
-                         "apprentice at a time", field="apprentice.uln")
+    check_one_apprentice(standard, records, done="graded", advice="grade one apprentice at a time")
     chosen = select_attempts(records)
     elsewhere = deferred_judgements(list(chosen.values()))
-    outcomes = {m.id: grade_method(standard, chosen[m.id], elsewhere.get(m.id, {}))
-                for m in standard.methods if m.id in chosen}
+    outcomes = {
+        m.id: grade_method(standard, chosen[m.id], elsewhere.get(m.id, {}))
+        for m in standard.methods
+        if m.id in chosen
+    }
 
     reasons: list[str] = []
     not_assessed = [m.id for m in standard.methods if m.id not in outcomes]
@@ -259,8 +228,9 @@ def grade_epa(standard: Standard, records: Sequence[MethodRecord]) -> EpaOutcome
         # statement of results is issued for the whole EPA.
         reasons.append(f"Not yet assessed: {_ids(not_assessed)}")
         if failed:
-            reasons.append(f"Failed so far: {_ids(failed)}; the EPA cannot be passed without "
-                           "a resit or retake")
+            reasons.append(
+                f"Failed so far: {_ids(failed)}; the EPA cannot be passed without a resit or retake"
+            )
     elif failed:
         # A Fail in any method decides the table whatever the undecided ones become.
         grade = "Fail"
@@ -271,12 +241,25 @@ def grade_epa(standard: Standard, records: Sequence[MethodRecord]) -> EpaOutcome
         grade, why = combine(standard, {m: o.grade for m, o in outcomes.items()})
         reasons.append(why)
         cap = standard.attempts
-        repeated = [m.id for m in standard.methods  # in the table's order, not the files'
-                    if m.id in chosen and chosen[m.id].attempt in cap.capped]
-        if (cap.scope == "overall" and repeated
-                and GRADES.index(grade) > GRADES.index(cap.max_grade)):
+        repeated = [
+            m.id
+            for m in standard.methods  # in the table's order, not the files'
+            if m.id in chosen and cap_applies(standard, chosen[m.id])
+        ]
+        if (
+            cap.scope == "overall"
+            and repeated
+            and GRADES.index(grade) > GRADES.index(cap.max_grade)
+        ):
             grade = cap.max_grade
-            reasons.append(f"Capped at {cap.max_grade}: {_ids(repeated)} "
-                           f"{'was' if len(repeated) == 1 else 'were'} a resit or retake")
-    return EpaOutcome(standard=standard.standard, version=standard.version, grade=grade,
-                      methods=outcomes, reasons=tuple(reasons))
+            reasons.append(
+                f"Capped at {cap.max_grade}: {_ids(repeated)} "
+                f"{'was' if len(repeated) == 1 else 'were'} a resit or retake"
+            )
+    return EpaOutcome(
+        standard=standard.standard,
+        version=standard.version,
+        grade=grade,
+        methods=outcomes,
+        reasons=tuple(reasons),
+    )

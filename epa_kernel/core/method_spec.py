@@ -32,8 +32,10 @@ class Criterion(Model):
     def _band_matches_id(self):
         expected = "pass" if self.id.startswith("P") else "distinction"
         if self.band != expected:
-            raise ValueError(f"criterion {self.id} has band {self.band!r}; ids starting "
-                             f"{self.id[0]} are {expected!r}")
+            raise ValueError(
+                f"criterion {self.id} has band {self.band!r}; ids starting "
+                f"{self.id[0]} are {expected!r}"
+            )
         return self
 
     def applies(self, channels: tuple[str, ...] | None) -> bool:
@@ -62,17 +64,22 @@ class EvidenceLimit(Model):
 
     @model_validator(mode="after")
     def _one_form(self):
-        forms = [self.min is not None or self.max is not None,
-                 self.target is not None or self.tolerance_percent is not None,
-                 self.max_share_of is not None or self.max_share_percent is not None]
+        forms = [
+            self.min is not None or self.max is not None,
+            self.target is not None or self.tolerance_percent is not None,
+            self.max_share_of is not None or self.max_share_percent is not None,
+        ]
         if sum(forms) != 1:
-            raise ValueError(f"limit on {self.fact} must use exactly one form: min/max, "
-                             "target+tolerance_percent, or max_share_of+max_share_percent")
+            raise ValueError(
+                f"limit on {self.fact} must use exactly one form: min/max, "
+                "target+tolerance_percent, or max_share_of+max_share_percent"
+            )
         if forms[1] and (self.target is None or self.tolerance_percent is None):
             raise ValueError(f"limit on {self.fact}: target and tolerance_percent go together")
         if forms[2] and (self.max_share_of is None or self.max_share_percent is None):
-            raise ValueError(f"limit on {self.fact}: max_share_of and max_share_percent go "
-                             "together")
+            raise ValueError(
+                f"limit on {self.fact}: max_share_of and max_share_percent go together"
+            )
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError(f"limit on {self.fact}: min {self.min:g} is above max {self.max:g}")
         if self.max_share_of == self.fact:
@@ -141,8 +148,10 @@ class Method(Model):
                 raise ValueError(f"duplicate criterion id {criterion.id!r} in {self.id}")
             seen.add(criterion.id)
             if criterion.applies_to and not set(criterion.applies_to) <= set(self.channels or ()):
-                raise ValueError(f"{criterion.id} applies to {list(criterion.applies_to)} but the "
-                                 f"method declares channels {list(self.channels or [])}")
+                raise ValueError(
+                    f"{criterion.id} applies to {list(criterion.applies_to)} but the "
+                    f"method declares channels {list(self.channels or [])}"
+                )
             if criterion.deferrable_to == self.id:
                 raise ValueError(f"{criterion.id} cannot be deferred to its own method")
         if not self.pass_criteria:
@@ -150,13 +159,17 @@ class Method(Model):
         rule = self.grading.distinction
         available = len(self.distinction_criteria)
         if rule.rule == "at_least" and rule.count > available:
-            raise ValueError(f"{self.id}: distinction threshold {rule.count} is above the "
-                             f"{available} distinction descriptors")
+            raise ValueError(
+                f"{self.id}: distinction threshold {rule.count} is above the "
+                f"{available} distinction descriptors"
+            )
         facts = [limit.fact for limit in self.evidence]
         for limit in self.evidence:
             if limit.max_share_of and limit.max_share_of not in facts:
-                raise ValueError(f"limit on {limit.fact} is a share of {limit.max_share_of}, "
-                                 "which the method has no limit for")
+                raise ValueError(
+                    f"limit on {limit.fact} is a share of {limit.max_share_of}, "
+                    "which the method has no limit for"
+                )
         return self
 
     @property

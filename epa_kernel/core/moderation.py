@@ -50,5 +50,7 @@ class Moderation(PersonalDataModel):
     @property
     def disagreements(self) -> list[str]:
         """The descriptors the reviewer disagreed with, in id order."""
-        return sorted((k for k, r in self.descriptors.items() if not r.agree),
-                      key=lambda k: (k[0], int(k[1:]) if k[1:].isdigit() else 0))
+        return sorted(
+            (k for k, r in self.descriptors.items() if not r.agree),
+            key=lambda k: (k[0], int(k[1:]) if k[1:].isdigit() else 0),
+        )

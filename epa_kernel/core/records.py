@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -24,13 +25,7 @@ from epa_kernel.core.method_spec import split_criterion_ref
 from epa_kernel.core.model import PersonalDataModel, validate_input
 from epa_kernel.core.spec import Standard
 from epa_kernel.core.uln import uln_is_valid
-from epa_kernel.core.values import (
-    Attempt,
-    Channel,
-    MethodId,
-    StandardCode,
-    VersionNumber,
-)
+from epa_kernel.core.values import Attempt, Channel, MethodId, StandardCode, VersionNumber
 from epa_kernel.errors import InputError
 from epa_kernel.files import read_json
 
@@ -45,8 +40,10 @@ def _check_uln(uln: str) -> str:
             raise ValueError("a ULN is exactly 10 digits")
         if uln[0] == "0":
             raise ValueError("a ULN cannot start with 0")
-        raise ValueError("not a valid ULN: its check digit does not match (weighted sum "
-                         "10,9,...,1 must leave remainder 10 mod 11)")
+        raise ValueError(
+            "not a valid ULN: its check digit does not match (weighted sum "
+            "10,9,...,1 must leave remainder 10 mod 11)"
+        )
     return uln
 
 
@@ -66,8 +63,10 @@ def _check_name(text: str) -> str:
 def _check_note(text: str) -> str:
     found = _control_characters(text, allowed="\t\n\r")
     if found:
-        raise ValueError("a note can contain line breaks and tabs but no other control "
-                         f"characters (found U+{ord(found[0]):04X})")
+        raise ValueError(
+            "a note can contain line breaks and tabs but no other control "
+            f"characters (found U+{ord(found[0]):04X})"
+        )
     return text
 
 
@@ -119,6 +118,9 @@ class MethodRecord(PersonalDataModel):
     judgements: dict[str, Judgement] = Field(default_factory=dict)
     notes: dict[str, Note] = Field(default_factory=dict)
     evidence: EvidenceFacts = Field(default_factory=EvidenceFacts)
+    # Set by the EPAO when it has accepted exceptional circumstances for this attempt; where the
+    # standard allows, they lift the resit/retake cap (and window). Absent means false.
+    exceptional_circumstances: bool = False
 
     @field_validator("channels")
     @classmethod
@@ -131,6 +133,10 @@ class MethodRecord(PersonalDataModel):
     def canonical_json(self) -> str:
         """Sorted keys, compact separators, UTF-8 text: one byte string per meaning."""
         data = self.model_dump(mode="json", exclude_none=True)
+        # Left out while false, so that records written before the field existed keep their
+        # hash, and false spelt out or not gives the same bytes.
+        if not data.get("exceptional_circumstances"):
+            data.pop("exceptional_circumstances", None)
         if data.get("channels"):
             data["channels"] = sorted(data["channels"])
         return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -146,16 +152,22 @@ def check_against(record: MethodRecord, standard: Standard) -> None:
     """Raise InputError unless every id and value in ``record`` fits ``standard``'s method."""
     method = method_of(standard, record.method)
     if method.channels and not record.channels:
-        raise InputError(f"{method.id} needs the channels it observed; allowed: "
-                         f"{', '.join(method.channels)}", field="channels")
+        raise InputError(
+            f"{method.id} needs the channels it observed; allowed: {', '.join(method.channels)}",
+            field="channels",
+        )
     if record.channels and not method.channels:
-        raise InputError(f"{method.id} of {standard.key} has no channels; leave it out",
-                         field="channels")
+        raise InputError(
+            f"{method.id} of {standard.key} has no channels; leave it out", field="channels"
+        )
     if record.channels:
         stray = [c for c in record.channels if c not in method.channels]
         if stray:
-            raise InputError(f"{stray[0]!r} is not a channel of {method.id}; allowed: "
-                             f"{', '.join(method.channels)}", field="channels")
+            raise InputError(
+                f"{stray[0]!r} is not a channel of {method.id}; allowed: "
+                f"{', '.join(method.channels)}",
+                field="channels",
+            )
     for ref, value in record.judgements.items():
         _check_judgement(ref, value, record, standard)
     for ref in record.notes:
@@ -183,24 +195,55 @@ def _check_judgement(ref: str, value: str, record: MethodRecord, standard: Stand
     method = method_of(standard, record.method)
     criterion = _resolve(ref, record, standard)
     if criterion is None:
-        deferred_here = [f"{m.id}.{c.id}" for m in standard.methods for c in m.criteria
-                         if c.deferrable_to == method.id]
+        deferred_here = [
+            f"{m.id}.{c.id}"
+            for m in standard.methods
+            for c in m.criteria
+            if c.deferrable_to == method.id
+        ]
         allowed = f"{method.criteria[0].id}..{method.criteria[-1].id} of {method.id}"
         if deferred_here:
             allowed += f", or a descriptor deferred here ({deferred_here[0]}..)"
-        raise InputError(f"unknown descriptor {ref!r} for {method.id} of {standard.key}; "
-                         f"allowed: {allowed}", field=field)
+        raise InputError(
+            f"unknown descriptor {ref!r} for {method.id} of {standard.key}; allowed: {allowed}",
+            field=field,
+        )
     if "." in ref:
         if value == "deferred":
-            raise InputError("a descriptor deferred to this method must be judged here: "
-                             "met or not_met", field=field)
+            raise InputError(
+                "a descriptor deferred to this method must be judged here: met or not_met",
+                field=field,
+            )
         return
     if value == "deferred" and not criterion.deferrable_to:
         raise InputError(f"{ref} cannot be deferred; allowed: met, not_met", field=field)
     if not criterion.applies(record.channels):
-        raise InputError(f"{ref} applies only to {', '.join(criterion.applies_to)}; this "
-                         f"assessment's channels are {', '.join(record.channels or ())}",
-                         field=field)
+        raise InputError(
+            f"{ref} applies only to {', '.join(criterion.applies_to)}; this "
+            f"assessment's channels are {', '.join(record.channels or ())}",
+            field=field,
+        )
+
+
+def check_one_apprentice(
+    standard: Standard, records: Sequence[MethodRecord], *, done: str, advice: str
+) -> None:
+    """Records taken together (graded, checked, shown) must be one apprentice's, under
+    ``standard``. ``done`` says what would be done to them ("graded"), ``advice`` what to do
+    instead ("grade one apprentice at a time"); the messages name no person."""
+    for record in records:
+        if (record.standard, record.version) != (standard.standard, standard.version):
+            raise InputError(
+                f"a {record.standard} v{record.version} record cannot be {done} "
+                f"under {standard.key}",
+                field="version",
+            )
+    ulns = {r.apprentice.uln for r in records}
+    if len(ulns) > 1:
+        raise InputError(
+            f"records belong to {len(ulns)} different apprentices; {advice}",
+            field="apprentice.uln",
+        )
 
 
 def bind(record: MethodRecord) -> tuple[MethodRecord, Standard]:
@@ -233,5 +276,6 @@ def record_json_schema() -> dict:
     schema["description"] = (
         "One apprentice's assessment by one method. Judgement keys are descriptor ids of the "
         "method (P1.., D1..) or, in the method a descriptor may be deferred to, "
-        "'<method>.<id>'. The ULN must pass the published check-digit rule.")
+        "'<method>.<id>'. The ULN must pass the published check-digit rule."
+    )
     return schema

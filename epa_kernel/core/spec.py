@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
+from epa_kernel.core.lifecycle_spec import Deadline
 from epa_kernel.core.method_spec import Method
 from epa_kernel.core.model import Model
 from epa_kernel.core.values import (
@@ -49,8 +50,9 @@ class Ksb(Model):
 class Overall(Model):
     rule: Literal["table"]
     source: Text
-    table: Annotated[tuple[dict[str, Literal["Fail", "Pass", "Distinction", "Any"]], ...],
-                     Field(min_length=1)]
+    table: Annotated[
+        tuple[dict[str, Literal["Fail", "Pass", "Distinction", "Any"]], ...], Field(min_length=1)
+    ]
 
     def lookup(self, grades: dict[str, Grade]) -> tuple[Grade, int]:
         """The overall grade for ``grades`` and the (0-based) table row that gave it."""
@@ -60,19 +62,31 @@ class Overall(Model):
         raise LookupError(f"no row of the overall table matches {grades}")  # excluded on load
 
 
+class Window(Model):
+    """A window of calendar months counted from the gateway or from a failed attempt's fail
+    notification; ``exceptional_circumstances_lift``: the EPAO may lift it for a record marked
+    ``exceptional_circumstances``."""
+
+    model_config = ConfigDict(populate_by_name=True)  # ``from_`` in code, ``from`` in the file
+
+    months: Annotated[int, Field(ge=1)]
+    from_: Literal["gateway", "fail_notification"] = Field(alias="from")
+    exceptional_circumstances_lift: bool = False
+    source: Text
+
+
 class Attempts(Model):
+    """Resits and retakes: the cap, when one may be taken, how many, and in what window."""
+
     capped: tuple[Attempt, ...]
     max_grade: Grade
     scope: Literal["method", "overall"]
     source: Text
-
-
-class Window(Model):
-    model_config = ConfigDict(populate_by_name=True)  # ``from_`` in code, ``from`` in the file
-
-    months: Annotated[int, Field(ge=1)]
-    from_: Text = Field(alias="from")
-    source: Text
+    exceptional_circumstances_lift_cap: bool = False
+    only_after_fail: bool = True  # never to move from Pass to Distinction
+    limit: Annotated[int, Field(ge=1)] | None = None  # resits + retakes per method; None: no limit
+    window: Window | None = None  # None: the assessment window holds for them too
+    rules_source: Text | None = None
 
 
 class TimeOnProgramme(Model):
@@ -136,6 +150,7 @@ class Standard(Model):
     assessment_window: Window
     weightings: Weightings | None = None
     gateway: Gateway
+    deadlines: tuple[Deadline, ...] = ()
 
     @model_validator(mode="after")
     def _cross_references(self):
@@ -152,9 +167,17 @@ class Standard(Model):
                 if unknown:
                     raise ValueError(f"{m.id} {c.id} names unknown KSB {unknown[0]!r}")
                 if c.deferrable_to and c.deferrable_to not in method_ids:
-                    raise ValueError(f"{m.id} {c.id} is deferrable to {c.deferrable_to}, "
-                                     "which this standard does not assess")
+                    raise ValueError(
+                        f"{m.id} {c.id} is deferrable to {c.deferrable_to}, "
+                        "which this standard does not assess"
+                    )
         self._check_table(method_ids)
+        deadline_ids = [d.id for d in self.deadlines]
+        if len(set(deadline_ids)) != len(deadline_ids):
+            raise ValueError(f"a deadline id appears twice: {deadline_ids}")
+        for d in self.deadlines:
+            if d.method and d.method not in method_ids:
+                raise ValueError(f"deadline {d.id} names {d.method}, which this standard lacks")
         if self.weightings:
             stray = set(self.weightings.percent) - set(method_ids)
             if stray:
@@ -165,14 +188,19 @@ class Standard(Model):
         expected = set(method_ids) | {"overall"}
         for index, row in enumerate(self.overall.table):
             if set(row) != expected:
-                raise ValueError(f"overall.table[{index}] must have exactly the columns "
-                                 f"{sorted(expected)}; has {sorted(row)}")
+                raise ValueError(
+                    f"overall.table[{index}] must have exactly the columns "
+                    f"{sorted(expected)}; has {sorted(row)}"
+                )
             if row["overall"] == "Any":
                 raise ValueError(f"overall.table[{index}]: the overall grade cannot be 'Any'")
         for combo in itertools.product(GRADES, repeat=len(method_ids)):
             grades = dict(zip(method_ids, combo))
-            found = {row["overall"] for row in self.overall.table
-                     if all(row[m] in ("Any", g) for m, g in grades.items())}
+            found = {
+                row["overall"]
+                for row in self.overall.table
+                if all(row[m] in ("Any", g) for m, g in grades.items())
+            }
             if len(found) != 1:
                 what = "no row" if not found else f"rows that disagree ({sorted(found)})"
                 raise ValueError(f"overall table: {what} for {grades}")

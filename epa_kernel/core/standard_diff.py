@@ -11,24 +11,22 @@ document's order, so when one descriptor moves, the ids after it shift, and ``P9
 may be a different descriptor from ``P9`` in the next. Texts are compared after normalising white
 space and a trailing full stop (the documents' PDF extracts differ in nothing else).
 
-Pure functions: no files, no widgets. The overall-table comparison calls the grading engine's
-:func:`~epa_kernel.core.grading.combine`, so it shows what the engine would do, not a re-reading of
-the tables.
+Pure functions: no files, no widgets. Changes to the grading rules and the overall-grade table
+are worked out in :mod:`epa_kernel.core.rule_diff` and reported here beside the descriptors.
 """
 
 from __future__ import annotations
 
-import itertools
 from typing import Any, Literal
 
 from pydantic import Field
 
 from epa_kernel.core.catalogue import versions
-from epa_kernel.core.grading import combine
-from epa_kernel.core.method_spec import BandRule, Criterion, Method
+from epa_kernel.core.method_spec import Criterion, Method
 from epa_kernel.core.model import Model
+from epa_kernel.core.rule_diff import OverallChange, RuleChange, overall_changes, rule_changes
 from epa_kernel.core.spec import Standard
-from epa_kernel.core.values import GRADES, Band, Grade
+from epa_kernel.core.values import Band
 
 ChangeKind = Literal["moved", "added", "removed", "renumbered", "changed"]
 CHANGE_KINDS: tuple[ChangeKind, ...] = ("moved", "added", "removed", "renumbered", "changed")
@@ -68,23 +66,6 @@ class DescriptorChange(Model):
         return any(ref is not None and ref.method == method_id for ref in (self.old, self.new))
 
 
-class RuleChange(Model):
-    """A grading or evidence rule that differs; ``method`` is None for standard-wide rules."""
-
-    method: str | None
-    rule: str
-    old: str
-    new: str
-
-
-class OverallChange(Model):
-    """A combination of method grades that the overall-grade table grades differently."""
-
-    grades: dict[str, Grade]
-    old: Grade
-    new: Grade
-
-
 class VersionDiff(Model):
     standard: str
     old_version: str
@@ -97,8 +78,13 @@ class VersionDiff(Model):
 
     @property
     def empty(self) -> bool:
-        return not (self.methods_added or self.methods_removed or self.descriptors
-                    or self.rules or self.overall)
+        return not (
+            self.methods_added
+            or self.methods_removed
+            or self.descriptors
+            or self.rules
+            or self.overall
+        )
 
     def of_kind(self, kind: ChangeKind) -> tuple[DescriptorChange, ...]:
         return tuple(c for c in self.descriptors if c.change == kind)
@@ -123,6 +109,7 @@ def default_comparison(standard: str, version: str) -> str | None:
 
 # --- matching descriptors ----------------------------------------------------------------------
 
+
 def normalised(text: str) -> str:
     """The text as compared: white space collapsed and a trailing full stop dropped."""
     return " ".join(text.split()).removesuffix(".").rstrip()
@@ -132,9 +119,9 @@ def _descriptors(standard: Standard) -> list[tuple[Method, Criterion]]:
     return [(m, c) for m in standard.methods for c in m.criteria]
 
 
-def match_descriptors(old: Standard, new: Standard
-                      ) -> tuple[list[tuple[DescriptorRef, DescriptorRef]], list[DescriptorRef],
-                                 list[DescriptorRef]]:
+def match_descriptors(
+    old: Standard, new: Standard
+) -> tuple[list[tuple[DescriptorRef, DescriptorRef]], list[DescriptorRef], list[DescriptorRef]]:
     """Pair each old descriptor with the new one of the same text.
 
     Returns (pairs, old ones with no match, new ones with no match). Where a text occurs more
@@ -142,6 +129,7 @@ def match_descriptors(old: Standard, new: Standard
     method in document order, and only then across methods, so a repeated text is never reported
     as moved while a copy of it stayed put.
     """
+
     def grouped(standard):
         out: dict[str, list[DescriptorRef]] = {}
         for m, c in _descriptors(standard):
@@ -172,69 +160,15 @@ def _fields(a: Criterion, b: Criterion) -> dict[str, tuple[Any, Any]]:
     for name in COMPARED_FIELDS:
         x, y = getattr(a, name), getattr(b, name)
         if x != y:
-            out[name] = (list(x) if isinstance(x, tuple) else x,
-                         list(y) if isinstance(y, tuple) else y)
-    return out
-
-
-# --- rules -------------------------------------------------------------------------------------
-
-def _rule_text(rule: BandRule, available: int) -> str:
-    if rule.rule == "all":
-        return f"all {available}"
-    return f"at least {rule.count} of {available}"
-
-
-def _rule_changes(old: Standard, new: Standard) -> list[RuleChange]:
-    out: list[RuleChange] = []
-    for m_new in new.methods:
-        m_old = old.method(m_new.id)
-        if m_old is None:
-            continue
-        for band in ("pass", "distinction"):
-            rule_old = m_old.grading.pass_ if band == "pass" else m_old.grading.distinction
-            rule_new = m_new.grading.pass_ if band == "pass" else m_new.grading.distinction
-            count_old = len(m_old.pass_criteria if band == "pass" else m_old.distinction_criteria)
-            count_new = len(m_new.pass_criteria if band == "pass" else m_new.distinction_criteria)
-            # "all 21" -> "all 20" is the descriptor change itself, reported there.
-            if rule_old != rule_new or (rule_old.rule == "at_least" and count_old != count_new):
-                out.append(RuleChange(method=m_new.id, rule=f"{band} descriptors needed",
-                                      old=_rule_text(rule_old, count_old),
-                                      new=_rule_text(rule_new, count_new)))
-        if m_old.channels != m_new.channels:
-            out.append(RuleChange(method=m_new.id, rule="channels",
-                                  old=", ".join(m_old.channels or ()) or "none",
-                                  new=", ".join(m_new.channels or ()) or "none"))
-        limits_old = {x.fact: x.describe() for x in m_old.evidence}
-        limits_new = {x.fact: x.describe() for x in m_new.evidence}
-        for fact in sorted(set(limits_old) | set(limits_new)):
-            if limits_old.get(fact) != limits_new.get(fact):
-                out.append(RuleChange(method=m_new.id, rule=f"evidence limit: {fact}",
-                                      old=limits_old.get(fact, "none"),
-                                      new=limits_new.get(fact, "none")))
-    a, b = old.attempts, new.attempts
-    if (set(a.capped), a.max_grade, a.scope) != (set(b.capped), b.max_grade, b.scope):
-        def cap(x):
-            return f"{'/'.join(x.capped) or 'none'} capped at {x.max_grade} ({x.scope})"
-        out.append(RuleChange(method=None, rule="resit/retake cap", old=cap(a), new=cap(b)))
-    return out
-
-
-def _overall_changes(old: Standard, new: Standard) -> list[OverallChange]:
-    order = [m.id for m in new.methods]
-    if order != [m.id for m in old.methods]:
-        return []  # different methods: the combinations cannot be compared one to one
-    out = []
-    for combo in itertools.product(GRADES, repeat=len(order)):
-        grades = dict(zip(order, combo))
-        was, _ = combine(old, grades)
-        now, _ = combine(new, grades)
-        if was != now:
-            out.append(OverallChange(grades=grades, old=was, new=now))
+            out[name] = (
+                list(x) if isinstance(x, tuple) else x,
+                list(y) if isinstance(y, tuple) else y,
+            )
     return out
 
 
 # --- the diff ------------------------------------------------------------------------------------
+
 
 def _sort_key(standard: Standard, ref: DescriptorRef) -> tuple[int, int, int]:
     methods = [m.id for m in standard.methods]
@@ -257,41 +191,65 @@ def diff_versions(old: Standard, new: Standard) -> VersionDiff:
         else:
             kind = "changed" if fields else None
         if kind is not None:
-            changes.append(((CHANGE_KINDS.index(kind), *_sort_key(new, b)),
-                            DescriptorChange(change=kind, band=cb.band, text=cb.text, old=a,
-                                             new=b, fields=fields)))
+            changes.append(
+                (
+                    (CHANGE_KINDS.index(kind), *_sort_key(new, b)),
+                    DescriptorChange(
+                        change=kind, band=cb.band, text=cb.text, old=a, new=b, fields=fields
+                    ),
+                )
+            )
     for a in gone:
         c = a.criterion_in(old)
-        changes.append(((CHANGE_KINDS.index("removed"), *_sort_key(old, a)),
-                        DescriptorChange(change="removed", band=c.band, text=c.text, old=a,
-                                         new=None)))
+        changes.append(
+            (
+                (CHANGE_KINDS.index("removed"), *_sort_key(old, a)),
+                DescriptorChange(change="removed", band=c.band, text=c.text, old=a, new=None),
+            )
+        )
     for b in came:
         c = b.criterion_in(new)
-        changes.append(((CHANGE_KINDS.index("added"), *_sort_key(new, b)),
-                        DescriptorChange(change="added", band=c.band, text=c.text, old=None,
-                                         new=b)))
+        changes.append(
+            (
+                (CHANGE_KINDS.index("added"), *_sort_key(new, b)),
+                DescriptorChange(change="added", band=c.band, text=c.text, old=None, new=b),
+            )
+        )
     old_ids, new_ids = [m.id for m in old.methods], [m.id for m in new.methods]
     return VersionDiff(
-        standard=old.standard, old_version=old.version, new_version=new.version,
+        standard=old.standard,
+        old_version=old.version,
+        new_version=new.version,
         methods_added=tuple(m for m in new_ids if m not in old_ids),
         methods_removed=tuple(m for m in old_ids if m not in new_ids),
         descriptors=tuple(c for _, c in sorted(changes, key=lambda x: x[0])),
-        rules=tuple(_rule_changes(old, new)), overall=tuple(_overall_changes(old, new)))
+        rules=tuple(rule_changes(old, new)),
+        overall=tuple(overall_changes(old, new)),
+    )
 
 
 def diff_json(diff: VersionDiff) -> dict:
     """The diff as plain JSON (what ``epa diff --json`` prints)."""
+
     def ref(r):
         return None if r is None else {"method": r.method, "id": r.id}
 
     return {
-        "standard": diff.standard, "from_version": diff.old_version,
+        "standard": diff.standard,
+        "from_version": diff.old_version,
         "to_version": diff.new_version,
         "methods": {"added": list(diff.methods_added), "removed": list(diff.methods_removed)},
-        "descriptors": [{"change": c.change, "band": c.band, "text": c.text, "old": ref(c.old),
-                         "new": ref(c.new),
-                         "fields": {k: {"old": v[0], "new": v[1]} for k, v in c.fields.items()}}
-                        for c in diff.descriptors],
+        "descriptors": [
+            {
+                "change": c.change,
+                "band": c.band,
+                "text": c.text,
+                "old": ref(c.old),
+                "new": ref(c.new),
+                "fields": {k: {"old": v[0], "new": v[1]} for k, v in c.fields.items()},
+            }
+            for c in diff.descriptors
+        ],
         "rules": [r.model_dump(mode="json") for r in diff.rules],
         "overall": [o.model_dump(mode="json") for o in diff.overall],
     }

@@ -26,8 +26,11 @@ def uln_is_valid(uln: str) -> bool:
 def redact_ulns(text: str) -> str:
     """``text`` with every valid ULN in it replaced by ``<uln>``: paths under a run folder hold
     ULNs, and messages that name such a path reach logs."""
-    return re.sub(r"(?<![0-9])[1-9][0-9]{9}(?![0-9])",
-                  lambda m: "<uln>" if uln_is_valid(m.group(0)) else m.group(0), text)
+    return re.sub(
+        r"(?<![0-9])[1-9][0-9]{9}(?![0-9])",
+        lambda m: "<uln>" if uln_is_valid(m.group(0)) else m.group(0),
+        text,
+    )
 
 
 def describe_os_error(exc: OSError) -> str:
@@ -37,6 +40,8 @@ def describe_os_error(exc: OSError) -> str:
     where = redact_ulns(str(exc.filename)) if exc.filename is not None else None
     line = f"{where}: {what}" if where else what
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        line += ("; nothing finished was lost: free some space and run the same command again, "
-                 "which carries on where this one stopped")
+        line += (
+            "; nothing finished was lost: free some space and run the same command again, "
+            "which carries on where this one stopped"
+        )
     return line

@@ -15,11 +15,13 @@ from pydantic import Field
 Grade = Literal["Fail", "Pass", "Distinction"]
 #: Lowest first: grades are compared by their place here.
 GRADES: tuple[Grade, ...] = ("Fail", "Pass", "Distinction")
-MethodId = Literal["practical_observation", "apprentice_showcase", "professional_discussion",
-                   "work_based_project"]
+MethodId = Literal[
+    "practical_observation", "apprentice_showcase", "professional_discussion", "work_based_project"
+]
 Channel = Literal["face_to_face", "non_face_to_face"]
-Fact = Literal["duration_minutes", "qa_minutes", "word_count", "slides", "portfolio_items",
-               "questions_asked"]
+Fact = Literal[
+    "duration_minutes", "qa_minutes", "word_count", "slides", "portfolio_items", "questions_asked"
+]
 Attempt = Literal["first", "resit", "retake"]
 Band = Literal["pass", "distinction"]
 

@@ -11,36 +11,60 @@ from typing import get_args
 
 from epa_kernel.core.values import GRADES, Attempt, Channel, MethodId
 
-__all__ = ["GRADES", "METHOD_IDS", "METHOD_NAMES", "JUDGEMENT_LABELS", "ATTEMPT_LABELS",
-           "CHANNEL_LABELS", "STATUS_LABELS", "MODERATION_LABELS", "GRADE_COLOURS",
-           "JUDGEMENT_COLOURS", "NOT_GRADED", "attempt_stem"]
+__all__ = [
+    "GRADES",
+    "METHOD_IDS",
+    "METHOD_NAMES",
+    "JUDGEMENT_LABELS",
+    "ATTEMPT_LABELS",
+    "CHANNEL_LABELS",
+    "STATUS_LABELS",
+    "MODERATION_LABELS",
+    "GRADE_COLOURS",
+    "JUDGEMENT_COLOURS",
+    "NOT_GRADED",
+    "attempt_stem",
+]
 
 #: Every assessment method any standard may have, in the order results list them.
-METHOD_IDS: tuple[str, ...] = ("apprentice_showcase", "practical_observation",
-                               "work_based_project", "professional_discussion")
+METHOD_IDS: tuple[str, ...] = (
+    "apprentice_showcase",
+    "practical_observation",
+    "work_based_project",
+    "professional_discussion",
+)
 assert set(METHOD_IDS) == set(get_args(MethodId))
 
 #: Method names where no standard is at hand (a standard's own ``method.name`` comes first).
-METHOD_NAMES = {"practical_observation": "Practical observation",
-                "apprentice_showcase": "Apprentice showcase",
-                "professional_discussion": "Professional discussion",
-                "work_based_project": "Work-based project"}
+METHOD_NAMES = {
+    "practical_observation": "Practical observation",
+    "apprentice_showcase": "Apprentice showcase",
+    "professional_discussion": "Professional discussion",
+    "work_based_project": "Work-based project",
+}
 
 JUDGEMENT_LABELS = {"met": "Met", "not_met": "Not met", "deferred": "Deferred", None: "Not judged"}
 
 ATTEMPT_LABELS: dict[str, str] = {"first": "First attempt", "resit": "Resit", "retake": "Retake"}
 assert set(ATTEMPT_LABELS) == set(get_args(Attempt))
 
-CHANNEL_LABELS: dict[str, str] = {"face_to_face": "Face-to-face",
-                                  "non_face_to_face": "Non-face-to-face"}
+CHANNEL_LABELS: dict[str, str] = {
+    "face_to_face": "Face-to-face",
+    "non_face_to_face": "Non-face-to-face",
+}
 assert set(CHANNEL_LABELS) == set(get_args(Channel))
 
-STATUS_LABELS = {"complete": "Every applicable descriptor judged",
-                 "incomplete": "Some descriptors not yet judged",
-                 "pending": "Awaiting descriptors deferred to another method"}
+STATUS_LABELS = {
+    "complete": "Every applicable descriptor judged",
+    "incomplete": "Some descriptors not yet judged",
+    "pending": "Awaiting descriptors deferred to another method",
+}
 
-MODERATION_LABELS = {"confirmed": "Confirmed", "grade_changed": "Grade changed",
-                     "referred_back": "Referred back to the assessor"}
+MODERATION_LABELS = {
+    "confirmed": "Confirmed",
+    "grade_changed": "Grade changed",
+    "referred_back": "Referred back to the assessor",
+}
 
 NOT_GRADED = "Not yet graded"
 

@@ -31,8 +31,10 @@ def grade_chart(rows: list[tuple[str, Counter]], *, xlabel: str) -> str:
 
     labels = [label if len(label) <= 48 else label[:47] + "…" for label, _ in rows]
     # parse_math off: a name holding "$" is text, not TeX (and not an error).
-    with rc_context({"text.parse_math": False, "font.family": ["DejaVu Sans"],
-                     "font.size": 9}), warnings.catch_warnings():
+    with (
+        rc_context({"text.parse_math": False, "font.family": ["DejaVu Sans"], "font.size": 9}),
+        warnings.catch_warnings(),
+    ):
         warnings.simplefilter("ignore")  # glyphs missing from the font: drawn as boxes
         fig = Figure(figsize=(7.2, 0.42 * len(rows) + 1.25), dpi=150, layout="constrained")
         ax = fig.subplots()
@@ -43,10 +45,24 @@ def grade_chart(rows: list[tuple[str, Counter]], *, xlabel: str) -> str:
             if not any(values):
                 continue
             colour = GRADE_COLOURS.get(grade, GRADE_COLOURS[None])
-            bars = ax.barh(positions, values, left=left, color=colour, label=grade,
-                           height=0.62, edgecolor="white", linewidth=0.8)
-            ax.bar_label(bars, labels=[str(v) if v else "" for v in values],
-                         label_type="center", color="white", fontsize=8, fontweight="bold")
+            bars = ax.barh(
+                positions,
+                values,
+                left=left,
+                color=colour,
+                label=grade,
+                height=0.62,
+                edgecolor="white",
+                linewidth=0.8,
+            )
+            ax.bar_label(
+                bars,
+                labels=[str(v) if v else "" for v in values],
+                label_type="center",
+                color="white",
+                fontsize=8,
+                fontweight="bold",
+            )
             left = [a + b for a, b in zip(left, values)]
         ax.set_yticks(positions, labels)
         ax.invert_yaxis()
@@ -55,8 +71,14 @@ def grade_chart(rows: list[tuple[str, Counter]], *, xlabel: str) -> str:
         ax.spines[["top", "right"]].set_visible(False)
         ax.grid(axis="x", color="#e3e6ec", linewidth=0.8)
         ax.set_axisbelow(True)
-        ax.legend(ncols=4, loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False,
-                  fontsize=8, handlelength=1.2)
+        ax.legend(
+            ncols=4,
+            loc="lower left",
+            bbox_to_anchor=(0, 1.0),
+            frameon=False,
+            fontsize=8,
+            handlelength=1.2,
+        )
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", metadata={"Software": None})
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
@@ -64,5 +86,11 @@ def grade_chart(rows: list[tuple[str, Counter]], *, xlabel: str) -> str:
 
 def grade_table(rows: list[tuple[str, Counter]]) -> list[dict[str, Any]]:
     """The chart's numbers as table rows, for the reader who cannot see the chart."""
-    return [{"label": label, "counts": [counts[g] for g in GRADE_COLUMNS],
-             "total": sum(counts.values())} for label, counts in rows]
+    return [
+        {
+            "label": label,
+            "counts": [counts[g] for g in GRADE_COLUMNS],
+            "total": sum(counts.values()),
+        }
+        for label, counts in rows
+    ]

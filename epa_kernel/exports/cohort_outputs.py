@@ -18,12 +18,7 @@ from typing import Any
 from epa_kernel import __version__
 from epa_kernel.core.catalogue import get_standard
 from epa_kernel.core.vocabulary import attempt_stem
-from epa_kernel.exports.charts import (
-    GRADE_COLUMNS,
-    grade_chart,
-    grade_label,
-    grade_table,
-)
+from epa_kernel.exports.charts import GRADE_COLUMNS, grade_chart, grade_label, grade_table
 from epa_kernel.exports.manifest import fingerprint, read_manifest, write_manifest
 from epa_kernel.exports.render import COHORT_TEMPLATE, render, templates_digest
 from epa_kernel.exports.results_xlsx import XLSX, results_workbook
@@ -63,11 +58,15 @@ def overall_distribution(data: RunData) -> list[dict[str, Any]]:
     keys = sorted({(r["standard"], r["version"]) for r in data.results})
     for code, version in keys:
         mine = [r for r in data.results if (r["standard"], r["version"]) == (code, version)]
-        counts = Counter(grade_label(r["overall"] or None) for r in mine
-                         if r["status"] != "failed")
-        rows.append({"label": f"{code} v{version}" if code else "Records that could not be read",
-                     "counts": [counts[g] for g in GRADE_COLUMNS],
-                     "failed": sum(r["status"] == "failed" for r in mine), "total": len(mine)})
+        counts = Counter(grade_label(r["overall"] or None) for r in mine if r["status"] != "failed")
+        rows.append(
+            {
+                "label": f"{code} v{version}" if code else "Records that could not be read",
+                "counts": [counts[g] for g in GRADE_COLUMNS],
+                "failed": sum(r["status"] == "failed" for r in mine),
+                "total": len(mine),
+            }
+        )
     return rows
 
 
@@ -94,13 +93,18 @@ def apprentice_rows(data: RunData, out: Path) -> list[dict[str, Any]]:
         if not row["uln"]:
             continue
         overall = row["overall"] or None
-        rows.append({
-            "uln": row["uln"], "standard": f"{row['standard']} v{row['version']}",
-            "overall": grade_label(overall) if row["status"] != "failed" else "Run failed",
-            "css": GRADE_CLASSES[overall] if row["status"] != "failed" else "grade-fail",
-            "status": row["status"], "message": row["message"],
-            "statement": exported(out, row["uln"], "statement"),
-            "records": links.get(row["uln"], [])})
+        rows.append(
+            {
+                "uln": row["uln"],
+                "standard": f"{row['standard']} v{row['version']}",
+                "overall": grade_label(overall) if row["status"] != "failed" else "Run failed",
+                "css": GRADE_CLASSES[overall] if row["status"] != "failed" else "grade-fail",
+                "status": row["status"],
+                "message": row["message"],
+                "statement": exported(out, row["uln"], "statement"),
+                "records": links.get(row["uln"], []),
+            }
+        )
     return rows
 
 
@@ -121,7 +125,8 @@ def summary_view(data: RunData, out: Path) -> dict[str, Any]:
         "methods_chart": grade_chart(by_method, xlabel="Apprentices") if by_method else "",
         "methods_table": grade_table(by_method),
         "assessors_chart": grade_chart(by_assessor, xlabel="Method assessments")
-        if by_assessor else "",
+        if by_assessor
+        else "",
         "assessors_table": grade_table(by_assessor),
         "apprentices": apprentice_rows(data, out),
         "problems": [r["message"] for r in data.results if not r["uln"]],
@@ -136,17 +141,23 @@ def write_cohort_outputs(out: str | Path, *, templates: Path | None = None) -> l
     out = Path(out)
     templates = templates or templates_dir()
     data = read_run(out)
-    linked = sorted(p.relative_to(out).as_posix()  # what the summary page links to
-                    for pattern in ("*/*.html", "*/*.pdf") for p in out.glob(pattern))
-    made_from = fingerprint(part.encode() for part in [
-        data.digest(), templates_digest(templates), __version__, *linked])
+    linked = sorted(
+        p.relative_to(out).as_posix()  # what the summary page links to
+        for pattern in ("*/*.html", "*/*.pdf")
+        for p in out.glob(pattern)
+    )
+    made_from = fingerprint(
+        part.encode() for part in [data.digest(), templates_digest(templates), __version__, *linked]
+    )
     manifest = read_manifest(out)
     paths = [out / XLSX, out / SUMMARY]
     if all(manifest.get(p.name) == made_from and p.exists() for p in paths):
         return paths
     write_atomic(out / XLSX, results_workbook(data))
-    write_atomic(out / SUMMARY, render(COHORT_TEMPLATE, nbformat.v4.new_notebook(),
-                                       summary_view(data, out), templates))
+    write_atomic(
+        out / SUMMARY,
+        render(COHORT_TEMPLATE, nbformat.v4.new_notebook(), summary_view(data, out), templates),
+    )
     manifest.update({p.name: made_from for p in paths})
     write_manifest(out, manifest)
     return paths

@@ -39,11 +39,9 @@ from epa_kernel.exports.manifest import (
     remove_stale_temporaries,
     write_manifest,
 )
-from epa_kernel.exports.outcomes import (
-    RESULT_NOTEBOOK,
-    apprentice_folders,
-    notebook_outcome,
-)
+from epa_kernel.exports.moderation_views import store_moderations
+from epa_kernel.exports.outcomes import RESULT_NOTEBOOK, apprentice_folders, notebook_outcome
+from epa_kernel.exports.record_view import record_view
 from epa_kernel.exports.render import (
     DEFAULT_FORMATS,
     FORMATS,
@@ -54,7 +52,7 @@ from epa_kernel.exports.render import (
     standard_digest,
     templates_digest,
 )
-from epa_kernel.exports.views import record_view, statement_view, store_moderations
+from epa_kernel.exports.statement_view import statement_view
 from epa_kernel.files import write_atomic
 from epa_kernel.imports import skip_slow_imports
 from epa_kernel.paths import templates_dir
@@ -72,10 +70,15 @@ class FolderResult:
     problems: list[str] = field(default_factory=list)
 
 
-def export_folder(folder: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, *,
-                  organisation: str | None = None, issued_on: date | None = None,
-                  templates: Path | None = None,
-                  moderations: dict[str, list] | None = None) -> FolderResult:
+def export_folder(
+    folder: str | Path,
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    *,
+    organisation: str | None = None,
+    issued_on: date | None = None,
+    templates: Path | None = None,
+    moderations: dict[str, list] | None = None,
+) -> FolderResult:
     """Export every executed notebook in one apprentice's folder; never raises on a bad one."""
     import nbformat
 
@@ -91,29 +94,47 @@ def export_folder(folder: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, 
             try:
                 nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
             except (UnicodeDecodeError, ValueError) as exc:  # NotJSONError is a ValueError
-                raise InputError(f"is not a readable notebook ({type(exc).__name__})",
-                                 file=str(path)) from None
+                raise InputError(
+                    f"is not a readable notebook ({type(exc).__name__})", file=str(path)
+                ) from None
             mime, bundle = notebook_outcome(nb)
             if bundle is None:
                 raise InputError("holds no method or result outcome output", file=str(path))
             moderated = (moderations or {}).get(f"{folder.name}/{stem}", [])
-            made_from = fingerprint([
-                raw, templates_digest(templates).encode(), __version__.encode(),
-                json.dumps(moderated, sort_keys=True).encode(),
-                (organisation or "").encode() if mime == EPA_MIME else b"",  # statements only
-                standard_digest(bundle["standard"], bundle["version"]).encode()])
-            todo = [f for f in formats if manifest.get(f"{stem}.{f}") != made_from
-                    or not (folder / f"{stem}.{f}").exists()]
+            made_from = fingerprint(
+                [
+                    raw,
+                    templates_digest(templates).encode(),
+                    __version__.encode(),
+                    json.dumps(moderated, sort_keys=True).encode(),
+                    (organisation or "").encode() if mime == EPA_MIME else b"",  # statements only
+                    standard_digest(bundle["standard"], bundle["version"]).encode(),
+                ]
+            )
+            todo = [
+                f
+                for f in formats
+                if manifest.get(f"{stem}.{f}") != made_from or not (folder / f"{stem}.{f}").exists()
+            ]
             result.unchanged += len(formats) - len(todo)
             if not todo:
                 continue
             if mime == METHOD_MIME:
-                html = render(RECORD_TEMPLATE, nb, record_view(bundle, source=str(path),
-                                                               moderations=moderated), templates)
+                html = render(
+                    RECORD_TEMPLATE,
+                    nb,
+                    record_view(bundle, source=str(path), moderations=moderated),
+                    templates,
+                )
             else:
-                html = render(STATEMENT_TEMPLATE, nb, statement_view(
-                    bundle, organisation=organisation, issued_on=issued_on, source=str(path)),
-                    templates)
+                html = render(
+                    STATEMENT_TEMPLATE,
+                    nb,
+                    statement_view(
+                        bundle, organisation=organisation, issued_on=issued_on, source=str(path)
+                    ),
+                    templates,
+                )
             for fmt in todo:
                 target = folder / f"{stem}.{fmt}"
                 write_atomic(target, html if fmt == "html" else pdf_from_html(html))
@@ -152,10 +173,16 @@ class ExportSummary:
         self.problems.extend(result.problems)
 
 
-def export_run(out: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, *,
-               organisation: str | None = None, workers: int | None = None,
-               progress: bool = True, issued_on: date | None = None,
-               store_url: str | None = None) -> ExportSummary:
+def export_run(
+    out: str | Path,
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    *,
+    organisation: str | None = None,
+    workers: int | None = None,
+    progress: bool = True,
+    issued_on: date | None = None,
+    store_url: str | None = None,
+) -> ExportSummary:
     """Export every apprentice folder of a batch run's output ``out``, then write the cohort
     outputs (``results.xlsx``, ``summary.html``) from its notebooks and ``results.csv``."""
     from tqdm import tqdm
@@ -163,8 +190,11 @@ def export_run(out: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, *,
     started = time.perf_counter()
     out = Path(out)
     if not (out / "results.csv").exists():
-        raise InputError("holds no results.csv: not the output of `epa run` (or the run did not "
-                         "finish); run it first", file=str(out))
+        raise InputError(
+            "holds no results.csv: not the output of `epa run` (or the run did not "
+            "finish); run it first",
+            file=str(out),
+        )
     formats = tuple(f for f in FORMATS if f in formats)
     templates = templates_dir()
     folders = apprentice_folders(out)
@@ -174,11 +204,21 @@ def export_run(out: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, *,
     # PDFs cost about half a second each: worth a process per core. HTML is quicker in-process.
     workers = max(1, min(workers or os.cpu_count() or 1, len(folders) or 1))
     # On stderr, so the report on stdout stays clean; none when quiet or there is nothing to do.
-    bar = tqdm(total=len(folders), unit="apprentice", desc="epa export", file=sys.stderr,
-               disable=not (progress and folders))
+    bar = tqdm(
+        total=len(folders),
+        unit="apprentice",
+        desc="epa export",
+        file=sys.stderr,
+        disable=not (progress and folders),
+    )
     moderations = store_moderations(store_url) if store_url else None
-    options = {"formats": formats, "organisation": organisation, "issued_on": issued_on,
-               "templates": templates, "moderations": moderations}
+    options = {
+        "formats": formats,
+        "organisation": organisation,
+        "issued_on": issued_on,
+        "templates": templates,
+        "moderations": moderations,
+    }
     if formats and "pdf" in formats and workers > 1:
         with ProcessPoolExecutor(max_workers=workers, initializer=skip_slow_imports) as pool:
             futures = [pool.submit(export_folder, folder, **options) for folder in folders]

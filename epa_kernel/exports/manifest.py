@@ -40,4 +40,3 @@ def remove_stale_temporaries(folder: Path) -> None:
     """Delete what a killed export left half-written (files.write_atomic's temporaries)."""
     for tmp in folder.glob(".*.tmp"):
         tmp.unlink(missing_ok=True)
-

@@ -55,8 +55,9 @@ def apprentice_folders(out: Path) -> list[Path]:
     """The run's apprentice folders: those named by a valid ULN and holding notebooks."""
     if not out.is_dir():
         return []
-    return sorted(p for p in out.iterdir() if p.is_dir() and uln_is_valid(p.name)
-                  and any(p.glob("*.ipynb")))
+    return sorted(
+        p for p in out.iterdir() if p.is_dir() and uln_is_valid(p.name) and any(p.glob("*.ipynb"))
+    )
 
 
 def method_notebooks(folder: Path) -> list[Path]:

@@ -38,8 +38,11 @@ def parse_formats(text: str) -> tuple[str, ...]:
         return ()
     unknown = [f for f in wanted if f not in FORMATS]
     if unknown or not wanted:
-        raise InputError(f"unknown export format {', '.join(unknown) or repr(text)}; allowed: "
-                         "html, pdf, html,pdf or none", field="--format")
+        raise InputError(
+            f"unknown export format {', '.join(unknown) or repr(text)}; allowed: "
+            "html, pdf, html,pdf or none",
+            field="--format",
+        )
     return tuple(f for f in FORMATS if f in wanted)
 
 
@@ -77,14 +80,14 @@ def _exporter_class():
 @cache
 def exporter(template_name: str, templates: Path):
     """One exporter per template, reused for every notebook (see the module's notes)."""
-    return _exporter_class()(template_name=template_name,
-                             extra_template_basedirs=[str(templates)])
+    return _exporter_class()(template_name=template_name, extra_template_basedirs=[str(templates)])
 
 
 def render(template_name: str, nb, view: dict[str, Any], templates: Path | None = None) -> str:
     """HTML of ``nb`` through one of the kit's templates, given the view the template prints."""
     html, _ = exporter(template_name, templates or templates_dir()).from_notebook_node(
-        nb, resources={"epa": view})
+        nb, resources={"epa": view}
+    )
     return html
 
 

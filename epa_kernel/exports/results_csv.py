@@ -38,8 +38,10 @@ def result_rows(cohort, out: Path, summary) -> list[dict]:
             outcome = bundle["outcome"]
             for method, o in outcome["methods"].items():
                 row[method] = o["grade"] or ""
-            row.update(overall=outcome["grade"] or "", status="graded" if outcome["grade"]
-                       else "incomplete")
+            row.update(
+                overall=outcome["grade"] or "",
+                status="graded" if outcome["grade"] else "incomplete",
+            )
         rows.append(row)
     for message in summary.unattributed:
         row = dict.fromkeys(COLUMNS, "")
@@ -75,6 +77,7 @@ def summary_table(results_csv: str | Path) -> str:
         mine = [r for r in rows if (r["standard"], r["version"]) == (standard, version)]
         counts = [sum(r["overall"] == g for r in mine) for g in grades]
         label = f"{standard} v{version}" if standard else "(unreadable)"
-        lines.append(f"{label:<14}{counts[0]:>6}{counts[1]:>6}{counts[2]:>7}{counts[3]:>7}"
-                     f"{len(mine):>7}")
+        lines.append(
+            f"{label:<14}{counts[0]:>6}{counts[1]:>6}{counts[2]:>7}{counts[3]:>7}{len(mine):>7}"
+        )
     return "\n".join(lines)

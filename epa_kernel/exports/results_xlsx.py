@@ -28,7 +28,7 @@ def sheet_name(wanted: str, used: set[str]) -> str:
     while name.casefold() in used:
         n += 1
         suffix = f" ({n})"
-        name = base[:31 - len(suffix)] + suffix
+        name = base[: 31 - len(suffix)] + suffix
     used.add(name.casefold())
     return name
 
@@ -68,33 +68,84 @@ def results_workbook(data: RunData) -> bytes:
     for code, version in keys:
         standard = get_standard(code, version)
         ws = wb.create_sheet(sheet_name(standard.key, used))
-        rows = [[r["uln"], data.names.get(r["uln"], ""), code, version,
-                 *[r.get(m.id, "") for m in standard.methods], r["overall"], r["status"],
-                 r["message"]]
-                for r in data.results if (r["standard"], r["version"]) == (code, version)]
-        write_sheet(ws, ["ULN", "Apprentice", "Standard", "Version",
-                         *[m.name for m in standard.methods], "Overall", "Status", "Message"],
-                    rows)
+        rows = [
+            [
+                r["uln"],
+                data.names.get(r["uln"], ""),
+                code,
+                version,
+                *[r.get(m.id, "") for m in standard.methods],
+                r["overall"],
+                r["status"],
+                r["message"],
+            ]
+            for r in data.results
+            if (r["standard"], r["version"]) == (code, version)
+        ]
+        write_sheet(
+            ws,
+            [
+                "ULN",
+                "Apprentice",
+                "Standard",
+                "Version",
+                *[m.name for m in standard.methods],
+                "Overall",
+                "Status",
+                "Message",
+            ],
+            rows,
+        )
     unreadable = [r for r in data.results if not r["standard"]]
     if unreadable:
         ws = wb.create_sheet(sheet_name("Not run", used))
-        write_sheet(ws, ["ULN", "Status", "Message"],
-                    [[r["uln"], r["status"], r["message"]] for r in unreadable])
+        write_sheet(
+            ws,
+            ["ULN", "Status", "Message"],
+            [[r["uln"], r["status"], r["message"]] for r in unreadable],
+        )
     by_assessor: dict[str, list[dict]] = {}
     for a in data.assessments:
         by_assessor.setdefault(a["assessor"], []).append(a)
     for assessor in sorted(by_assessor, key=str.casefold):
         ws = wb.create_sheet(sheet_name(assessor, used))
-        rows = [[a["assessor"], a["uln"], a["name"], a["standard"], a["version"],
-                 method_name(a["standard"], a["version"], a["method"]), a["attempt"],
-                 date.fromisoformat(a["assessed_on"]) if a["assessed_on"] else None,
-                 a["grade"] or "", "yes" if a["counts"] else "no (replaced)", a["status"],
-                 a["content_hash"]]
-                for a in sorted(by_assessor[assessor],
-                                key=lambda a: (a["assessed_on"] or "", a["uln"], a["method"]))]
-        write_sheet(ws, ["Assessor", "ULN", "Apprentice", "Standard", "Version", "Method",
-                         "Attempt", "Assessed on", "Grade", "Counts towards the EPA",
-                         "Method status", "Content hash"], rows)
+        rows = [
+            [
+                a["assessor"],
+                a["uln"],
+                a["name"],
+                a["standard"],
+                a["version"],
+                method_name(a["standard"], a["version"], a["method"]),
+                a["attempt"],
+                date.fromisoformat(a["assessed_on"]) if a["assessed_on"] else None,
+                a["grade"] or "",
+                "yes" if a["counts"] else "no (replaced)",
+                a["status"],
+                a["content_hash"],
+            ]
+            for a in sorted(
+                by_assessor[assessor], key=lambda a: (a["assessed_on"] or "", a["uln"], a["method"])
+            )
+        ]
+        write_sheet(
+            ws,
+            [
+                "Assessor",
+                "ULN",
+                "Apprentice",
+                "Standard",
+                "Version",
+                "Method",
+                "Attempt",
+                "Assessed on",
+                "Grade",
+                "Counts towards the EPA",
+                "Method status",
+                "Content hash",
+            ],
+            rows,
+        )
     if not wb.sheetnames:
         write_sheet(wb.create_sheet("Results"), ["ULN", "Status", "Message"], [])
     buffer = io.BytesIO()

@@ -27,12 +27,7 @@ from epa_kernel.exports.cohort_outputs import SUMMARY, write_cohort_outputs
 from epa_kernel.exports.outcomes import apprentice_folders, method_notebooks
 from epa_kernel.exports.results_csv import write_csv
 from epa_kernel.exports.results_xlsx import XLSX
-from epa_kernel.store.retention import (
-    DEFAULT_YEARS,
-    PurgeResult,
-    cutoff_date,
-    retention_clock,
-)
+from epa_kernel.store.retention import DEFAULT_YEARS, PurgeResult, cutoff_date, retention_clock
 
 AUDIT_LOG = "purge-audit.log"
 
@@ -46,8 +41,10 @@ def notebook_clock(path: Path) -> date | None:
         return None
     if not isinstance(bundle, dict) or not isinstance(bundle.get("record"), dict):
         return None
-    executed = nb.get("metadata", {}).get("papermill", {}).get("end_time") or \
-        datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat()
+    executed = (
+        nb.get("metadata", {}).get("papermill", {}).get("end_time")
+        or datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat()
+    )
     return retention_clock(bundle["record"].get("assessed_on"), executed)
 
 
@@ -55,13 +52,15 @@ def check_run_folder(out: str | Path) -> Path:
     """``out`` as a run folder, refused when it holds no ``results.csv``."""
     out = Path(out)
     if not (out / "results.csv").is_file():
-        raise InputError("holds no results.csv: not the output of `epa run`", file=str(out),
-                         field="--out")
+        raise InputError(
+            "holds no results.csv: not the output of `epa run`", file=str(out), field="--out"
+        )
     return out
 
 
-def purge_run_folder(out: str | Path, as_of: date, retention_years: int = DEFAULT_YEARS, *,
-                     dry_run: bool = False) -> PurgeResult:
+def purge_run_folder(
+    out: str | Path, as_of: date, retention_years: int = DEFAULT_YEARS, *, dry_run: bool = False
+) -> PurgeResult:
     """Remove the apprentice folders of a run whose every record is past retention on
     ``as_of``, their rows of ``results.csv``, and rebuild the cohort outputs without them."""
     out = check_run_folder(out)

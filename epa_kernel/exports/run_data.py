@@ -57,17 +57,21 @@ def read_results_csv(path: Path) -> list[dict[str, str]]:
     except FileNotFoundError:
         raise InputError("no such file: run `epa run` first", file=str(path)) from None
     except UnicodeDecodeError as exc:
-        raise InputError(f"is not UTF-8 text (byte {exc.start}); it is written by `epa run`: "
-                         "run it again", file=str(path)) from None
+        raise InputError(
+            f"is not UTF-8 text (byte {exc.start}); it is written by `epa run`: run it again",
+            file=str(path),
+        ) from None
     except csv.Error as exc:
         raise InputError(f"not valid CSV: {exc}", file=str(path)) from None
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        raise InputError(f"not the results of `epa run`: column {missing[0]!r} is missing "
-                         f"(expected: {', '.join(COLUMNS)})", file=str(path))
+        raise InputError(
+            f"not the results of `epa run`: column {missing[0]!r} is missing "
+            f"(expected: {', '.join(COLUMNS)})",
+            file=str(path),
+        )
     if any(None in row for row in rows):  # a row with more cells than the header
-        raise InputError("not valid results: a row has more cells than the header",
-                         file=str(path))
+        raise InputError("not valid results: a row has more cells than the header", file=str(path))
     return rows
 
 
@@ -84,15 +88,19 @@ def read_run(out: Path) -> RunData:
                 get_standard(epa["standard"], epa["version"])  # a standard the kit holds
                 counted = {m: a["content_hash"] for m, a in epa.get("attempts", {}).items()}
                 final = {m: o["grade"] for m, o in epa["outcome"]["methods"].items()}
-                data.method_grades[uln] = {"standard": epa["standard"],
-                                           "version": epa["version"], "methods": final}
+                data.method_grades[uln] = {
+                    "standard": epa["standard"],
+                    "version": epa["version"],
+                    "methods": final,
+                }
                 data.names[uln] = epa.get("apprentice", {}).get("name", "")
         except (KeyError, TypeError, AttributeError, InputError):
             counted, final = {}, {}
         for nb in method_notebooks(folder):
             try:
-                data.assessments.append(assessment_row(
-                    uln, outcome_if_readable(nb, METHOD_MIME), counted, final))
+                data.assessments.append(
+                    assessment_row(uln, outcome_if_readable(nb, METHOD_MIME), counted, final)
+                )
             except (KeyError, TypeError, AttributeError, InputError):
                 continue
             data.names.setdefault(uln, data.assessments[-1]["name"])
@@ -104,13 +112,20 @@ def assessment_row(uln: str, bundle: dict | None, counted: dict, final: dict) ->
     record, _ = parse_record(bundle["record"])  # raises on a missing or malformed record
     method = record.method
     counts = counted.get(method) == bundle["content_hash"]
-    return {"uln": uln, "name": record.apprentice.name, "standard": record.standard,
-            "version": record.version, "method": method, "attempt": record.attempt,
-            "assessor": record.assessor,
-            "assessed_on": record.assessed_on.isoformat() if record.assessed_on else None,
-            "grade": final[method] if counts and method in final else bundle["outcome"]["grade"],
-            "counts": counts, "status": bundle["outcome"]["status"],
-            "content_hash": bundle["content_hash"]}
+    return {
+        "uln": uln,
+        "name": record.apprentice.name,
+        "standard": record.standard,
+        "version": record.version,
+        "method": method,
+        "attempt": record.attempt,
+        "assessor": record.assessor,
+        "assessed_on": record.assessed_on.isoformat() if record.assessed_on else None,
+        "grade": final[method] if counts and method in final else bundle["outcome"]["grade"],
+        "counts": counts,
+        "status": bundle["outcome"]["status"],
+        "content_hash": bundle["content_hash"],
+    }
 
 
 def method_name(code: str, version: str, method: str) -> str:

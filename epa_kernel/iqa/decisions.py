@@ -22,13 +22,21 @@ from epa_kernel.iqa.sampling import Decision
 def _decision(bundle: dict, outcome: dict, decision_id: str) -> Decision:
     record = bundle["record"]
     return Decision(
-        id=decision_id, uln=bundle["uln"], standard=bundle["standard"], version=bundle["version"],
-        method=bundle["method"], attempt=bundle["attempt"], assessor=record["assessor"],
-        assessed_on=record.get("assessed_on"), grade=outcome["grade"],
-        pass_met=outcome["pass_met"], pass_required=outcome["pass_required"],
+        id=decision_id,
+        uln=bundle["uln"],
+        standard=bundle["standard"],
+        version=bundle["version"],
+        method=bundle["method"],
+        attempt=bundle["attempt"],
+        assessor=record["assessor"],
+        assessed_on=record.get("assessed_on"),
+        grade=outcome["grade"],
+        pass_met=outcome["pass_met"],
+        pass_required=outcome["pass_required"],
         distinction_met=outcome["distinction_met"],
         distinction_required=outcome["distinction_required"],
-        content_hash=bundle["content_hash"])
+        content_hash=bundle["content_hash"],
+    )
 
 
 def decision_id(uln: str, method: str, attempt: str) -> str:
@@ -51,15 +59,19 @@ def from_run(folder: str | Path) -> list[Decision]:
                 continue
             bundle = read_method_outcome(notebook)
             if bundle is None:
-                raise InputError("has no method outcome output; was it made by epa run?",
-                                 file=str(notebook))
+                raise InputError(
+                    "has no method outcome output; was it made by epa run?", file=str(notebook)
+                )
             outcome = bundle["outcome"]
             if counted:
                 mine = counted.get("attempts", {}).get(bundle["method"], {})
                 if mine.get("content_hash") == bundle["content_hash"]:
                     outcome = counted["outcome"]["methods"][bundle["method"]]
-            out.append(_decision(bundle, outcome,
-                                 decision_id(bundle["uln"], bundle["method"], bundle["attempt"])))
+            out.append(
+                _decision(
+                    bundle, outcome, decision_id(bundle["uln"], bundle["method"], bundle["attempt"])
+                )
+            )
     if not out:
         raise InputError("holds no executed method notebooks", file=str(folder))
     return out
@@ -81,8 +93,11 @@ def from_store(store) -> list[Decision]:
             else:
                 outcome = grade_method(standard, record)
             bundle = method_outcome_bundle(record, outcome)
-            out.append(_decision(bundle, bundle["outcome"],
-                                 decision_id(uln, record.method, record.attempt)))
+            out.append(
+                _decision(
+                    bundle, bundle["outcome"], decision_id(uln, record.method, record.attempt)
+                )
+            )
     if not out:
         raise InputError("holds no submitted records", file=store.url)
     return out

@@ -35,7 +35,7 @@ Share = Annotated[float, Field(ge=0, le=1)]
 class Decision(Model):
     """One method grade, as IQA sees it."""
 
-    id: str                    # "<uln>/<method>" or "<uln>/<method>.<attempt>"
+    id: str  # "<uln>/<method>" or "<uln>/<method>.<attempt>"
     uln: str
     standard: str
     version: str
@@ -97,28 +97,33 @@ def at_boundary(d: Decision) -> str | None:
     """Why ``d`` was decided at a grade boundary, or None: one descriptor either way would have
     changed its grade, so it is where assessors' judgements matter most."""
     if d.grade == "Distinction" and d.distinction_met == d.distinction_required:
-        return (f"boundary: Distinction with exactly the {d.distinction_required} distinction "
-                "descriptors needed")
+        return (
+            f"boundary: Distinction with exactly the {d.distinction_required} distinction "
+            "descriptors needed"
+        )
     if d.grade == "Fail" and d.pass_met == d.pass_required - 1:
         return "boundary: Fail one pass descriptor short"
     return None
 
 
-def plan_sample(decisions: Iterable[Decision], policy: Policy, *, seed: int = 0,
-                rate: float | None = None) -> list[Pick]:
+def plan_sample(
+    decisions: Iterable[Decision], policy: Policy, *, seed: int = 0, rate: float | None = None
+) -> list[Pick]:
     """The decisions to sample, each with its reasons, in the order given. ``rate`` (the
     command's ``--rate``) replaces the policy's random share."""
     decisions = list(decisions)
     ids = [d.id for d in decisions]
     unknown = [f for f in (*policy.flagged, *policy.voided) if f not in ids]
     if unknown:
-        raise InputError(f"no decision {unknown[0]!r} in this cohort; ids look like "
-                         f"'<uln>/<method>'", field="flagged/voided")
+        raise InputError(
+            f"no decision {unknown[0]!r} in this cohort; ids look like '<uln>/<method>'",
+            field="flagged/voided",
+        )
     share = policy.random_share if rate is None else rate
     order: dict[str, list[Decision]] = {}
     for d in sorted(decisions, key=lambda d: (d.assessed_on or "", d.id)):
         order.setdefault(d.assessor, []).append(d)
-    first = {d.id for mine in order.values() for d in mine[:policy.first_n]}
+    first = {d.id for mine in order.values() for d in mine[: policy.first_n]}
 
     picks: list[Pick] = []
     for d in decisions:
@@ -133,9 +138,11 @@ def plan_sample(decisions: Iterable[Decision], policy: Policy, *, seed: int = 0,
             reasons.append("every Fail is sampled")
         if policy.boundaries and (why := at_boundary(d)):
             reasons.append(why)
-        for scope, key, table in (("standard", d.standard, policy.rates.by_standard),
-                                  ("method", d.method, policy.rates.by_method),
-                                  ("assessor", d.assessor, policy.rates.by_assessor)):
+        for scope, key, table in (
+            ("standard", d.standard, policy.rates.by_standard),
+            ("method", d.method, policy.rates.by_method),
+            ("assessor", d.assessor, policy.rates.by_assessor),
+        ):
             if key in table and draw(seed, d.id, f"{scope}:{key}") < table[key]:
                 reasons.append(f"rate for {scope} {key}: {table[key]:.0%}")
         if not reasons and draw(seed, d.id, "random") < share:
@@ -145,8 +152,9 @@ def plan_sample(decisions: Iterable[Decision], policy: Policy, *, seed: int = 0,
     return picks
 
 
-def release_status(picks: Iterable[Pick], moderated: dict[str, str],
-                   policy: Policy) -> dict[str, str]:
+def release_status(
+    picks: Iterable[Pick], moderated: dict[str, str], policy: Policy
+) -> dict[str, str]:
     """Per apprentice (ULN): "released", or "pending release" while any of their sampled
     decisions lacks a completed moderation (confirmed or grade changed; a referral back to the
     assessor is not complete) and the policy holds results until moderation."""

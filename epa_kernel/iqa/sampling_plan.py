@@ -17,13 +17,30 @@ from epa_kernel.iqa.decisions import decision_id
 from epa_kernel.iqa.sampling import Decision, Pick, Policy
 
 
-def write_plan(path: Path, picks: Sequence[Pick], policy: Policy, *, decisions: int, seed: int,
-               rate: float | None) -> None:
+def write_plan(
+    path: Path,
+    picks: Sequence[Pick],
+    policy: Policy,
+    *,
+    decisions: int,
+    seed: int,
+    rate: float | None,
+) -> None:
     """Write the plan with what made it (seed, rate, policy), so it can be drawn again."""
-    plan = {"seed": seed, "rate": rate, "policy": policy.model_dump(mode="json"),
-            "decisions": decisions,
-            "picks": [{"id": p.decision.id, "reasons": list(p.reasons),
-                       "decision": p.decision.model_dump(mode="json")} for p in picks]}
+    plan = {
+        "seed": seed,
+        "rate": rate,
+        "policy": policy.model_dump(mode="json"),
+        "decisions": decisions,
+        "picks": [
+            {
+                "id": p.decision.id,
+                "reasons": list(p.reasons),
+                "decision": p.decision.model_dump(mode="json"),
+            }
+            for p in picks
+        ],
+    }
     write_atomic(path, json.dumps(plan, indent=2, ensure_ascii=False) + "\n")
 
 
@@ -33,20 +50,24 @@ def sampled_ids(path: Path) -> set[str]:
     try:
         return {p["id"] for p in plan["picks"]}
     except (TypeError, KeyError):
-        raise InputError("not a sampling plan: expected {'picks': [{'id': ...}]}",
-                         file=str(path), field="picks") from None
+        raise InputError(
+            "not a sampling plan: expected {'picks': [{'id': ...}]}", file=str(path), field="picks"
+        ) from None
 
 
 def read_plan(path: Path) -> tuple[list[Pick], Policy]:
     """The picks of a plan written by :func:`write_plan`, and the policy that made them."""
     plan = read_json(path)
     try:
-        picks = [Pick(decision=Decision.model_validate(p["decision"]), reasons=tuple(p["reasons"]))
-                 for p in plan["picks"]]
+        picks = [
+            Pick(decision=Decision.model_validate(p["decision"]), reasons=tuple(p["reasons"]))
+            for p in plan["picks"]
+        ]
         policy = Policy.model_validate(plan["policy"])
     except (TypeError, KeyError, ValueError):
-        raise InputError("not a sampling plan made by epa iqa sample --out", file=str(path),
-                         field="picks") from None
+        raise InputError(
+            "not a sampling plan made by epa iqa sample --out", file=str(path), field="picks"
+        ) from None
     return picks, policy
 
 

@@ -24,8 +24,10 @@ from epa_kernel.iqa.sampling import Decision
 def grade_table(decisions: Sequence[Decision]) -> pd.DataFrame:
     """Per assessor (and the whole cohort): counts and shares of each grade."""
     rows = []
-    groups = {a: [d for d in decisions if d.assessor == a]
-              for a in sorted({d.assessor for d in decisions})}
+    groups = {
+        a: [d for d in decisions if d.assessor == a]
+        for a in sorted({d.assessor for d in decisions})
+    }
     groups["(cohort)"] = list(decisions)
     for assessor, mine in groups.items():
         graded = [d for d in mine if d.grade]
@@ -46,8 +48,9 @@ def _z(k1: int, n1: int, k2: int, n2: int) -> float:
     return 0.0 if se == 0 else (k1 / n1 - k2 / n2) / se
 
 
-def outliers(decisions: Sequence[Decision], *, min_decisions: int = 5,
-             threshold: float = 2.0) -> pd.DataFrame:
+def outliers(
+    decisions: Sequence[Decision], *, min_decisions: int = 5, threshold: float = 2.0
+) -> pd.DataFrame:
     """Assessors whose distinction or fail rate stands out from everyone else's."""
     rows = []
     graded = [d for d in decisions if d.grade]
@@ -59,30 +62,39 @@ def outliers(decisions: Sequence[Decision], *, min_decisions: int = 5,
             k_rest = sum(d.grade == grade for d in rest)
             z = _z(k_mine, len(mine), k_rest, len(rest))
             if len(mine) >= min_decisions and abs(z) > threshold:
-                rows.append({"assessor": assessor, "grade": grade, "decisions": len(mine),
-                             "rate %": round(100 * k_mine / len(mine), 1),
-                             "others %": round(100 * k_rest / len(rest), 1),
-                             "z": round(z, 2),
-                             "flag": f"{grade} rate {'above' if z > 0 else 'below'} the others'"})
-    return pd.DataFrame(rows, columns=["assessor", "grade", "decisions", "rate %", "others %",
-                                       "z", "flag"])
+                rows.append(
+                    {
+                        "assessor": assessor,
+                        "grade": grade,
+                        "decisions": len(mine),
+                        "rate %": round(100 * k_mine / len(mine), 1),
+                        "others %": round(100 * k_rest / len(rest), 1),
+                        "z": round(z, 2),
+                        "flag": f"{grade} rate {'above' if z > 0 else 'below'} the others'",
+                    }
+                )
+    return pd.DataFrame(
+        rows, columns=["assessor", "grade", "decisions", "rate %", "others %", "z", "flag"]
+    )
 
 
-def disagreements(moderated: Iterable[tuple[Decision, Moderation]],
-                  top: int = 10) -> pd.DataFrame:
+def disagreements(moderated: Iterable[tuple[Decision, Moderation]], top: int = 10) -> pd.DataFrame:
     """The descriptors moderation disagreed with most, per assessor."""
     counts: Counter = Counter()
     for decision, moderation in moderated:
         for cid in moderation.disagreements:
             counts[(decision.assessor, f"{decision.standard} {decision.method} {cid}")] += 1
-    rows = [{"assessor": a, "descriptor": c, "disagreements": n}
-            for (a, c), n in counts.most_common(top)]
+    rows = [
+        {"assessor": a, "descriptor": c, "disagreements": n}
+        for (a, c), n in counts.most_common(top)
+    ]
     return pd.DataFrame(rows, columns=["assessor", "descriptor", "disagreements"])
 
 
 def grade_chart(table: pd.DataFrame):
     """Stacked bars of grade shares per assessor beside the cohort."""
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 

@@ -59,13 +59,19 @@ class Database:
         try:
             metadata.create_all(self.engine)
         except SQLAlchemyError as exc:
-            raise InputError(f"cannot open the store ({type(exc).__name__}); is it a database "
-                             f"file and readable?", file=self.where()) from None
+            raise InputError(
+                f"cannot open the store ({type(exc).__name__}); is it a database "
+                f"file and readable?",
+                file=self.where(),
+            ) from None
 
     def where(self) -> str:
         """The database as a person would name it: its file, or its URL without the password."""
-        return self.url.removeprefix("sqlite:///") if self.url.startswith("sqlite") else \
-            self.engine.url.render_as_string(hide_password=True)
+        return (
+            self.url.removeprefix("sqlite:///")
+            if self.url.startswith("sqlite")
+            else self.engine.url.render_as_string(hide_password=True)
+        )
 
     def close(self) -> None:
         self.engine.dispose()

@@ -30,8 +30,9 @@ class Version:
     chain_hash: str
 
 
-def chain_hash(previous: str, content_hash: str, kind: str, author: str, at: str,
-               reason: str) -> str:
+def chain_hash(
+    previous: str, content_hash: str, kind: str, author: str, at: str, reason: str
+) -> str:
     payload = json.dumps([previous, content_hash, kind, author, at, reason], ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -54,15 +55,21 @@ def verify_history(conn) -> list[str]:
                 break
             content = hashlib.sha256(row.data.encode("utf-8")).hexdigest()
             if content != row.content_hash:
-                problems.append(f"{where}: its data does not match its content hash "
-                                "(changed after it was saved)")
-            if chain_hash(previous, row.content_hash, row.kind, row.author, row.at,
-                          row.reason) != row.chain_hash:
+                problems.append(
+                    f"{where}: its data does not match its content hash "
+                    "(changed after it was saved)"
+                )
+            if (
+                chain_hash(previous, row.content_hash, row.kind, row.author, row.at, row.reason)
+                != row.chain_hash
+            ):
                 problems.append(f"{where}: its hash chain is broken (history rewritten)")
             previous = row.chain_hash
         if chain and head.current_version != chain[-1].version:
-            problems.append(f"record {record_id}: points at version {head.current_version} "
-                            f"but its history ends at {chain[-1].version}")
+            problems.append(
+                f"record {record_id}: points at version {head.current_version} "
+                f"but its history ends at {chain[-1].version}"
+            )
         submitted = any(r.kind == "submitted" for r in chain)
         if submitted and head.status != "submitted":
             problems.append(f"record {record_id}: was submitted but is marked {head.status}")

@@ -30,13 +30,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import delete, insert, select
 
 from epa_kernel.errors import InputError
-from epa_kernel.store.schema import (
-    apprentices,
-    assignments,
-    purge_audit,
-    records,
-    versions,
-)
+from epa_kernel.store.schema import apprentices, assignments, purge_audit, records, versions
 
 DEFAULT_YEARS = 6
 
@@ -58,27 +52,37 @@ class PurgeResult:
     kept_unreadable: int = 0  # run folders left alone because a notebook could not be read
 
     def audit_line(self) -> dict:
-        return {"at": _now(), "as_of": self.as_of.isoformat(), "cutoff": self.cutoff.isoformat(),
-                "retention_years": self.retention_years, "records": self.records,
-                "versions": self.versions, "apprentices": self.apprentices,
-                "record_ids": self.record_ids, "folders": self.folders,
-                "notebooks": self.notebooks}
+        return {
+            "at": _now(),
+            "as_of": self.as_of.isoformat(),
+            "cutoff": self.cutoff.isoformat(),
+            "retention_years": self.retention_years,
+            "records": self.records,
+            "versions": self.versions,
+            "apprentices": self.apprentices,
+            "record_ids": self.record_ids,
+            "folders": self.folders,
+            "notebooks": self.notebooks,
+        }
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def cutoff_date(as_of: date, retention_years: int = DEFAULT_YEARS, *,
-                today: date | None = None) -> date:
+def cutoff_date(
+    as_of: date, retention_years: int = DEFAULT_YEARS, *, today: date | None = None
+) -> date:
     """``as_of`` minus ``retention_years``; refuses a date in the future (a typo there would
     shorten the retention period) and a period under one year."""
     if retention_years < 1:
         raise InputError("the retention period is at least 1 year", field="--retention-years")
     if today is not None and as_of > today:
-        raise InputError(f"{as_of.isoformat()} is in the future; purging as of a later date "
-                         "would remove records still inside their retention period",
-                         field="--before")
+        raise InputError(
+            f"{as_of.isoformat()} is in the future; purging as of a later date "
+            "would remove records still inside their retention period",
+            field="--before",
+        )
     year = as_of.year - retention_years
     day = min(as_of.day, calendar.monthrange(year, as_of.month)[1])
     return as_of.replace(year=year, day=day)
@@ -109,8 +113,9 @@ def retention_clock(*values) -> date | None:
     return max(dates) if dates else None
 
 
-def purge_store(store, as_of: date, retention_years: int = DEFAULT_YEARS, *,
-                dry_run: bool = False) -> PurgeResult:
+def purge_store(
+    store, as_of: date, retention_years: int = DEFAULT_YEARS, *, dry_run: bool = False
+) -> PurgeResult:
     """Remove the store's records past retention on ``as_of`` (see the module's docstring)."""
     result = PurgeResult(as_of, cutoff_date(as_of, retention_years), retention_years, dry_run)
     with store.transaction() as conn:
@@ -118,10 +123,16 @@ def purge_store(store, as_of: date, retention_years: int = DEFAULT_YEARS, *,
         last_at: dict[int, list[str]] = {}
         for row in conn.execute(select(versions.c.record_id, versions.c.at)):
             last_at.setdefault(row.record_id, []).append(row.at)
-        current = {row.record_id: row.data for row in conn.execute(
-            select(versions.c.record_id, versions.c.data).join(
-                records, (records.c.id == versions.c.record_id)
-                & (records.c.current_version == versions.c.version)))}
+        current = {
+            row.record_id: row.data
+            for row in conn.execute(
+                select(versions.c.record_id, versions.c.data).join(
+                    records,
+                    (records.c.id == versions.c.record_id)
+                    & (records.c.current_version == versions.c.version),
+                )
+            )
+        }
         past: list[int] = []
         ulns: set[str] = set()
         for head in heads:
@@ -136,8 +147,12 @@ def purge_store(store, as_of: date, retention_years: int = DEFAULT_YEARS, *,
         result.record_ids = sorted(past)
         result.records = len(past)
         result.versions = sum(len(last_at.get(i, ())) for i in past)
-        remaining = {row.uln for row in conn.execute(
-            select(records.c.uln).where(records.c.id.not_in(past) if past else True))}
+        remaining = {
+            row.uln
+            for row in conn.execute(
+                select(records.c.uln).where(records.c.id.not_in(past) if past else True)
+            )
+        }
         gone = sorted(ulns - remaining)
         result.apprentices = len(gone)
         if dry_run or not past:
@@ -149,19 +164,29 @@ def purge_store(store, as_of: date, retention_years: int = DEFAULT_YEARS, *,
             conn.execute(delete(assignments).where(assignments.c.uln.in_(chunk)))
             conn.execute(delete(apprentices).where(apprentices.c.uln.in_(chunk)))
         line = result.audit_line()
-        conn.execute(insert(purge_audit).values(
-            at=line["at"], as_of=line["as_of"], cutoff=line["cutoff"],
-            retention_years=retention_years, records=result.records, versions=result.versions,
-            apprentices=result.apprentices, record_ids=json.dumps(result.record_ids)))
+        conn.execute(
+            insert(purge_audit).values(
+                at=line["at"],
+                as_of=line["as_of"],
+                cutoff=line["cutoff"],
+                retention_years=retention_years,
+                records=result.records,
+                versions=result.versions,
+                apprentices=result.apprentices,
+                record_ids=json.dumps(result.record_ids),
+            )
+        )
     return result
 
 
 def audit_rows(store) -> list[dict]:
     """The store's purge audit, oldest first."""
     with store.connection() as conn:
-        return [dict(r._mapping) for r in conn.execute(select(purge_audit).order_by(purge_audit.c.id))]
+        return [
+            dict(r._mapping) for r in conn.execute(select(purge_audit).order_by(purge_audit.c.id))
+        ]
 
 
 def _chunks(items: list, size: int = 500):
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]

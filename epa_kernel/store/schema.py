@@ -8,22 +8,23 @@ its current version, the one column a save updates.
 from __future__ import annotations
 
 from sqlalchemy import (
-                        Column,
-                        Date,
-                        ForeignKey,
-                        Integer,
-                        MetaData,
-                        PrimaryKeyConstraint,
-                        String,
-                        Table,
-                        Text,
-                        UniqueConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData()
 
 apprentices = Table(
-    "apprentices", metadata,
+    "apprentices",
+    metadata,
     Column("uln", String(10), primary_key=True),
     Column("name", String(200), nullable=False),
     Column("provider", String(200)),
@@ -32,13 +33,11 @@ apprentices = Table(
     Column("gateway_date", Date),
 )
 
-assessors = Table(
-    "assessors", metadata,
-    Column("name", String(200), primary_key=True),
-)
+assessors = Table("assessors", metadata, Column("name", String(200), primary_key=True))
 
 assignments = Table(
-    "assignments", metadata,
+    "assignments",
+    metadata,
     Column("assessor", String(200), ForeignKey("assessors.name"), nullable=False),
     Column("uln", String(10), ForeignKey("apprentices.uln"), nullable=False),
     Column("standard", String(6), nullable=False),
@@ -48,7 +47,8 @@ assignments = Table(
 )
 
 records = Table(
-    "records", metadata,
+    "records",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("uln", String(10), ForeignKey("apprentices.uln"), nullable=False),
     Column("method", String(40), nullable=False),
@@ -59,7 +59,8 @@ records = Table(
 )
 
 versions = Table(
-    "record_versions", metadata,
+    "record_versions",
+    metadata,
     Column("record_id", Integer, ForeignKey("records.id"), nullable=False),
     Column("version", Integer, nullable=False),
     Column("kind", String(12), nullable=False),  # created|saved|submitted|amended|moderated
@@ -74,7 +75,8 @@ versions = Table(
 
 #: One row per purge (:mod:`epa_kernel.store.retention`): counts and record ids, no personal data.
 purge_audit = Table(
-    "purge_audit", metadata,
+    "purge_audit",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("at", String(40), nullable=False),
     Column("as_of", String(10), nullable=False),

@@ -16,15 +16,15 @@ from epa_kernel.errors import ConflictError
 from epa_kernel.files import write_atomic
 
 
-def import_records(store, records: Iterable[tuple[MethodRecord, str]], *, author: str,
-                   submitted: bool = False) -> tuple[int, int]:
+def import_records(
+    store, records: Iterable[tuple[MethodRecord, str]], *, author: str, submitted: bool = False
+) -> tuple[int, int]:
     """Store each (record, source name) pair; return (added, already stored and kept)."""
     added = kept = 0
     for record, source in records:
         store.assign(record)
         try:
-            store.put(record, author=author, submitted=submitted,
-                      reason=f"imported from {source}")
+            store.put(record, author=author, submitted=submitted, reason=f"imported from {source}")
             added += 1
         except ConflictError:
             kept += 1
@@ -37,7 +37,9 @@ def export_records(store, folder: Path) -> int:
     for stored in store.all_records():
         r = stored.record
         name = f"{r.apprentice.uln}_{r.method}_{r.attempt}.json"
-        write_atomic(folder / name, json.dumps(json.loads(r.canonical_json()), indent=2,
-                                               ensure_ascii=False) + "\n")
+        write_atomic(
+            folder / name,
+            json.dumps(json.loads(r.canonical_json()), indent=2, ensure_ascii=False) + "\n",
+        )
         count += 1
     return count

@@ -23,10 +23,9 @@ import pandas as pd
 from epa_kernel.core.grading import select_attempts
 from epa_kernel.core.method_spec import split_criterion_ref
 from epa_kernel.core.model import Model
-from epa_kernel.core.records import MethodRecord
+from epa_kernel.core.records import MethodRecord, check_one_apprentice
 from epa_kernel.core.spec import Standard
 from epa_kernel.core.vocabulary import JUDGEMENT_COLOURS
-from epa_kernel.errors import InputError
 
 Status = Literal["evidenced", "not evidenced", "not assessed"]
 # Cell states of the chart, in legend order.
@@ -71,19 +70,11 @@ class Coverage(Model):
         return {s: len(self.with_status(s)) for s in ("evidenced", "not evidenced", "not assessed")}
 
 
-def _check_one_apprentice(standard: Standard, records: Sequence[MethodRecord]) -> None:
-    for record in records:
-        if (record.standard, record.version) != (standard.standard, standard.version):
-            raise InputError(f"a {record.standard} v{record.version} record cannot be read "
-                             f"under {standard.key}", field="version")
-    if len({r.apprentice.uln for r in records}) > 1:
-        raise InputError("records belong to different apprentices; show one apprentice's "
-                         "coverage at a time", field="apprentice.uln")
-
-
 def ksb_coverage(standard: Standard, records: Sequence[MethodRecord]) -> Coverage:
     """Which KSBs of ``standard`` one apprentice's ``records`` evidence, method by method."""
-    _check_one_apprentice(standard, records)
+    check_one_apprentice(
+        standard, records, done="read", advice="show one apprentice's coverage at a time"
+    )
     chosen = select_attempts(records)
     assessed: dict[str, list[str]] = {k.id: [] for k in standard.ksbs}
     evidenced: dict[str, dict[str, list[str]]] = {k.id: {} for k in standard.ksbs}
@@ -101,20 +92,31 @@ def ksb_coverage(standard: Standard, records: Sequence[MethodRecord]) -> Coverag
                 continue
             origin, cid = split_criterion_ref(ref)
             criterion = (standard.method(origin) if origin else method).criterion(cid)
-            if origin is None and not criterion.applies(record.channels if method.channels
-                                                        else None):
+            if origin is None and not criterion.applies(
+                record.channels if method.channels else None
+            ):
                 continue
             for ksb in criterion.ksbs:
                 evidenced[ksb].setdefault(method.id, []).append(ref)
     order = [m.id for m in standard.methods]
     rows = tuple(
-        KsbCoverage(ksb=k.id, kind=k.kind, module=k.module, text=k.text,
-                    assessed_in=tuple(sorted(assessed[k.id], key=order.index)),
-                    evidenced_in={m: tuple(evidenced[k.id][m]) for m in order
-                                  if m in evidenced[k.id]})
-        for k in standard.ksbs)
-    return Coverage(standard=standard.standard, version=standard.version, methods=tuple(order),
-                    recorded=tuple(m for m in order if m in chosen), ksbs=rows)
+        KsbCoverage(
+            ksb=k.id,
+            kind=k.kind,
+            module=k.module,
+            text=k.text,
+            assessed_in=tuple(sorted(assessed[k.id], key=order.index)),
+            evidenced_in={m: tuple(evidenced[k.id][m]) for m in order if m in evidenced[k.id]},
+        )
+        for k in standard.ksbs
+    )
+    return Coverage(
+        standard=standard.standard,
+        version=standard.version,
+        methods=tuple(order),
+        recorded=tuple(m for m in order if m in chosen),
+        ksbs=rows,
+    )
 
 
 def _cell(row: KsbCoverage, method: str) -> str:
@@ -128,9 +130,16 @@ def coverage_frame(coverage: Coverage, standard: Standard) -> pd.DataFrame:
     evidenced it, "—" where the method assesses it but it was not evidenced, empty where the
     method does not assess it) and its status."""
     names = {m.id: m.name for m in standard.methods}
-    rows = [{"KSB": r.ksb, "kind": r.kind, "module": r.module,
-             **{names[m]: _cell(r, m) for m in coverage.methods}, "status": r.status}
-            for r in coverage.ksbs]
+    rows = [
+        {
+            "KSB": r.ksb,
+            "kind": r.kind,
+            "module": r.module,
+            **{names[m]: _cell(r, m) for m in coverage.methods},
+            "status": r.status,
+        }
+        for r in coverage.ksbs
+    ]
     return pd.DataFrame(rows).set_index("KSB")
 
 
@@ -141,29 +150,52 @@ def coverage_chart(coverage: Coverage, standard: Standard):
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 
-    grid = [[0 if m in r.evidenced_in else 1 if m in r.assessed_in else 2
-             for m in coverage.methods] for r in coverage.ksbs]
+    grid = [
+        [0 if m in r.evidenced_in else 1 if m in r.assessed_in else 2 for m in coverage.methods]
+        for r in coverage.ksbs
+    ]
     height = 1.6 + 0.16 * len(coverage.ksbs)
     fig = Figure(figsize=(2.2 + 1.5 * len(coverage.methods), height))
     ax = fig.add_subplot()
-    ax.imshow(grid, cmap=ListedColormap(CELL_COLOURS), vmin=0, vmax=2, aspect="auto",
-              interpolation="nearest")
+    ax.imshow(
+        grid,
+        cmap=ListedColormap(CELL_COLOURS),
+        vmin=0,
+        vmax=2,
+        aspect="auto",
+        interpolation="nearest",
+    )
     names = {m.id: m.name for m in standard.methods}
-    ax.set_xticks(range(len(coverage.methods)),
-                  [textwrap.fill(names[m], 18) for m in coverage.methods], fontsize=7)
+    ax.set_xticks(
+        range(len(coverage.methods)),
+        [textwrap.fill(names[m], 18) for m in coverage.methods],
+        fontsize=7,
+    )
     ax.xaxis.tick_top()
-    ax.set_yticks(range(len(coverage.ksbs)),
-                  [f"{r.ksb}{'' if r.evidenced_in else ' ✗'}" for r in coverage.ksbs], fontsize=6)
+    ax.set_yticks(
+        range(len(coverage.ksbs)),
+        [f"{r.ksb}{'' if r.evidenced_in else ' ✗'}" for r in coverage.ksbs],
+        fontsize=6,
+    )
     ax.set_xticks([x - 0.5 for x in range(1, len(coverage.methods))], minor=True)
     ax.set_yticks([y - 0.5 for y in range(1, len(coverage.ksbs))], minor=True)
     ax.grid(which="minor", color="white", linewidth=0.8)
     ax.tick_params(which="minor", length=0)
     counts = coverage.counts()
-    ax.set_title(f"{standard.key} KSB coverage: {counts['evidenced']} of {len(coverage.ksbs)} "
-                 f"evidenced ({counts['not evidenced']} not, {counts['not assessed']} assessed "
-                 "by no descriptor)", fontsize=9, pad=44)
-    fig.legend(handles=[Patch(color=c, label=s) for s, c in zip(CELL_STATES, CELL_COLOURS)],
-               loc="lower center", ncol=3, fontsize=7, frameon=False)
+    ax.set_title(
+        f"{standard.key} KSB coverage: {counts['evidenced']} of {len(coverage.ksbs)} "
+        f"evidenced ({counts['not evidenced']} not, {counts['not assessed']} assessed "
+        "by no descriptor)",
+        fontsize=9,
+        pad=44,
+    )
+    fig.legend(
+        handles=[Patch(color=c, label=s) for s, c in zip(CELL_STATES, CELL_COLOURS)],
+        loc="lower center",
+        ncol=3,
+        fontsize=7,
+        frameon=False,
+    )
     fig.tight_layout(rect=(0, 0.6 / height, 1, 1))
     return fig
 

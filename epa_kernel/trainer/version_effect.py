@@ -48,9 +48,9 @@ class RecordEffect(Model):
 
     @property
     def unchanged(self) -> bool:
-        return not (self.rekeyed or self.moved_out or self.dropped or self.moved_in
-                    or self.missing) and self.old_outcome.grade == (
-                        self.new_outcome.grade if self.new_outcome else None)
+        return not (
+            self.rekeyed or self.moved_out or self.dropped or self.moved_in or self.missing
+        ) and self.old_outcome.grade == (self.new_outcome.grade if self.new_outcome else None)
 
 
 def _places(old: Standard, new: Standard) -> dict[DescriptorRef, DescriptorRef | None]:
@@ -69,8 +69,9 @@ def effect_on_record(old: Standard, new: Standard, record: MethodRecord) -> Reco
     ``deferred`` where the new version does not allow deferral.
     """
     if (record.standard, record.version) != (old.standard, old.version):
-        raise ValueError(f"a {record.standard} v{record.version} record is not made under "
-                         f"{old.key}")
+        raise ValueError(
+            f"a {record.standard} v{record.version} record is not made under {old.key}"
+        )
     places = _places(old, new)
     method_new = new.method(record.method)
     channels = record.channels if method_new is not None and method_new.channels else None
@@ -87,8 +88,11 @@ def effect_on_record(old: Standard, new: Standard, record: MethodRecord) -> Reco
             if place.method != record.method:
                 return None, place, None
             if place.id not in applicable:
-                return None, None, (f"does not apply to {', '.join(channels or ())} "
-                                    f"in v{new.version}")
+                return (
+                    None,
+                    None,
+                    (f"does not apply to {', '.join(channels or ())} in v{new.version}"),
+                )
             if value == "deferred" and not criterion.deferrable_to:
                 return None, None, f"may not be deferred in v{new.version}"
             return place.id, None, None
@@ -121,23 +125,48 @@ def effect_on_record(old: Standard, new: Standard, record: MethodRecord) -> Reco
 
     old_outcome = grade_method(old, record)
     if method_new is None:
-        return RecordEffect(method=record.method, old_version=old.version,
-                            new_version=new.version, rekeyed={}, moved_out=moved_out,
-                            dropped=dropped, moved_in={}, missing=(), record=None,
-                            old_outcome=old_outcome, new_outcome=None)
-    moved_in = {new_ref.id: old_ref for old_ref, new_ref in places.items()
-                if new_ref is not None and new_ref.method == record.method
-                and old_ref.method != record.method}
+        return RecordEffect(
+            method=record.method,
+            old_version=old.version,
+            new_version=new.version,
+            rekeyed={},
+            moved_out=moved_out,
+            dropped=dropped,
+            moved_in={},
+            missing=(),
+            record=None,
+            old_outcome=old_outcome,
+            new_outcome=None,
+        )
+    moved_in = {
+        new_ref.id: old_ref
+        for old_ref, new_ref in places.items()
+        if new_ref is not None
+        and new_ref.method == record.method
+        and old_ref.method != record.method
+    }
     data = record.model_dump(mode="json")
-    data.update(version=new.version, channels=list(channels) if channels else None,
-                judgements=judgements, notes=notes)
+    data.update(
+        version=new.version,
+        channels=list(channels) if channels else None,
+        judgements=judgements,
+        notes=notes,
+    )
     carried = MethodRecord.model_validate(data)
     new_outcome = grade_method(new, carried)
-    return RecordEffect(method=record.method, old_version=old.version, new_version=new.version,
-                        rekeyed=rekeyed, moved_out=moved_out, dropped=dropped,
-                        moved_in={k: moved_in[k] for k in _in_order(method_new, moved_in)},
-                        missing=new_outcome.missing, record=carried, old_outcome=old_outcome,
-                        new_outcome=new_outcome)
+    return RecordEffect(
+        method=record.method,
+        old_version=old.version,
+        new_version=new.version,
+        rekeyed=rekeyed,
+        moved_out=moved_out,
+        dropped=dropped,
+        moved_in={k: moved_in[k] for k in _in_order(method_new, moved_in)},
+        missing=new_outcome.missing,
+        record=carried,
+        old_outcome=old_outcome,
+        new_outcome=new_outcome,
+    )
 
 
 def _in_record_order(method: Method, keys: Iterable[str]) -> list[str]:

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 
-
-from helpers import ROOT, make_record
 from epa_kernel.store.store import Store
+from helpers import ROOT, make_record
 
 SCREENSHOTS = ROOT / "outputs" / "screenshots"
 ASSESSOR = "Morgan Hale"
@@ -46,15 +45,32 @@ def grade_shown(page):
 
 
 def wait_saved(page) -> None:
-    page.locator(".epa-status", has_text=re.compile(r"Saved \(version \d+\)")).wait_for(timeout=TIMEOUT)
+    page.locator(".epa-status", has_text=re.compile(r"Saved \(version \d+\)")).wait_for(
+        timeout=TIMEOUT
+    )
 
 
 def selected(page, criterion: str) -> str:
     return page.locator(f".epa-{criterion} button.mod-active").inner_text()
 
 
-PASSES_F2F = ["P1", "P2", "P3", "P4", "P5", "P6", "P10", "P11", "P12", "P15", "P16", "P17",
-              "P18", "P19", "P20"]
+PASSES_F2F = [
+    "P1",
+    "P2",
+    "P3",
+    "P4",
+    "P5",
+    "P6",
+    "P10",
+    "P11",
+    "P12",
+    "P15",
+    "P16",
+    "P17",
+    "P18",
+    "P19",
+    "P20",
+]
 
 
 def test_assessor_fills_an_observation_and_nothing_is_lost(browser, app_server):
@@ -123,8 +139,11 @@ def test_assessor_fills_an_observation_and_nothing_is_lost(browser, app_server):
 
 
 def test_two_browsers_on_one_record_get_a_conflict_not_an_overwrite(browser, app_server):
-    seed(app_server.store_url, ("1000000019", "practical_observation"),
-         ("1000000027", "practical_observation"))
+    seed(
+        app_server.store_url,
+        ("1000000019", "practical_observation"),
+        ("1000000027", "practical_observation"),
+    )
     app_server.start()
     first, second = (browser.new_page() for _ in range(2))
     for page in (first, second):

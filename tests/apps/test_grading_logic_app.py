@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
+from epa_kernel.apps.grading_logic_app import GradingLogicApp
+from epa_kernel.apps.grading_logic_panels import COVERAGE_TAB
 from helpers import make_record
-from epa_kernel.apps.grading_logic_app import COVERAGE_TAB, GradingLogicApp
 
 
 def _current_rows(app) -> list[list[str]]:
@@ -27,8 +28,10 @@ def test_toggling_a_descriptor_moves_the_grade_and_every_panel():
     assert "To Pass" in app.boundary_html.value
 
     app.form.set_judgement("P1", None)  # undecided: every row it could still land in is marked
-    assert {tuple(r[1:]) for r in _current_rows(app)} == {("Fail", "Pass", "Pass", "Fail"),
-                                                         ("Pass", "Pass", "Pass", "Pass")}
+    assert {tuple(r[1:]) for r in _current_rows(app)} == {
+        ("Fail", "Pass", "Pass", "Fail"),
+        ("Pass", "Pass", "Pass", "Pass"),
+    }
     app.grade_dds["work_based_project"].value = "Distinction"
     assert {r[2] for r in _current_rows(app)} == {"Distinction"}
 
@@ -70,7 +73,10 @@ def test_an_apprentices_own_records_are_explained(st0072):
     assert app.form.record.judgements == {"P1": "met"}
     assert app.form.record.apprentice.uln == records[0].apprentice.uln
     assert [r.method for r in app.apprentice_records()] == [
-        "professional_discussion", "apprentice_showcase", "practical_observation"]
+        "professional_discussion",
+        "apprentice_showcase",
+        "practical_observation",
+    ]
 
 
 def test_the_notebook_functions_explain_an_apprentices_own_records(capsys):
@@ -87,8 +93,10 @@ def test_the_notebook_functions_explain_an_apprentices_own_records(capsys):
     assert "v1.0 -> v1.1" in out and "re-keyed: P9 -> P10, P10 -> P11, P11 -> P12" in out
     assert "needs a judgement: P9 (moved here from practical_observation P21)" in out
     tw.print_boundaries(standard="ST0071", version="1.0", records=[record])
-    assert "Professional discussion supported by a portfolio of evidence: Pass" in \
-        capsys.readouterr().out
+    assert (
+        "Professional discussion supported by a portfolio of evidence: Pass"
+        in capsys.readouterr().out
+    )
     tw.print_version_diff(standard="ST0072", version="1.0", compare_with=None)
     assert "only one version held" in capsys.readouterr().out
     with pytest.raises(InputError, match="a ST0071 v1.0 record; this notebook shows ST0071 v1.1"):

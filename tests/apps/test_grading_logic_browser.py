@@ -3,7 +3,6 @@ descriptor changes the grade shown, and the overall-grade table marks the new co
 
 from __future__ import annotations
 
-
 import pytest
 
 from helpers import ROOT, AppServer, free_port

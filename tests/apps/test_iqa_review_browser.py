@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from helpers import AppServer, free_port, judgements_for, make_record
 from epa_kernel.core.catalogue import get_standard
 from epa_kernel.store.store import Store
+from helpers import AppServer, free_port, judgements_for, make_record
 
 TIMEOUT = 60_000
 
@@ -28,16 +28,23 @@ def test_a_reviewer_records_a_moderation_in_the_voila_app(browser, tmp_path):
             page.goto(server.url)
             page.locator(".epa-reviewer input").fill("Iris Reviewer")
             choice = page.locator(".epa-decision select")
-            choice.select_option(label=choice.locator("option", has_text="professional_discussion")
-                                 .first.inner_text())
-            page.locator(".epa-review-P3").get_by_role("button", name="Disagree", exact=True).click()
+            choice.select_option(
+                label=choice.locator(
+                    "option", has_text="professional_discussion"
+                ).first.inner_text()
+            )
+            page.locator(".epa-review-P3").get_by_role(
+                "button", name="Disagree", exact=True
+            ).click()
             page.locator(".epa-save-moderation").click()
             expect(page.locator(".epa-status")).to_contain_text("a disagreement needs a rationale")
             page.locator(".epa-review-P3").locator("xpath=..").locator("input").fill(
-                "The example given was from a colleague's case.")
+                "The example given was from a colleague's case."
+            )
             page.locator(".epa-moderation-rationale textarea").fill("Referred back for P3.")
             page.locator(".epa-moderation-outcome select").select_option(
-                label="Referred back to the assessor")
+                label="Referred back to the assessor"
+            )
             page.locator(".epa-save-moderation").click()
             expect(page.locator(".epa-status")).to_contain_text("Moderation saved")
             page.screenshot(path=str(tmp_path / "review.png"))
@@ -46,7 +53,7 @@ def test_a_reviewer_records_a_moderation_in_the_voila_app(browser, tmp_path):
             server.kill()
 
     store = Store(store_url)
-    (version, moderation), = store.moderations(stored.id)
+    ((version, moderation),) = store.moderations(stored.id)
     assert version.author == "Iris Reviewer" and moderation.outcome == "referred_back"
     assert moderation.disagreements == ["P3"]
     assert "colleague" in moderation.descriptors["P3"].rationale

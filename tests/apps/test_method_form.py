@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from helpers import make_record
 from epa_kernel.apps.method_form import MethodForm
+from helpers import make_record
 
 
 def _tick_all(form, channels, distinctions=0):
@@ -64,6 +64,7 @@ def test_evidence_outside_limits_warns_and_bad_text_is_not_saved(st0072):
 def test_notes_and_descriptor_texts_are_shown_as_text_not_markup(st0072):
     form = MethodForm(st0072, make_record(judgements={}))
     from epa_kernel.exports.record_html import method_record
+
     form._notes["P1"].value = "<script>alert(1)</script> {{ x }}"
     assert form.record.notes["P1"] == "<script>alert(1)</script> {{ x }}"
     html = method_record(st0072, form.record, form.outcome)

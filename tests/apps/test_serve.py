@@ -7,8 +7,9 @@ from helpers import epa
 
 
 def test_a_non_loopback_address_is_refused_without_allow_remote(tmp_path):
-    done = epa("serve", "--host", "0.0.0.0", "--store", f"sqlite:///{tmp_path / 's.sqlite'}",
-               timeout=60)
+    done = epa(
+        "serve", "--host", "0.0.0.0", "--store", f"sqlite:///{tmp_path / 's.sqlite'}", timeout=60
+    )
     assert done.returncode == 2
     assert "0.0.0.0 is not a loopback address" in done.stderr and "--allow-remote" in done.stderr
     assert "Traceback" not in done.stderr
@@ -27,5 +28,7 @@ def test_loopback_needs_no_token_and_remote_always_gets_one():
 def test_the_store_url_given_to_kernels_is_absolute(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("EPA_STORE_URL", raising=False)
-    assert absolute_store_url("sqlite:///outputs/x.sqlite") == f"sqlite:///{tmp_path}/outputs/x.sqlite"
+    assert (
+        absolute_store_url("sqlite:///outputs/x.sqlite") == f"sqlite:///{tmp_path}/outputs/x.sqlite"
+    )
     assert absolute_store_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"

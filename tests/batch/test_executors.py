@@ -14,7 +14,6 @@ import nbformat
 import pytest
 
 from epa_kernel.batch import engine as execution
-
 from epa_kernel.batch import kernels
 from epa_kernel.errors import InputError
 from epa_kernel.exports.outcomes import read_epa_outcome, read_method_outcome
@@ -23,8 +22,11 @@ from helpers import epa, free_port, read_results, write_cohort
 
 def notebook(path: Path, *sources: str, parameters: str = "marker = None") -> Path:
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     cell = nbformat.v4.new_code_cell(parameters)
     cell.metadata["tags"] = ["parameters"]
     nb.cells = [cell, *(nbformat.v4.new_code_cell(s) for s in sources)]
@@ -33,8 +35,12 @@ def notebook(path: Path, *sources: str, parameters: str = "marker = None") -> Pa
 
 
 def text_of(nb) -> str:
-    return "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", [])
-                   if o.get("output_type") == "stream")
+    return "".join(
+        o.get("text", "")
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "stream"
+    )
 
 
 @pytest.fixture
@@ -47,14 +53,18 @@ def pool():
 
 def test_each_notebook_runs_in_a_fresh_kernel_even_when_it_was_started_ahead(tmp_path, pool):
     assert pool.ahead >= 1  # the case worth testing: the next kernel exists before it is due
-    leaky = notebook(tmp_path / "leaky.ipynb",
-                     "import os, sys\nLEAK = marker\nsys.modules['epa_leak'] = marker\n"
-                     "os.environ['EPA_LEAK'] = str(marker)\nprint('pid', os.getpid())")
-    probe = notebook(tmp_path / "probe.ipynb",
-                     "import os, sys\nprint('pid', os.getpid())\n"
-                     "print('global', 'LEAK' in globals())\n"
-                     "print('module', 'epa_leak' in sys.modules)\n"
-                     "print('environ', 'EPA_LEAK' in os.environ)")
+    leaky = notebook(
+        tmp_path / "leaky.ipynb",
+        "import os, sys\nLEAK = marker\nsys.modules['epa_leak'] = marker\n"
+        "os.environ['EPA_LEAK'] = str(marker)\nprint('pid', os.getpid())",
+    )
+    probe = notebook(
+        tmp_path / "probe.ipynb",
+        "import os, sys\nprint('pid', os.getpid())\n"
+        "print('global', 'LEAK' in globals())\n"
+        "print('module', 'epa_leak' in sys.modules)\n"
+        "print('environ', 'EPA_LEAK' in os.environ)",
+    )
     pids, seen = [], []
     for marker in ("apprentice A", "apprentice B"):
         out = text_of(execution.run_notebook(leaky, {"marker": marker}))
@@ -118,9 +128,14 @@ def test_kernels_ahead_reads_the_environment(monkeypatch):
 def dask_cluster():
     """Two single-threaded Dask workers in this process, on loopback only."""
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                  protocol="tcp", host="127.0.0.1",
-                                  dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=False,
+        protocol="tcp",
+        host="127.0.0.1",
+        dashboard_address=None,
+    ) as cluster:
         yield cluster
     kernels.close_pools()
 
@@ -135,9 +150,19 @@ def outcomes(out: Path) -> dict[str, dict]:
 
 def test_dask_executor_writes_what_the_local_executor_writes(demo_run, tmp_path, dask_cluster):
     local = demo_run.out  # the shared run: deferrals, resits, both standards, run locally
-    remote = epa("run", demo_run.cohort, "--out", tmp_path / "dask", "--quiet",
-                 "--format", "none", "--executor", "dask",
-                 "--scheduler", dask_cluster.scheduler_address)
+    remote = epa(
+        "run",
+        demo_run.cohort,
+        "--out",
+        tmp_path / "dask",
+        "--quiet",
+        "--format",
+        "none",
+        "--executor",
+        "dask",
+        "--scheduler",
+        dask_cluster.scheduler_address,
+    )
     assert remote.returncode == 0, remote.stdout + remote.stderr
     assert "4 apprentices: 18 notebooks run" in remote.stdout
     assert (tmp_path / "dask" / "results.csv").read_bytes() == (local / "results.csv").read_bytes()
@@ -151,9 +176,19 @@ def test_dask_executor_writes_what_the_local_executor_writes(demo_run, tmp_path,
         assert a["epa"] == b["epa"]
         assert a["papermill"]["parameters"] == b["papermill"]["parameters"]
     assert not list((tmp_path / "dask").glob("*/.*tmp*"))
-    again = epa("run", demo_run.cohort, "--out", tmp_path / "dask", "--quiet",
-                "--format", "none", "--executor", "dask",
-                "--scheduler", dask_cluster.scheduler_address)
+    again = epa(
+        "run",
+        demo_run.cohort,
+        "--out",
+        tmp_path / "dask",
+        "--quiet",
+        "--format",
+        "none",
+        "--executor",
+        "dask",
+        "--scheduler",
+        dask_cluster.scheduler_address,
+    )
     assert "0 notebooks run, 18 already done and unchanged" in again.stdout  # resumable alike
 
 
@@ -167,8 +202,9 @@ def test_a_dask_worker_without_the_notebooks_folder_runs_the_text_it_was_sent(tm
     write_cohort(tmp_path / "cohort", ["a02_"])
     job = plan(read_cohort(tmp_path / "cohort"), tmp_path / "out", notebooks_dir())[0]
     text = Path(job.notebook).read_text(encoding="utf-8")
-    elsewhere = job.__class__(**{**job.__dict__,
-                                 "notebook": str(tmp_path / "client" / Path(job.notebook).name)})
+    elsewhere = job.__class__(
+        **{**job.__dict__, "notebook": str(tmp_path / "client" / Path(job.notebook).name)}
+    )
     result = execute_remote(elsewhere, {elsewhere.notebook: text})
     assert result.status == "ran", result.message
     assert not Path(job.output).exists()  # the client writes it, not the worker
@@ -180,13 +216,18 @@ def test_a_dask_worker_without_the_notebooks_folder_runs_the_text_it_was_sent(tm
 
 def read_method_outcome_of(nb) -> dict:
     from epa_kernel.core.bundles import METHOD_MIME
-    return next(o["data"][METHOD_MIME] for c in nb.cells for o in c.get("outputs", [])
-                if METHOD_MIME in o.get("data", {}))
+
+    return next(
+        o["data"][METHOD_MIME]
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if METHOD_MIME in o.get("data", {})
+    )
 
 
 def test_dask_executor_needs_a_reachable_scheduler(tmp_path):
-    from epa_kernel.batch.executors import make_executor
     from epa_kernel.batch.dask_executor import DaskExecutor
+    from epa_kernel.batch.executors import make_executor
 
     pytest.importorskip("distributed")
     with pytest.raises(InputError, match="--executor dask needs --scheduler"):

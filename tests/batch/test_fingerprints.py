@@ -35,8 +35,9 @@ def finish(jobs) -> None:
     for job in jobs:
         output = Path(job.output)
         output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(json.dumps({"metadata": {"epa": {"fingerprint": job.fingerprint}}}),
-                          encoding="utf-8")
+        output.write_text(
+            json.dumps({"metadata": {"epa": {"fingerprint": job.fingerprint}}}), encoding="utf-8"
+        )
 
 
 @pytest.mark.parametrize("subpackage", ["core", "exports", "apps"])

@@ -8,7 +8,6 @@ import signal
 import subprocess
 import time
 
-
 from epa_kernel.exports.outcomes import read_epa_outcome, read_method_outcome
 from helpers import EPA, ROOT, epa, read_results, write_cohort
 
@@ -20,16 +19,19 @@ def test_run_writes_a_notebook_per_record_and_a_result_per_apprentice(demo_run):
         expected = {"epa_result.ipynb"}
         for f in files:
             record = json.loads(f.read_text(encoding="utf-8"))
-            expected.add(f"{record['method']}.ipynb" if record["attempt"] == "first"
-                         else f"{record['method']}.{record['attempt']}.ipynb")
+            expected.add(
+                f"{record['method']}.ipynb"
+                if record["attempt"] == "first"
+                else f"{record['method']}.{record['attempt']}.ipynb"
+            )
         assert names == sorted(expected)
     assert not list(out.glob("*/.*.tmp*"))  # no temporaries left behind
     assert "4 apprentices: 18 notebooks run" in done.stdout
     for uln in by_uln:  # exports: HTML by default, no PDF unless asked for
         folder = out / uln
-        assert sorted(p.stem for p in folder.glob("*.html")) == \
-            sorted("statement" if p.stem == "epa_result" else p.stem
-                   for p in folder.glob("*.ipynb"))
+        assert sorted(p.stem for p in folder.glob("*.html")) == sorted(
+            "statement" if p.stem == "epa_result" else p.stem for p in folder.glob("*.ipynb")
+        )
         assert not list(folder.glob("*.pdf"))
     assert (out / "results.xlsx").exists() and (out / "summary.html").exists()
 
@@ -39,8 +41,11 @@ def test_each_notebooks_grade_equals_epa_grade_on_the_same_records(demo_run):
     for uln, files in by_uln.items():
         for f in files:
             record = json.loads(f.read_text(encoding="utf-8"))
-            name = f"{record['method']}.ipynb" if record["attempt"] == "first" else \
-                f"{record['method']}.{record['attempt']}.ipynb"
+            name = (
+                f"{record['method']}.ipynb"
+                if record["attempt"] == "first"
+                else f"{record['method']}.{record['attempt']}.ipynb"
+            )
             bundle = read_method_outcome(out / uln / name)
             alone = json.loads(epa("grade", f, "--json").stdout)
             assert bundle["outcome"]["grade"] == alone["methods"][record["method"]]["grade"]
@@ -48,17 +53,27 @@ def test_each_notebooks_grade_equals_epa_grade_on_the_same_records(demo_run):
         together = json.loads(epa("grade", *files, "--json").stdout)
         result = read_epa_outcome(out / uln / "epa_result.ipynb")["outcome"]
         assert result["grade"] == together["overall"]["grade"]
-        assert {m: o["grade"] for m, o in result["methods"].items()} == \
-            {m: o["grade"] for m, o in together["methods"].items()}
+        assert {m: o["grade"] for m, o in result["methods"].items()} == {
+            m: o["grade"] for m, o in together["methods"].items()
+        }
 
 
 def test_results_csv_has_a_row_per_apprentice_with_method_grades(demo_run):
     by_uln = demo_run.by_uln
     rows = read_results(demo_run.out)
     assert [r["uln"] for r in rows] == sorted(by_uln)
-    assert list(rows[0]) == ["uln", "standard", "version", "apprentice_showcase",
-                             "practical_observation", "work_based_project",
-                             "professional_discussion", "overall", "status", "message"]
+    assert list(rows[0]) == [
+        "uln",
+        "standard",
+        "version",
+        "apprentice_showcase",
+        "practical_observation",
+        "work_based_project",
+        "professional_discussion",
+        "overall",
+        "status",
+        "message",
+    ]
     for row in rows:
         files = by_uln[row["uln"]]
         together = json.loads(epa("grade", *files, "--json").stdout)
@@ -101,17 +116,22 @@ def test_a_bad_record_fails_only_its_own_apprentice(tmp_path):
     assert rows[""]["status"] == "failed"  # the unreadable file, with no apprentice to name
     assert not (tmp_path / "out" / bad_uln).exists()
     # nothing personal in what the run printed
-    names = {json.loads(p.read_text())["apprentice"]["name"]
-             for files in by_uln.values() for p in files}
+    names = {
+        json.loads(p.read_text())["apprentice"]["name"] for files in by_uln.values() for p in files
+    }
     assert not any(n in done.stdout + done.stderr for n in names)
 
 
 def test_a_run_killed_part_way_resumes_without_redoing_finished_notebooks(tmp_path):
     write_cohort(tmp_path / "cohort", ["a01_", "a03_", "a14_"])
     out = tmp_path / "out"
-    proc = subprocess.Popen([*EPA, "run", str(tmp_path / "cohort"), "--out", str(out),
-                             "--workers", "1", "--quiet"], cwd=ROOT, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [*EPA, "run", str(tmp_path / "cohort"), "--out", str(out), "--workers", "1", "--quiet"],
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(list(out.glob("*/[!.]*.ipynb"))) < 3:
         time.sleep(0.05)

@@ -13,11 +13,21 @@ from epa_kernel.core.records import record_json_schema
 from helpers import EXAMPLES, installed_epa
 from helpers import epa as run_epa
 
-ST0072_RECORDS = [EXAMPLES / f"st0072_{m}.json" for m in
-                  ("apprentice_showcase", "practical_observation", "professional_discussion")]
+ST0072_RECORDS = [
+    EXAMPLES / f"st0072_{m}.json"
+    for m in ("apprentice_showcase", "practical_observation", "professional_discussion")
+]
 PO_EXAMPLE = EXAMPLES / "st0072_practical_observation.json"
-METHOD_KEYS = {"grade", "status", "pass_met", "pass_required", "distinction_met",
-               "distinction_required", "reasons", "warnings"}  # README, `epa grade --json`
+METHOD_KEYS = {
+    "grade",
+    "status",
+    "pass_met",
+    "pass_required",
+    "distinction_met",
+    "distinction_required",
+    "reasons",
+    "warnings",
+}  # README, `epa grade --json`
 EPA = installed_epa()
 
 
@@ -62,15 +72,25 @@ def test_the_console_script_is_installed():
 
 # --- Output -------------------------------------------------------------------------------------
 
+
 def test_standards_json_lists_the_three_versions(tmp_path):
     rows = ok_json(epa("standards", "--json", cwd=tmp_path))
-    assert sorted((r["standard"], r["version"]) for r in rows) == \
-        [("ST0071", "1.0"), ("ST0071", "1.1"), ("ST0072", "1.0")]
+    assert sorted((r["standard"], r["version"]) for r in rows) == [
+        ("ST0071", "1.0"),
+        ("ST0071", "1.1"),
+        ("ST0072", "1.0"),
+    ]
     methods = {(r["standard"], r["version"]): r["methods"] for r in rows}
-    assert methods[("ST0072", "1.0")] == ["apprentice_showcase", "practical_observation",
-                                          "professional_discussion"]
-    assert methods[("ST0071", "1.1")] == ["practical_observation", "work_based_project",
-                                          "professional_discussion"]
+    assert methods[("ST0072", "1.0")] == [
+        "apprentice_showcase",
+        "practical_observation",
+        "professional_discussion",
+    ]
+    assert methods[("ST0071", "1.1")] == [
+        "practical_observation",
+        "work_based_project",
+        "professional_discussion",
+    ]
     assert all(r["title"] and r["level"] in (2, 3) and r["sources"] for r in rows)
 
 
@@ -82,30 +102,45 @@ def test_standards_readable_names_each_version(tmp_path):
 
 
 def test_criteria_json_lists_the_25_observation_descriptors(tmp_path):
-    rows = ok_json(epa("criteria", "ST0072", "--method", "practical_observation", "--json",
-                       cwd=tmp_path))
+    rows = ok_json(
+        epa("criteria", "ST0072", "--method", "practical_observation", "--json", cwd=tmp_path)
+    )
     assert len(rows) == 25
     for row in rows:
         assert {"id", "band", "text", "ksbs", "applies_to", "deferrable_to"} <= set(row), row
         assert row["band"] == ("pass" if row["id"].startswith("P") else "distinction")
         assert row["text"] and row["ksbs"]
-        assert row["applies_to"] is None or set(row["applies_to"]) <= {"face_to_face",
-                                                                      "non_face_to_face"}
+        assert row["applies_to"] is None or set(row["applies_to"]) <= {
+            "face_to_face",
+            "non_face_to_face",
+        }
     ids = [r["id"] for r in rows]
     assert ids == [f"P{i}" for i in range(1, 21)] + [f"D{i}" for i in range(1, 6)]
     by_id = {r["id"]: r for r in rows}
     assert by_id["P4"]["applies_to"] == ["face_to_face"]
     assert by_id["P7"]["applies_to"] == ["non_face_to_face"]
     assert by_id["P1"]["applies_to"] is None and by_id["P1"]["deferrable_to"] is None
-    assert {i for i, r in by_id.items() if r["deferrable_to"] == "professional_discussion"} == \
-        {f"P{i}" for i in range(15, 21)}
+    assert {i for i, r in by_id.items() if r["deferrable_to"] == "professional_discussion"} == {
+        f"P{i}" for i in range(15, 21)
+    }
 
 
 def test_criteria_version_option_selects_the_version(tmp_path):
-    latest = ok_json(epa("criteria", "ST0071", "--method", "practical_observation", "--json",
-                         cwd=tmp_path))
-    older = ok_json(epa("criteria", "ST0071", "--version", "1.0", "--method",
-                        "practical_observation", "--json", cwd=tmp_path))
+    latest = ok_json(
+        epa("criteria", "ST0071", "--method", "practical_observation", "--json", cwd=tmp_path)
+    )
+    older = ok_json(
+        epa(
+            "criteria",
+            "ST0071",
+            "--version",
+            "1.0",
+            "--method",
+            "practical_observation",
+            "--json",
+            cwd=tmp_path,
+        )
+    )
     assert (len(latest), len(older)) == (22, 23)  # v1.0 has one more pass descriptor
 
 
@@ -113,21 +148,33 @@ def test_grade_json_has_the_documented_shape(tmp_path):
     data = ok_json(epa("grade", *ST0072_RECORDS, "--json", cwd=tmp_path))
     assert set(data) == {"standard", "version", "methods", "overall"}
     assert (data["standard"], data["version"]) == ("ST0072", "1.0")
-    assert list(data["methods"]) == ["apprentice_showcase", "practical_observation",
-                                     "professional_discussion"]
+    assert list(data["methods"]) == [
+        "apprentice_showcase",
+        "practical_observation",
+        "professional_discussion",
+    ]
     for method, outcome in data["methods"].items():
         assert set(outcome) == METHOD_KEYS, method
         assert outcome["status"] == "complete"
-        assert all(isinstance(outcome[k], int) for k in
-                   ("pass_met", "pass_required", "distinction_met", "distinction_required"))
+        assert all(
+            isinstance(outcome[k], int)
+            for k in ("pass_met", "pass_required", "distinction_met", "distinction_required")
+        )
         assert isinstance(outcome["reasons"], list) and outcome["reasons"]
         assert isinstance(outcome["warnings"], list)
     grades = {m: o["grade"] for m, o in data["methods"].items()}
-    assert grades == {"apprentice_showcase": "Pass", "practical_observation": "Distinction",
-                      "professional_discussion": "Distinction"}
+    assert grades == {
+        "apprentice_showcase": "Pass",
+        "practical_observation": "Distinction",
+        "professional_discussion": "Distinction",
+    }
     po = data["methods"]["practical_observation"]
-    assert (po["pass_met"], po["pass_required"], po["distinction_met"],
-            po["distinction_required"]) == (15, 15, 4, 4)
+    assert (
+        po["pass_met"],
+        po["pass_required"],
+        po["distinction_met"],
+        po["distinction_required"],
+    ) == (15, 15, 4, 4)
     assert set(data["overall"]) == {"grade", "reasons"}
     assert data["overall"]["grade"] == "Pass"
     assert any("overall-grade table" in r for r in data["overall"]["reasons"])
@@ -153,8 +200,12 @@ def test_grade_table_names_each_method_and_the_overall_grade(tmp_path):
     assert result.returncode == 0 and result.stderr == ""
     lines = result.stdout.splitlines()
     assert lines[0].startswith("ST0072 v1.0")
-    for method, grade in (("apprentice_showcase", "Pass"), ("practical_observation", "Distinction"),
-                          ("professional_discussion", "Distinction"), ("overall", "Pass")):
+    for method, grade in (
+        ("apprentice_showcase", "Pass"),
+        ("practical_observation", "Distinction"),
+        ("professional_discussion", "Distinction"),
+        ("overall", "Pass"),
+    ):
         row = [ln for ln in lines if ln.split()[:1] == [method]]
         assert len(row) == 1, (method, result.stdout)
         assert row[0].split()[1] == grade
@@ -180,10 +231,18 @@ def test_version_option(tmp_path):
 
 # --- Usage errors -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("args", [(), ("frobnicate",), ("grade",), ("criteria", "ST0072"),
-                                  ("schema", "standard")],
-                         ids=["no arguments", "unknown command", "grade without files",
-                              "criteria without method", "unknown schema"])
+
+@pytest.mark.parametrize(
+    "args",
+    [(), ("frobnicate",), ("grade",), ("criteria", "ST0072"), ("schema", "standard")],
+    ids=[
+        "no arguments",
+        "unknown command",
+        "grade without files",
+        "criteria without method",
+        "unknown schema",
+    ],
+)
 def test_usage_errors_exit_2_without_a_traceback(tmp_path, args):
     result = epa(*args, cwd=tmp_path)
     assert result.returncode == 2
@@ -194,6 +253,7 @@ def test_usage_errors_exit_2_without_a_traceback(tmp_path, args):
 
 # --- Bad input: files ---------------------------------------------------------------------------
 
+
 def test_missing_file(tmp_path):
     path = tmp_path / "nowhere.json"
     bad_input(epa("grade", path, cwd=tmp_path), f"epa: {path}: ", "no such file")
@@ -202,21 +262,26 @@ def test_missing_file(tmp_path):
 def test_a_folder_instead_of_a_file(tmp_path):
     folder = tmp_path / "records"
     folder.mkdir()
-    bad_input(epa("grade", folder, cwd=tmp_path), f"epa: {folder}: ", "is a folder, expected a file")
+    bad_input(
+        epa("grade", folder, cwd=tmp_path), f"epa: {folder}: ", "is a folder, expected a file"
+    )
 
 
 def test_malformed_json(tmp_path):
     path = tmp_path / "broken.json"
     path.write_text('{"standard": "ST0072",\n  "method": }\n', encoding="utf-8")
-    bad_input(epa("grade", path, cwd=tmp_path), f"epa: {path}: ", "not valid JSON",
-              "line 2 column")
+    bad_input(epa("grade", path, cwd=tmp_path), f"epa: {path}: ", "not valid JSON", "line 2 column")
 
 
 def test_empty_file(tmp_path):
     path = tmp_path / "empty.json"
     path.write_text("", encoding="utf-8")
-    bad_input(epa("grade", path, cwd=tmp_path), f"epa: {path}: ", "file is empty",
-              "expected a JSON object")
+    bad_input(
+        epa("grade", path, cwd=tmp_path),
+        f"epa: {path}: ",
+        "file is empty",
+        "expected a JSON object",
+    )
 
 
 def test_white_space_only_file(tmp_path):
@@ -227,10 +292,14 @@ def test_white_space_only_file(tmp_path):
 
 def test_json_array_instead_of_an_object(tmp_path):
     path = tmp_path / "array.json"
-    path.write_text(json.dumps([json.loads(PO_EXAMPLE.read_text(encoding="utf-8"))]),
-                    encoding="utf-8")
-    bad_input(epa("grade", path, cwd=tmp_path), f"epa: {path}: ",
-              "expected a JSON object (a method record)")
+    path.write_text(
+        json.dumps([json.loads(PO_EXAMPLE.read_text(encoding="utf-8"))]), encoding="utf-8"
+    )
+    bad_input(
+        epa("grade", path, cwd=tmp_path),
+        f"epa: {path}: ",
+        "expected a JSON object (a method record)",
+    )
 
 
 def test_duplicate_key(tmp_path):
@@ -258,6 +327,7 @@ def test_json_nested_too_deeply(tmp_path):
 
 # --- Bad input: record fields -------------------------------------------------------------------
 
+
 def _set(*keys_and_value):
     *keys, value = keys_and_value
 
@@ -266,44 +336,108 @@ def _set(*keys_and_value):
         for key in keys[:-1]:
             target = target[key]
         target[keys[-1]] = value
+
     return change
 
 
-@pytest.mark.parametrize("change, field, expected", [
-    pytest.param(_set("standard", "ST9999"), "standard",
-                 ["unknown standard 'ST9999'", "known: ST0071, ST0072"], id="unknown standard"),
-    pytest.param(_set("standard", "CS72"), "standard",
-                 ["String should match pattern '^ST[0-9]{4}$'"], id="malformed standard"),
-    pytest.param(_set("version", "9.9"), "version",
-                 ["ST0072 has no version '9.9'", "known: 1.0"], id="unknown version"),
-    pytest.param(_set("method", "work_based_project"), "method",
-                 ["ST0072 v1.0 has no method 'work_based_project'",
-                  "allowed: apprentice_showcase, practical_observation, professional_discussion"],
-                 id="method of another standard"),
-    pytest.param(_set("method", "interview"), "method",
-                 ["'practical_observation'", "(got 'interview')"], id="unknown method"),
-    pytest.param(_set("judgements", "P99", "met"), "judgements.P99",
-                 ["unknown descriptor 'P99'", "allowed: P1..D5 of practical_observation"],
-                 id="unknown descriptor"),
-    pytest.param(_set("judgements", "P1", "maybe"), "judgements.P1",
-                 ["'met', 'not_met' or 'deferred'", "(got 'maybe')"], id="judgement value"),
-    pytest.param(_set("judgements", "P1", "deferred"), "judgements.P1",
-                 ["P1 cannot be deferred; allowed: met, not_met"], id="deferral not allowed"),
-    pytest.param(_set("apprentice", "uln", "1000000018"), "apprentice.uln",
-                 ["check digit does not match", "remainder 10 mod 11"], id="ULN check digit"),
-    pytest.param(_set("apprentice", "uln", "12345"), "apprentice.uln",
-                 ["a ULN is exactly 10 digits"], id="ULN length"),
-    pytest.param(_set("attempt", "third"), "attempt",
-                 ["'first', 'resit' or 'retake'", "(got 'third')"], id="unknown attempt"),
-    pytest.param(_set("channels", ["carrier_pigeon"]), "channels[0]",
-                 ["'face_to_face' or 'non_face_to_face'"], id="unknown channel"),
-    pytest.param(_set("evidence", "duration_minutes", -5), "evidence.duration_minutes",
-                 ["greater than or equal to 0"], id="negative evidence"),
-    pytest.param(_set("grade", "Distinction"), "grade",
-                 ["unknown field (not part of the format)"], id="unknown field"),
-    pytest.param(_set("apprentice", "start_date", "2026-03-01"), "apprentice",
-                 ["gateway_date is before start_date"], id="dates out of order"),
-])
+@pytest.mark.parametrize(
+    "change, field, expected",
+    [
+        pytest.param(
+            _set("standard", "ST9999"),
+            "standard",
+            ["unknown standard 'ST9999'", "known: ST0071, ST0072"],
+            id="unknown standard",
+        ),
+        pytest.param(
+            _set("standard", "CS72"),
+            "standard",
+            ["String should match pattern '^ST[0-9]{4}$'"],
+            id="malformed standard",
+        ),
+        pytest.param(
+            _set("version", "9.9"),
+            "version",
+            ["ST0072 has no version '9.9'", "known: 1.0"],
+            id="unknown version",
+        ),
+        pytest.param(
+            _set("method", "work_based_project"),
+            "method",
+            [
+                "ST0072 v1.0 has no method 'work_based_project'",
+                "allowed: apprentice_showcase, practical_observation, professional_discussion",
+            ],
+            id="method of another standard",
+        ),
+        pytest.param(
+            _set("method", "interview"),
+            "method",
+            ["'practical_observation'", "(got 'interview')"],
+            id="unknown method",
+        ),
+        pytest.param(
+            _set("judgements", "P99", "met"),
+            "judgements.P99",
+            ["unknown descriptor 'P99'", "allowed: P1..D5 of practical_observation"],
+            id="unknown descriptor",
+        ),
+        pytest.param(
+            _set("judgements", "P1", "maybe"),
+            "judgements.P1",
+            ["'met', 'not_met' or 'deferred'", "(got 'maybe')"],
+            id="judgement value",
+        ),
+        pytest.param(
+            _set("judgements", "P1", "deferred"),
+            "judgements.P1",
+            ["P1 cannot be deferred; allowed: met, not_met"],
+            id="deferral not allowed",
+        ),
+        pytest.param(
+            _set("apprentice", "uln", "1000000018"),
+            "apprentice.uln",
+            ["check digit does not match", "remainder 10 mod 11"],
+            id="ULN check digit",
+        ),
+        pytest.param(
+            _set("apprentice", "uln", "12345"),
+            "apprentice.uln",
+            ["a ULN is exactly 10 digits"],
+            id="ULN length",
+        ),
+        pytest.param(
+            _set("attempt", "third"),
+            "attempt",
+            ["'first', 'resit' or 'retake'", "(got 'third')"],
+            id="unknown attempt",
+        ),
+        pytest.param(
+            _set("channels", ["carrier_pigeon"]),
+            "channels[0]",
+            ["'face_to_face' or 'non_face_to_face'"],
+            id="unknown channel",
+        ),
+        pytest.param(
+            _set("evidence", "duration_minutes", -5),
+            "evidence.duration_minutes",
+            ["greater than or equal to 0"],
+            id="negative evidence",
+        ),
+        pytest.param(
+            _set("grade", "Distinction"),
+            "grade",
+            ["unknown field (not part of the format)"],
+            id="unknown field",
+        ),
+        pytest.param(
+            _set("apprentice", "start_date", "2026-03-01"),
+            "apprentice",
+            ["gateway_date is before start_date"],
+            id="dates out of order",
+        ),
+    ],
+)
 def test_bad_record_field(tmp_path, change, field, expected):
     path = write_record(tmp_path, change)
     line = bad_input(epa("grade", path, cwd=tmp_path), f"epa: {path}: {field}: ", *expected)
@@ -312,38 +446,67 @@ def test_bad_record_field(tmp_path, change, field, expected):
 
 def test_records_of_two_apprentices(tmp_path):
     other = write_record(tmp_path, _set("apprentice", "uln", "1000000027"), name="other.json")
-    line = bad_input(epa("grade", ST0072_RECORDS[0], other, cwd=tmp_path),
-                     f"epa: {other}: apprentice.uln: ", "2 different apprentices",
-                     "grade one apprentice at a time")
+    line = bad_input(
+        epa("grade", ST0072_RECORDS[0], other, cwd=tmp_path),
+        f"epa: {other}: apprentice.uln: ",
+        "2 different apprentices",
+        "grade one apprentice at a time",
+    )
     assert "1000000019" not in line and "1000000027" not in line
 
 
 def test_a_bad_file_among_good_ones_is_named(tmp_path):
     bad = write_record(tmp_path, _set("judgements", "D9", "met"), name="bad.json")
-    bad_input(epa("grade", ST0072_RECORDS[0], bad, ST0072_RECORDS[2], cwd=tmp_path),
-              f"epa: {bad}: judgements.D9: ", "unknown descriptor 'D9'")
+    bad_input(
+        epa("grade", ST0072_RECORDS[0], bad, ST0072_RECORDS[2], cwd=tmp_path),
+        f"epa: {bad}: judgements.D9: ",
+        "unknown descriptor 'D9'",
+    )
 
 
 def test_two_first_attempts_of_one_method(tmp_path):
     copy = write_record(tmp_path, name="again.json")
-    bad_input(epa("grade", PO_EXAMPLE, copy, cwd=tmp_path), str(copy), "method",
-              "two first records for practical_observation")
+    bad_input(
+        epa("grade", PO_EXAMPLE, copy, cwd=tmp_path),
+        str(copy),
+        "method",
+        "two first records for practical_observation",
+    )
 
 
 # --- Bad input: criteria ------------------------------------------------------------------------
 
+
 def test_criteria_with_an_unknown_method(tmp_path):
-    bad_input(epa("criteria", "ST0072", "--method", "work_based_project", cwd=tmp_path),
-              "epa: method: ", "ST0072 v1.0 has no method 'work_based_project'",
-              "allowed: apprentice_showcase, practical_observation, professional_discussion")
+    bad_input(
+        epa("criteria", "ST0072", "--method", "work_based_project", cwd=tmp_path),
+        "epa: method: ",
+        "ST0072 v1.0 has no method 'work_based_project'",
+        "allowed: apprentice_showcase, practical_observation, professional_discussion",
+    )
 
 
 def test_criteria_with_an_unknown_standard(tmp_path):
-    bad_input(epa("criteria", "ST0999", "--method", "practical_observation", cwd=tmp_path),
-              "epa: standard: ", "unknown standard 'ST0999'", "known: ST0071, ST0072")
+    bad_input(
+        epa("criteria", "ST0999", "--method", "practical_observation", cwd=tmp_path),
+        "epa: standard: ",
+        "unknown standard 'ST0999'",
+        "known: ST0071, ST0072",
+    )
 
 
 def test_criteria_with_an_unknown_version(tmp_path):
-    bad_input(epa("criteria", "ST0071", "--version", "2.0", "--method", "practical_observation",
-                  cwd=tmp_path),
-              "epa: version: ", "ST0071 has no version '2.0'", "known: 1.0, 1.1")
+    bad_input(
+        epa(
+            "criteria",
+            "ST0071",
+            "--version",
+            "2.0",
+            "--method",
+            "practical_observation",
+            cwd=tmp_path,
+        ),
+        "epa: version: ",
+        "ST0071 has no version '2.0'",
+        "known: 1.0, 1.1",
+    )

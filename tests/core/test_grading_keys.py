@@ -11,10 +11,10 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers import make_record
-from epa_kernel.core.grading import grade_method, resolve_judgements
 from epa_kernel.core.evidence import evidence_warnings
-from helpers import PROPERTY, STANDARDS, varied_cases
+from epa_kernel.core.grading import grade_method
+from epa_kernel.core.grading_keys import resolve_judgements
+from helpers import PROPERTY, STANDARDS, make_record, varied_cases
 
 
 def reference(case) -> dict:
@@ -47,8 +47,9 @@ def test_counts_equal_a_reference_worked_out_from_the_criteria(case):
     expected = reference(case)
     for _ in range(2):  # the first call may fill the cache, the second reads it
         outcome = case.grade()
-        assert {k: getattr(outcome, k) for k in expected if k != "effective"} == \
-            {k: v for k, v in expected.items() if k != "effective"}
+        assert {k: getattr(outcome, k) for k in expected if k != "effective"} == {
+            k: v for k, v in expected.items() if k != "effective"
+        }
     assert resolve_judgements(case.method, case.record(), case.elsewhere) == expected["effective"]
 
 
@@ -57,12 +58,28 @@ def test_two_standards_never_share_descriptor_lists(st0072):
     however the calls interleave."""
     method = st0072.method("apprentice_showcase")
     rule = method.grading.distinction
-    lower = st0072.model_copy(update={"methods": tuple(
-        m.model_copy(update={"grading": m.grading.model_copy(update={
-            "distinction": rule.model_copy(update={"count": 1})})}) if m.id == method.id else m
-        for m in st0072.methods)})
-    record = make_record(method="apprentice_showcase", judgements={
-        c.id: "met" if c.band == "pass" or c.id == "D1" else "not_met" for c in method.criteria})
+    lower = st0072.model_copy(
+        update={
+            "methods": tuple(
+                m.model_copy(
+                    update={
+                        "grading": m.grading.model_copy(
+                            update={"distinction": rule.model_copy(update={"count": 1})}
+                        )
+                    }
+                )
+                if m.id == method.id
+                else m
+                for m in st0072.methods
+            )
+        }
+    )
+    record = make_record(
+        method="apprentice_showcase",
+        judgements={
+            c.id: "met" if c.band == "pass" or c.id == "D1" else "not_met" for c in method.criteria
+        },
+    )
     assert rule.count > 1
     for _ in range(3):
         assert grade_method(st0072, record).grade == "Pass"
@@ -78,9 +95,11 @@ METHODS = {f"{s.key} {m.id}": (s, m) for s in STANDARDS for m in s.methods}
 def test_warnings_equal_evidence_warnings_for_any_evidence(data):
     """The outcome's warnings (limits kept with the lists) are exactly evidence_warnings'."""
     standard, method = METHODS[data.draw(st.sampled_from(sorted(METHODS)), label="method")]
-    evidence = {limit.fact: data.draw(FACT_VALUES, label=limit.fact)
-                for limit in method.evidence}
-    record = make_record(standard.standard, standard.version, method.id,
-                         evidence={k: v for k, v in evidence.items() if v is not None})
-    assert grade_method(standard, record).warnings == \
-        tuple(evidence_warnings(method, record))
+    evidence = {limit.fact: data.draw(FACT_VALUES, label=limit.fact) for limit in method.evidence}
+    record = make_record(
+        standard.standard,
+        standard.version,
+        method.id,
+        evidence={k: v for k, v in evidence.items() if v is not None},
+    )
+    assert grade_method(standard, record).warnings == tuple(evidence_warnings(method, record))

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from helpers import (DEFERRING, PROPERTY, STANDARDS, Case, cases, deferred_into, varied_cases)
 from epa_kernel.core.grading import combine, deferred_judgements, grade_epa, grade_method
 from epa_kernel.core.records import MethodRecord
 from epa_kernel.core.spec import Standard
+from helpers import DEFERRING, PROPERTY, STANDARDS, Case, cases, deferred_into, varied_cases
 
 RANK = {"Fail": 0, "Pass": 1, "Distinction": 2}
 
@@ -54,6 +54,7 @@ def test_the_strategy_reaches_every_method_and_every_kind_of_judgement():
 
 # (a) -------------------------------------------------------------------------------------------
 
+
 @PROPERTY
 @given(case=varied_cases(), data=st.data())
 def test_met_instead_of_not_met_never_lowers_the_grade(case, data):
@@ -69,8 +70,11 @@ def test_met_instead_of_not_met_never_lowers_the_grade(case, data):
     A decided Pass may become None (one more distinction met brings the threshold back within
     reach of the descriptors still to judge); None is not compared as a grade.
     """
-    judged = [("record", k) for k, v in case.judgements.items()
-              if v in ("met", "not_met") and "." not in k]
+    judged = [
+        ("record", k)
+        for k, v in case.judgements.items()
+        if v in ("met", "not_met") and "." not in k
+    ]
     judged += [("elsewhere", k) for k in case.elsewhere]
     by_band: dict[str, list] = {}
     for where, key in judged:
@@ -97,6 +101,7 @@ def test_met_instead_of_not_met_never_lowers_the_grade(case, data):
 
 # (b) -------------------------------------------------------------------------------------------
 
+
 @PROPERTY
 @given(case=varied_cases(), data=st.data())
 def test_any_applicable_pass_descriptor_not_met_fails_the_method(case, data):
@@ -119,6 +124,7 @@ def test_any_applicable_pass_descriptor_not_met_fails_the_method(case, data):
 
 
 # (c) -------------------------------------------------------------------------------------------
+
 
 @PROPERTY
 @given(case=varied_cases(), data=st.data())
@@ -144,6 +150,7 @@ def test_grading_is_deterministic_and_ignores_key_and_channel_order(case, data):
 
 # (d) -------------------------------------------------------------------------------------------
 
+
 def expected_full_grade(case: Case) -> str:
     """The grade a fully judged record must get, from the standard's rules stated directly."""
     applicable = case.method.applicable(case.channels)
@@ -152,8 +159,11 @@ def expected_full_grade(case: Case) -> str:
     distinctions = [c for c in applicable if c.band == "distinction"]
     rule = case.method.grading.distinction
     needed = rule.count if rule.rule == "at_least" else len(distinctions)
-    grade = "Distinction" if sum(case.judgements[c.id] == "met" for c in distinctions) >= needed \
+    grade = (
+        "Distinction"
+        if sum(case.judgements[c.id] == "met" for c in distinctions) >= needed
         else "Pass"
+    )
     cap = case.standard.attempts
     if cap.scope == "method" and case.attempt in cap.capped and RANK[grade] > RANK[cap.max_grade]:
         grade = cap.max_grade
@@ -178,8 +188,11 @@ def open_descriptors(case: Case) -> tuple[list[str], list[str]]:
     """(not judged at all, deferred and not yet judged where they were deferred to)."""
     applicable = case.method.applicable(case.channels)
     missing = [c.id for c in applicable if c.id not in case.judgements]
-    waiting = [c.id for c in applicable
-               if case.judgements.get(c.id) == "deferred" and c.id not in case.elsewhere]
+    waiting = [
+        c.id
+        for c in applicable
+        if case.judgements.get(c.id) == "deferred" and c.id not in case.elsewhere
+    ]
     return missing, waiting
 
 
@@ -211,9 +224,15 @@ def test_a_decided_grade_is_final_and_none_means_it_could_still_change(case, dat
     judging everything open as met, or everything open as not met, then gives different grades.
     """
     grade = case.grade().grade
-    some = data.draw(st.fixed_dictionaries({}, optional={
-        i: st.sampled_from(["met", "not_met"]) for i in sum(open_descriptors(case), [])}),
-        label="some completion")
+    some = data.draw(
+        st.fixed_dictionaries(
+            {},
+            optional={
+                i: st.sampled_from(["met", "not_met"]) for i in sum(open_descriptors(case), [])
+            },
+        ),
+        label="some completion",
+    )
     extremes = {}
     for value in ("met", "not_met"):
         extremes[value] = case.grade(*completed(case, lambda i, v=value: some.get(i, v))).grade
@@ -240,16 +259,19 @@ def test_a_capped_resit_is_decided_once_every_pass_descriptor_is_met():
 
 # (e) -------------------------------------------------------------------------------------------
 
+
 @dataclass
 class FullEpa:
     standard: Standard
-    parts: dict[str, Case]            # every method, every applicable descriptor judged
+    parts: dict[str, Case]  # every method, every applicable descriptor judged
     movable: dict[tuple[str, str], bool]  # (method, descriptor) deferrable: defer it or not
-    order: list[int]                  # the order the records are given in
+    order: list[int]  # the order the records are given in
 
     def __repr__(self) -> str:
-        return (f"FullEpa({self.standard.key}, parts={list(self.parts.values())}, "
-                f"movable={self.movable}, order={self.order})")
+        return (
+            f"FullEpa({self.standard.key}, parts={list(self.parts.values())}, "
+            f"movable={self.movable}, order={self.order})"
+        )
 
     def _repr_pretty_(self, printer, cycle):
         printer.text(repr(self))
@@ -276,14 +298,26 @@ def full_epas(draw):
     parts = {}
     for m in std.methods:
         exceptions = draw(st.sampled_from([0, 0, 0, 2]), label=f"{m.id} pass exceptions")
-        parts[m.id] = draw(cases(omit=False, defer=False, standard=std, method=m,
-                                 pass_usual=["met"], pass_exceptions=exceptions), label=m.id)
+        parts[m.id] = draw(
+            cases(
+                omit=False,
+                defer=False,
+                standard=std,
+                method=m,
+                pass_usual=["met"],
+                pass_exceptions=exceptions,
+            ),
+            label=m.id,
+        )
     for case in parts.values():
         for ref in deferred_into(std, case.method):  # only deferrals made here are judged there
             case.judgements.pop(ref, None)
-    movable = {(m, cid): draw(st.booleans(), label=f"defer {m}.{cid}")
-               for m, case in parts.items() for cid in case.judgements
-               if case.method.criterion(cid).deferrable_to}
+    movable = {
+        (m, cid): draw(st.booleans(), label=f"defer {m}.{cid}")
+        for m, case in parts.items()
+        for cid in case.judgements
+        if case.method.criterion(cid).deferrable_to
+    }
     order = draw(st.permutations(range(len(parts))), label="record order")
     return FullEpa(std, parts, movable, list(order))
 
@@ -306,8 +340,11 @@ def test_grade_epa_of_full_records_is_the_table_combination_of_the_method_grades
 
     expected, why = combine(std, grades)
     cap = std.attempts
-    if (cap.scope == "overall" and any(r.attempt in cap.capped for r in records)
-            and RANK[expected] > RANK[cap.max_grade]):
+    if (
+        cap.scope == "overall"
+        and any(r.attempt in cap.capped for r in records)
+        and RANK[expected] > RANK[cap.max_grade]
+    ):
         expected = cap.max_grade
     assert outcome.grade == expected
     assert outcome.grade is not None
@@ -334,6 +371,16 @@ def test_deferring_a_descriptor_and_judging_it_the_same_way_later_gives_the_same
     assert deferred.grade == direct.grade
     for m, outcome in direct.methods.items():
         other = deferred.methods[m]
-        assert (other.grade, other.status, other.pass_met, other.unmet_pass, other.distinction_met) \
-            == (outcome.grade, outcome.status, outcome.pass_met, outcome.unmet_pass,
-                outcome.distinction_met)
+        assert (
+            other.grade,
+            other.status,
+            other.pass_met,
+            other.unmet_pass,
+            other.distinction_met,
+        ) == (
+            outcome.grade,
+            outcome.status,
+            outcome.pass_met,
+            outcome.unmet_pass,
+            outcome.distinction_met,
+        )

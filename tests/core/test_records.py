@@ -13,13 +13,13 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from pydantic import ValidationError
 
-from helpers import EXAMPLES, VALID_ULNS, judgements_for, make_record
-from epa_kernel.errors import InputError
-from epa_kernel.files import parse_json
 from epa_kernel.core.records import MethodRecord, bind, parse_record, record_json_schema
 from epa_kernel.core.uln import uln_is_valid
+from epa_kernel.errors import InputError
+from epa_kernel.files import parse_json
+from helpers import EXAMPLES, VALID_ULNS, judgements_for, make_record
 
-# Method records are named <standard>_<method>.json; other examples (gateway_*.json) are not records.
+# Method records are named <standard>_<method>.json; the other examples (gateway_*.json) are not.
 EXAMPLE_FILES = sorted(EXAMPLES.glob("st[0-9][0-9][0-9][0-9]_*.json"))
 PO_EXAMPLE = EXAMPLES / "st0072_practical_observation.json"
 
@@ -45,6 +45,7 @@ def reversed_keys(value):
 
 
 # --- The ULN rule -------------------------------------------------------------------------------
+
 
 def reference_check_digit(first_nine: str) -> int | None:
     """The published algorithm, stated as the issuer does: weight the first nine digits 10..2,
@@ -120,16 +121,19 @@ def test_exactly_the_published_check_digit_is_accepted(first, rest):
     assert accepted == ([] if expected is None else [str(expected)])
 
 
-@pytest.mark.parametrize("uln, why", [
-    ("1000000018", "check digit does not match"),
-    ("9999999999", "check digit does not match"),
-    ("100000001", "exactly 10 digits"),
-    ("10000000190", "exactly 10 digits"),
-    ("10000000A9", "exactly 10 digits"),
-    ("١٠٠٠٠٠٠٠١٩", "exactly 10 digits"),
-    ("10000 00019", "exactly 10 digits"),
-    ("0000000107", "cannot start with 0"),
-])
+@pytest.mark.parametrize(
+    "uln, why",
+    [
+        ("1000000018", "check digit does not match"),
+        ("9999999999", "check digit does not match"),
+        ("100000001", "exactly 10 digits"),
+        ("10000000190", "exactly 10 digits"),
+        ("10000000A9", "exactly 10 digits"),
+        ("١٠٠٠٠٠٠٠١٩", "exactly 10 digits"),
+        ("10000 00019", "exactly 10 digits"),
+        ("0000000107", "cannot start with 0"),
+    ],
+)
 def test_invalid_uln_is_refused_without_echoing_it(uln, why):
     data = example()
     data["apprentice"]["uln"] = uln
@@ -166,6 +170,7 @@ def test_surrounding_white_space_is_trimmed_before_the_check():
 
 # --- Canonical JSON and content hash ------------------------------------------------------------
 
+
 def test_key_order_does_not_change_canonical_json_or_hash():
     a, _ = parse_record(example())
     b, _ = parse_record(reversed_keys(example()))
@@ -178,7 +183,9 @@ def test_file_layout_does_not_change_the_hash():
     text = PO_EXAMPLE.read_text(encoding="utf-8")
     squeezed = json.dumps(reversed_keys(json.loads(text)), separators=(",", ":"))
     spread = json.dumps(json.loads(text), indent=8, ensure_ascii=True)
-    hashes = {parse_record(parse_json(t, file="x"))[0].content_hash() for t in (text, squeezed, spread)}
+    hashes = {
+        parse_record(parse_json(t, file="x"))[0].content_hash() for t in (text, squeezed, spread)
+    }
     assert len(hashes) == 1
 
 
@@ -188,7 +195,9 @@ def test_canonical_json_is_sorted_compact_and_complete():
     data = json.loads(canonical)
     assert canonical == json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert data["standard"] == "ST0072" and data["version"] == "1.0"
-    assert data["judgements"]["P19"] == "deferred" and data["notes"]["P19"].startswith("No follow-up")
+    assert data["judgements"]["P19"] == "deferred" and data["notes"]["P19"].startswith(
+        "No follow-up"
+    )
     assert data["evidence"] == {"duration_minutes": 95.0, "qa_minutes": 10.0}
 
 
@@ -241,18 +250,21 @@ def _changed(change) -> dict:
     return data
 
 
-@pytest.mark.parametrize("change", [
-    pytest.param(lambda d: d["judgements"].update(D5="met"), id="one judgement"),
-    pytest.param(lambda d: d["judgements"].update(P1="not_met"), id="one pass judgement"),
-    pytest.param(lambda d: d["judgements"].pop("D5"), id="a judgement removed"),
-    pytest.param(lambda d: d["notes"].update(P19="Follow-up seen."), id="a note"),
-    pytest.param(lambda d: d["notes"].update(P1="Greeted the customer."), id="a note added"),
-    pytest.param(lambda d: d.update(assessor="Another Assessor"), id="the assessor"),
-    pytest.param(lambda d: d.update(attempt="resit"), id="the attempt"),
-    pytest.param(lambda d: d.update(assessed_on="2026-03-03"), id="the date"),
-    pytest.param(lambda d: d["evidence"].update(duration_minutes=96), id="an evidence fact"),
-    pytest.param(lambda d: d["apprentice"].update(uln="1000000027"), id="the apprentice"),
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda d: d["judgements"].update(D5="met"), id="one judgement"),
+        pytest.param(lambda d: d["judgements"].update(P1="not_met"), id="one pass judgement"),
+        pytest.param(lambda d: d["judgements"].pop("D5"), id="a judgement removed"),
+        pytest.param(lambda d: d["notes"].update(P19="Follow-up seen."), id="a note"),
+        pytest.param(lambda d: d["notes"].update(P1="Greeted the customer."), id="a note added"),
+        pytest.param(lambda d: d.update(assessor="Another Assessor"), id="the assessor"),
+        pytest.param(lambda d: d.update(attempt="resit"), id="the attempt"),
+        pytest.param(lambda d: d.update(assessed_on="2026-03-03"), id="the date"),
+        pytest.param(lambda d: d["evidence"].update(duration_minutes=96), id="an evidence fact"),
+        pytest.param(lambda d: d["apprentice"].update(uln="1000000027"), id="the apprentice"),
+    ],
+)
 def test_any_change_to_what_was_recorded_changes_the_hash(change):
     original = parse_record(example())[0]
     edited = parse_record(_changed(change))[0]
@@ -272,9 +284,15 @@ def test_the_hash_covers_the_standard_version():
 
 def test_bind_fills_in_the_latest_version_when_omitted():
     j = {"P1": "met"}
-    omitted = MethodRecord.model_validate({
-        "standard": "ST0071", "method": "work_based_project", "assessor": "A. Assessor",
-        "apprentice": {"uln": "1000000019", "name": "Ada Example"}, "judgements": j})
+    omitted = MethodRecord.model_validate(
+        {
+            "standard": "ST0071",
+            "method": "work_based_project",
+            "assessor": "A. Assessor",
+            "apprentice": {"uln": "1000000019", "name": "Ada Example"},
+            "judgements": j,
+        }
+    )
     assert omitted.version is None
     with pytest.raises(ValueError, match="bind the record"):
         omitted.content_hash()
@@ -299,13 +317,16 @@ def test_parse_record_without_version_uses_the_latest():
 
 # --- Validation against the standard ------------------------------------------------------------
 
+
 def test_the_examples_are_valid_records():
     for path in EXAMPLE_FILES:
         record, _ = parse_record(json.loads(path.read_text(encoding="utf-8")), file=path.name)
         assert path.name == f"{record.standard.lower()}_{record.method}.json"
 
 
-@pytest.mark.parametrize("ref", ["P99", "D6", "P0", "p1", "X1", "P1a", "professional_discussion.P1"])
+@pytest.mark.parametrize(
+    "ref", ["P99", "D6", "P0", "p1", "X1", "P1a", "professional_discussion.P1"]
+)
 def test_unknown_descriptor_id_is_refused(ref):
     data = example()
     data["judgements"][ref] = "met"
@@ -345,11 +366,14 @@ def test_deferred_into_judgement_cannot_itself_be_deferred():
     assert "must be judged here: met or not_met" in error.message
 
 
-@pytest.mark.parametrize("ref", [
-    "practical_observation.P1",    # exists, but may not be deferred
-    "practical_observation.P21",   # does not exist
-    "apprentice_showcase.P15",     # P15 of the showcase is not deferrable
-])
+@pytest.mark.parametrize(
+    "ref",
+    [
+        "practical_observation.P1",  # exists, but may not be deferred
+        "practical_observation.P21",  # does not exist
+        "apprentice_showcase.P15",  # P15 of the showcase is not deferrable
+    ],
+)
 def test_deferred_into_key_must_name_a_descriptor_deferrable_here(ref):
     data = example("st0072_professional_discussion")
     data["judgements"][ref] = "met"
@@ -422,10 +446,18 @@ def test_judgement_value_outside_met_not_met_deferred_is_refused(value):
     assert "'met', 'not_met' or 'deferred'" in error.message
 
 
-@pytest.mark.parametrize("field, value", [
-    ("standard", "ST9999"), ("standard", "st0072"), ("version", "9.9"), ("version", "1"),
-    ("method", "work_based_project"), ("method", "interview"), ("attempt", "third"),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("standard", "ST9999"),
+        ("standard", "st0072"),
+        ("version", "9.9"),
+        ("version", "1"),
+        ("method", "work_based_project"),
+        ("method", "interview"),
+        ("attempt", "third"),
+    ],
+)
 def test_unknown_standard_version_method_or_attempt_is_refused(field, value):
     data = example()
     data[field] = value
@@ -435,6 +467,7 @@ def test_unknown_standard_version_method_or_attempt_is_refused(field, value):
 
 
 # --- Dates, evidence and unknown fields ---------------------------------------------------------
+
 
 def test_gateway_before_start_is_refused():
     data = example()
@@ -458,10 +491,18 @@ def test_impossible_or_misspelt_date_is_refused(value):
     assert refused(data).field == "assessed_on"
 
 
-@pytest.mark.parametrize("fact, value", [
-    ("duration_minutes", -1), ("duration_minutes", -0.5), ("qa_minutes", -10),
-    ("word_count", -1), ("slides", -3), ("portfolio_items", -1), ("questions_asked", -1),
-])
+@pytest.mark.parametrize(
+    "fact, value",
+    [
+        ("duration_minutes", -1),
+        ("duration_minutes", -0.5),
+        ("qa_minutes", -10),
+        ("word_count", -1),
+        ("slides", -3),
+        ("portfolio_items", -1),
+        ("questions_asked", -1),
+    ],
+)
 def test_negative_evidence_is_refused(fact, value):
     data = example()
     data["evidence"][fact] = value
@@ -470,19 +511,22 @@ def test_negative_evidence_is_refused(fact, value):
     assert "greater than or equal to 0" in error.message
 
 
-@pytest.mark.parametrize("fact, value", [
-    ("duration_minutes", "ninety"),
-    ("duration_minutes", "95"),          # a number written as text
-    ("duration_minutes", True),          # JSON true is not 1 minute
-    ("duration_minutes", [95]),
-    ("duration_minutes", {"value": 95}),
-    ("qa_minutes", False),
-    ("word_count", 2650.5),
-    ("word_count", "2650"),
-    ("word_count", True),
-    ("slides", 12.0),                    # a count is a whole number
-    ("questions_asked", "ten"),
-])
+@pytest.mark.parametrize(
+    "fact, value",
+    [
+        ("duration_minutes", "ninety"),
+        ("duration_minutes", "95"),  # a number written as text
+        ("duration_minutes", True),  # JSON true is not 1 minute
+        ("duration_minutes", [95]),
+        ("duration_minutes", {"value": 95}),
+        ("qa_minutes", False),
+        ("word_count", 2650.5),
+        ("word_count", "2650"),
+        ("word_count", True),
+        ("slides", 12.0),  # a count is a whole number
+        ("questions_asked", "ten"),
+    ],
+)
 def test_evidence_of_the_wrong_type_is_refused(fact, value):
     data = example()
     data["evidence"][fact] = value
@@ -497,10 +541,16 @@ def test_evidence_that_is_not_a_finite_plausible_number_is_refused(value):
     assert refused(data).field == "evidence.duration_minutes"
 
 
-@pytest.mark.parametrize("where, key", [
-    ((), "grade"), ((), "Standard"), (("apprentice",), "date_of_birth"),
-    (("evidence",), "mood"), (("evidence",), "durationMinutes"),
-])
+@pytest.mark.parametrize(
+    "where, key",
+    [
+        ((), "grade"),
+        ((), "Standard"),
+        (("apprentice",), "date_of_birth"),
+        (("evidence",), "mood"),
+        (("evidence",), "durationMinutes"),
+    ],
+)
 def test_unknown_fields_are_refused(where, key):
     data = example()
     target = data
@@ -541,6 +591,7 @@ def test_a_record_cannot_be_changed_after_validation():
 
 # --- The JSON Schema ----------------------------------------------------------------------------
 
+
 def test_record_schema_is_valid_draft_2020_12():
     schema = record_json_schema()
     Draft202012Validator.check_schema(schema)
@@ -556,19 +607,25 @@ def test_record_schema_accepts_the_examples(path):
 
 def test_there_are_examples_to_check():
     names = {p.name for p in EXAMPLE_FILES}
-    assert {"st0072_apprentice_showcase.json", "st0072_practical_observation.json",
-            "st0072_professional_discussion.json"} <= names
+    assert {
+        "st0072_apprentice_showcase.json",
+        "st0072_practical_observation.json",
+        "st0072_professional_discussion.json",
+    } <= names
 
 
-@pytest.mark.parametrize("change", [
-    pytest.param(lambda d: d.update(attempt="third"), id="attempt"),
-    pytest.param(lambda d: d["judgements"].update(P1="maybe"), id="judgement value"),
-    pytest.param(lambda d: d.update(grade="Pass"), id="unknown field"),
-    pytest.param(lambda d: d["evidence"].update(duration_minutes=-1), id="negative evidence"),
-    pytest.param(lambda d: d["evidence"].update(duration_minutes="95"), id="evidence as text"),
-    pytest.param(lambda d: d.pop("assessor"), id="missing assessor"),
-    pytest.param(lambda d: d.update(method="interview"), id="method"),
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda d: d.update(attempt="third"), id="attempt"),
+        pytest.param(lambda d: d["judgements"].update(P1="maybe"), id="judgement value"),
+        pytest.param(lambda d: d.update(grade="Pass"), id="unknown field"),
+        pytest.param(lambda d: d["evidence"].update(duration_minutes=-1), id="negative evidence"),
+        pytest.param(lambda d: d["evidence"].update(duration_minutes="95"), id="evidence as text"),
+        pytest.param(lambda d: d.pop("assessor"), id="missing assessor"),
+        pytest.param(lambda d: d.update(method="interview"), id="method"),
+    ],
+)
 def test_record_schema_refuses_what_the_kit_refuses(change):
     data = copy.deepcopy(example())
     change(data)

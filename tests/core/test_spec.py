@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-
 import pytest
 
-from epa_kernel.errors import InputError
 from epa_kernel.core.catalogue import catalogue, get_standard, load_standard, versions
+from epa_kernel.errors import InputError
 from helpers import write_standard_variant
 
 
@@ -19,17 +18,41 @@ def test_latest_version_is_used_when_none_is_given():
     assert get_standard("ST0071").version == "1.1"
 
 
-@pytest.mark.parametrize("standard, version, expected", [
-    # ST0072: 002's grading-descriptor tables.
-    ("ST0072", "1.0", {"apprentice_showcase": (30, 10), "practical_observation": (20, 5),
-                       "professional_discussion": (7, 4)}),
-    # ST0071 v1.1: 003 Appendix 2.
-    ("ST0071", "1.1", {"practical_observation": (20, 2), "work_based_project": (16, 1),
-                       "professional_discussion": (12, 3)}),
-    # ST0071 v1.0: one pass descriptor in the observation instead of the discussion.
-    ("ST0071", "1.0", {"practical_observation": (21, 2), "work_based_project": (16, 1),
-                       "professional_discussion": (11, 3)}),
-])
+@pytest.mark.parametrize(
+    "standard, version, expected",
+    [
+        # ST0072: 002's grading-descriptor tables.
+        (
+            "ST0072",
+            "1.0",
+            {
+                "apprentice_showcase": (30, 10),
+                "practical_observation": (20, 5),
+                "professional_discussion": (7, 4),
+            },
+        ),
+        # ST0071 v1.1: 003 Appendix 2.
+        (
+            "ST0071",
+            "1.1",
+            {
+                "practical_observation": (20, 2),
+                "work_based_project": (16, 1),
+                "professional_discussion": (12, 3),
+            },
+        ),
+        # ST0071 v1.0: one pass descriptor in the observation instead of the discussion.
+        (
+            "ST0071",
+            "1.0",
+            {
+                "practical_observation": (21, 2),
+                "work_based_project": (16, 1),
+                "professional_discussion": (11, 3),
+            },
+        ),
+    ],
+)
 def test_descriptor_counts_per_method(standard, version, expected):
     std = get_standard(standard, version)
     got = {m.id: (len(m.pass_criteria), len(m.distinction_criteria)) for m in std.methods}
@@ -46,8 +69,11 @@ def test_descriptors_are_numbered_in_order_per_band():
 
 def test_st0072_distinction_thresholds_are_7_of_10_4_of_5_3_of_4(st0072):
     got = {m.id: (m.grading.distinction.rule, m.grading.distinction.count) for m in st0072.methods}
-    assert got == {"apprentice_showcase": ("at_least", 7), "practical_observation": ("at_least", 4),
-                   "professional_discussion": ("at_least", 3)}
+    assert got == {
+        "apprentice_showcase": ("at_least", 7),
+        "practical_observation": ("at_least", 4),
+        "professional_discussion": ("at_least", 3),
+    }
 
 
 def test_st0071_distinction_needs_all_distinction_descriptors(st0071):
@@ -71,8 +97,11 @@ def test_st0072_right_first_time_may_be_deferred_to_the_discussion(st0072):
 
 def test_st0072_ksb_catalogue_is_complete(st0072):
     ids = {k.id for k in st0072.ksbs}
-    assert ids == ({f"K{i}" for i in range(1, 16)} | {f"S{i}" for i in range(1, 10)}
-                   | {f"B{i}" for i in range(1, 11)})
+    assert ids == (
+        {f"K{i}" for i in range(1, 16)}
+        | {f"S{i}" for i in range(1, 10)}
+        | {f"B{i}" for i in range(1, 11)}
+    )
     used = {k for m in st0072.methods for c in m.criteria for k in c.ksbs}
     assert used == ids, "every KSB is evidenced by some descriptor"
 
@@ -86,9 +115,15 @@ def test_st0072_timings_and_window(st0072):
     assert limits[("practical_observation", "duration_minutes")].bounds() == (60, 120)
     assert limits[("professional_discussion", "duration_minutes")].bounds() == (54, 66)
     assert st0072.assessment_window.months == 3
-    assert st0072.attempts.max_grade == "Pass" and set(st0072.attempts.capped) == {"resit", "retake"}
-    assert st0072.weightings.percent == {"apprentice_showcase": 65, "practical_observation": 20,
-                                         "professional_discussion": 15}
+    assert st0072.attempts.max_grade == "Pass" and set(st0072.attempts.capped) == {
+        "resit",
+        "retake",
+    }
+    assert st0072.weightings.percent == {
+        "apprentice_showcase": 65,
+        "practical_observation": 20,
+        "professional_discussion": 15,
+    }
 
 
 def test_st0071_requirements(st0071):
@@ -103,8 +138,11 @@ def test_st0071_requirements(st0071):
     assert limits[("professional_discussion", "portfolio_items")].bounds() == (10, 15)
     gw = st0071.gateway
     assert gw.min_time_on_programme.days == 366
-    assert (gw.english.level, gw.english.ehc_plan_level, gw.english.bsl_alternative) == \
-        ("Level 2", "Entry Level 3", True)
+    assert (gw.english.level, gw.english.ehc_plan_level, gw.english.bsl_alternative) == (
+        "Level 2",
+        "Entry Level 3",
+        True,
+    )
     assert gw.maths.level == "Level 2"
     assert gw.declaration and gw.project_synopsis
     assert (gw.portfolio.min_items, gw.portfolio.max_items) == (10, 15)
@@ -119,28 +157,51 @@ def test_every_file_names_its_sources_and_choices():
 
 # --- malformed files ------------------------------------------------------------------------
 
+
 def _method(data, method_id):
     return next(m for m in data["methods"] if m["id"] == method_id)
 
 
-@pytest.mark.parametrize("mutate, field, words", [
-    (lambda d: _method(d, "practical_observation")["criteria"].append(
-        dict(_method(d, "practical_observation")["criteria"][0])),
-     "methods[1]", "duplicate criterion id 'P1'"),
-    (lambda d: _method(d, "professional_discussion")["grading"]["distinction"].update(count=5),
-     "methods[2]", "threshold 5 is above the 4 distinction descriptors"),
-    (lambda d: _method(d, "apprentice_showcase")["criteria"][0].update(ksbs=["K99"]),
-     None, "unknown KSB 'K99'"),
-    (lambda d: d["ksbs"].append(dict(d["ksbs"][0])), None, "duplicate KSB ids: K1"),
-    (lambda d: d["overall"].update(table=d["overall"]["table"][:-1]),
-     None, "no row for"),
-    (lambda d: _method(d, "practical_observation")["criteria"][0].update(band="distinction"),
-     "methods[1].criteria[0]", "ids starting P are 'pass'"),
-    (lambda d: d.pop("gateway"), "gateway", "required field is missing"),
-    (lambda d: _method(d, "practical_observation")["criteria"][0].update(applies_to=["by_pigeon"]),
-     "methods[1].criteria[0].applies_to[0]", "face_to_face"),
-    (lambda d: d.update(colour="blue"), "colour", "unknown field"),
-])
+@pytest.mark.parametrize(
+    "mutate, field, words",
+    [
+        (
+            lambda d: _method(d, "practical_observation")["criteria"].append(
+                dict(_method(d, "practical_observation")["criteria"][0])
+            ),
+            "methods[1]",
+            "duplicate criterion id 'P1'",
+        ),
+        (
+            lambda d: _method(d, "professional_discussion")["grading"]["distinction"].update(
+                count=5
+            ),
+            "methods[2]",
+            "threshold 5 is above the 4 distinction descriptors",
+        ),
+        (
+            lambda d: _method(d, "apprentice_showcase")["criteria"][0].update(ksbs=["K99"]),
+            None,
+            "unknown KSB 'K99'",
+        ),
+        (lambda d: d["ksbs"].append(dict(d["ksbs"][0])), None, "duplicate KSB ids: K1"),
+        (lambda d: d["overall"].update(table=d["overall"]["table"][:-1]), None, "no row for"),
+        (
+            lambda d: _method(d, "practical_observation")["criteria"][0].update(band="distinction"),
+            "methods[1].criteria[0]",
+            "ids starting P are 'pass'",
+        ),
+        (lambda d: d.pop("gateway"), "gateway", "required field is missing"),
+        (
+            lambda d: _method(d, "practical_observation")["criteria"][0].update(
+                applies_to=["by_pigeon"]
+            ),
+            "methods[1].criteria[0].applies_to[0]",
+            "face_to_face",
+        ),
+        (lambda d: d.update(colour="blue"), "colour", "unknown field"),
+    ],
+)
 def test_malformed_standard_is_refused_naming_file_and_field(tmp_path, mutate, field, words):
     path = write_standard_variant(tmp_path, mutate)
     with pytest.raises(InputError) as caught:
@@ -159,11 +220,14 @@ def test_duplicate_yaml_key_is_refused_with_its_line(tmp_path):
         load_standard(path)
 
 
-@pytest.mark.parametrize("text, words", [
-    ("", "file is empty"),
-    ("methods: [unclosed", "not valid YAML"),
-    ("- just\n- a list\n", "expected a mapping"),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("", "file is empty"),
+        ("methods: [unclosed", "not valid YAML"),
+        ("- just\n- a list\n", "expected a mapping"),
+    ],
+)
 def test_unparseable_standard_files(tmp_path, text, words):
     path = tmp_path / "st0072_v1.0.yaml"
     path.write_text(text, encoding="utf-8")

@@ -23,12 +23,12 @@ import pytest
 from pypdf import PdfReader
 
 from epa_kernel.batch.demo_cohort import cohort_records
-from epa_kernel.errors import InputError
-from epa_kernel.exports.render import parse_formats
-from epa_kernel.exports.views import record_view
-from epa_kernel.core.records import parse_record
-from epa_kernel.exports.outcomes import read_epa_outcome, read_method_outcome
 from epa_kernel.core.catalogue import get_standard
+from epa_kernel.core.records import parse_record
+from epa_kernel.errors import InputError
+from epa_kernel.exports.outcomes import read_epa_outcome, read_method_outcome
+from epa_kernel.exports.record_view import record_view
+from epa_kernel.exports.render import parse_formats
 from helpers import ROOT, epa, names_by_uln
 
 ARTIFACTS = ROOT / "outputs" / "test-artifacts"
@@ -42,10 +42,15 @@ ORGANISATION = "Ørsted & Sons EPAO <b>"
 
 
 def hostile_record() -> dict:
-    record = json.loads(json.dumps(next(r for n, r in cohort_records()
-                                        if n == "a01_practical_observation.json")))
-    record["apprentice"] = {"uln": HOSTILE_ULN, "name": HOSTILE_NAME,
-                            "provider": "<b>Provider</b>", "employer": "{% raw %} & Co"}
+    record = json.loads(
+        json.dumps(next(r for n, r in cohort_records() if n == "a01_practical_observation.json"))
+    )
+    record["apprentice"] = {
+        "uln": HOSTILE_ULN,
+        "name": HOSTILE_NAME,
+        "provider": "<b>Provider</b>",
+        "employer": "{% raw %} & Co",
+    }
     record["assessor"] = HOSTILE_ASSESSOR
     record["notes"] = {"P1": HOSTILE_NOTE, "P2": "ملاحظة باللغة العربية"}
     return record
@@ -58,12 +63,25 @@ def run(demo_run, tmp_path_factory):
     exported to HTML and PDF."""
     keep = ("a07_", "a21_")
     cohort, out = demo_run.copy(tmp_path_factory.mktemp("export"), keep, exports=False)
-    names = sorted(names_by_uln({u: f for u, f in demo_run.by_uln.items()
-                                 if f[0].name.startswith(keep)}).values())
-    (cohort / "zz_hostile.json").write_text(json.dumps(hostile_record(), ensure_ascii=False),
-                                            encoding="utf-8")
-    done = epa("run", cohort, "--out", out, "--format", "html,pdf", "--quiet",
-               "--organisation", ORGANISATION)
+    names = sorted(
+        names_by_uln(
+            {u: f for u, f in demo_run.by_uln.items() if f[0].name.startswith(keep)}
+        ).values()
+    )
+    (cohort / "zz_hostile.json").write_text(
+        json.dumps(hostile_record(), ensure_ascii=False), encoding="utf-8"
+    )
+    done = epa(
+        "run",
+        cohort,
+        "--out",
+        out,
+        "--format",
+        "html,pdf",
+        "--quiet",
+        "--organisation",
+        ORGANISATION,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return out, done, names
 
@@ -195,8 +213,15 @@ def test_statement_shows_each_methods_grade_and_the_overall_grade(run):
         standard = get_standard(bundle["standard"], bundle["version"])
         outcome = bundle["outcome"]
         overall = outcome["grade"] or "Not yet graded"
-        expected = [(m.name, (outcome["methods"][m.id]["grade"] or "Not yet graded")
-                     if m.id in outcome["methods"] else "Not assessed") for m in standard.methods]
+        expected = [
+            (
+                m.name,
+                (outcome["methods"][m.id]["grade"] or "Not yet graded")
+                if m.id in outcome["methods"]
+                else "Not assessed",
+            )
+            for m in standard.methods
+        ]
         hashes = [a["content_hash"] for a in bundle["attempts"].values()]
 
         page = parse_html(result.with_name("statement.html"))
@@ -213,9 +238,9 @@ def test_statement_shows_each_methods_grade_and_the_overall_grade(run):
         text, reader = pdf_text(result.with_name("statement.pdf"))
         assert_a4(reader)
         body = flat(text)
-        table = body[body.index("Results by assessment method"):body.index("Records this")]
+        table = body[body.index("Results by assessment method") : body.index("Records this")]
         for (name, grade), following in zip(expected, [n for n, _ in expected[1:]] + [None]):
-            segment = table[table.index(name):table.index(following) if following else None]
+            segment = table[table.index(name) : table.index(following) if following else None]
             assert grade in segment, f"{name}: {grade} not in {segment!r}"
         assert overall in body and all(h in text for h in hashes)
         assert ORGANISATION in body
@@ -227,8 +252,11 @@ def test_statement_shows_each_methods_grade_and_the_overall_grade(run):
 def test_hostile_names_notes_and_assessors_stay_plain_text_in_html(run):
     out, _, _ = run
     folder = out / HOSTILE_ULN
-    for path in (folder / "practical_observation.html", folder / "statement.html",
-                 out / "summary.html"):
+    for path in (
+        folder / "practical_observation.html",
+        folder / "statement.html",
+        out / "summary.html",
+    ):
         raw = path.read_text(encoding="utf-8")
         page = parse_html(path)
         assert "script" not in page.tags and "i" not in page.tags and "b" not in page.tags
@@ -245,8 +273,7 @@ def test_hostile_names_notes_and_assessors_stay_plain_text_in_html(run):
 
 
 def _arabic(text: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text)
-                   if "\u0600" <= ch <= "\u06ff")
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if "\u0600" <= ch <= "\u06ff")
 
 
 def test_hostile_names_and_notes_stay_plain_text_in_pdf(run):
@@ -270,15 +297,35 @@ def test_first_page_of_a_record_and_a_statement_as_png_for_people_to_look_at(run
     out, _, _ = run
     assert shutil.which("pdftoppm"), "pdftoppm is missing: apt-get install poppler-utils"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    graded = next(p for p in method_notebooks(out) if p.parent.name != HOSTILE_ULN
-                  and read_method_outcome(p)["outcome"]["grade"])
-    sources = {"record_page1": graded.with_suffix(".pdf"),
-               "statement_page1": next(out.glob("*/statement.pdf")),
-               "hostile_record_page1": out / HOSTILE_ULN / "practical_observation.pdf"}
+    graded = next(
+        p
+        for p in method_notebooks(out)
+        if p.parent.name != HOSTILE_ULN and read_method_outcome(p)["outcome"]["grade"]
+    )
+    sources = {
+        "record_page1": graded.with_suffix(".pdf"),
+        "statement_page1": next(out.glob("*/statement.pdf")),
+        "hostile_record_page1": out / HOSTILE_ULN / "practical_observation.pdf",
+    }
     for stem, pdf in sources.items():
         target = ARTIFACTS / stem
-        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
-                        str(pdf), str(target)], check=True, capture_output=True)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "80",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                str(pdf),
+                str(target),
+            ],
+            check=True,
+            capture_output=True,
+        )
         png = target.with_suffix(".png").read_bytes()
         assert png.startswith(b"\x89PNG\r\n\x1a\n")
         width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
@@ -300,7 +347,7 @@ def test_results_xlsx_has_a_sheet_per_standard_version_and_per_assessor(run):
         bundle = read_method_outcome(nb)
         assessments.setdefault(bundle["record"]["assessor"], []).append(bundle)
     standard_sheets = sorted({f"{r['standard']} v{r['version']}" for r in rows.values()})
-    assert wb.sheetnames[:len(standard_sheets)] == standard_sheets
+    assert wb.sheetnames[: len(standard_sheets)] == standard_sheets
     assert len(wb.sheetnames) == len(standard_sheets) + len(assessments)
     for title in standard_sheets:
         ws = wb[title]
@@ -310,7 +357,7 @@ def test_results_xlsx_has_a_sheet_per_standard_version_and_per_assessor(run):
             line = dict(zip(header, values))
             assert (line["Overall"] or "") == rows[line["ULN"]]["overall"]
     found = {}
-    for title in wb.sheetnames[len(standard_sheets):]:
+    for title in wb.sheetnames[len(standard_sheets) :]:
         ws = wb[title]
         assert len(title) <= 31 and not set(title) & set("[]:*?/\\")
         for cell in ws["A"][1:]:
@@ -329,8 +376,9 @@ def test_summary_page_charts_grades_per_method_and_per_assessor(run):
     page = parse_html(out / "summary.html")
     tables = {row[0]: row for row in page.rows if row}
     st0072 = [r for r in tables if r.startswith("ST0072 · ")]
-    assert {r.split(" · ", 1)[1] for r in st0072} == \
-        {m.name for m in get_standard("ST0072", "1.0").methods}
+    assert {r.split(" · ", 1)[1] for r in st0072} == {
+        m.name for m in get_standard("ST0072", "1.0").methods
+    }
     assert tables[HOSTILE_ASSESSOR][-1] == "1"  # one method assessment
     assert tables["ST0072 v1.0"][-1] == "2" and tables["ST0071 v1.1"][-1] == "1"
     assert 'href="' + HOSTILE_ULN + '/statement.html"' in raw

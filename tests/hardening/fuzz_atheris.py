@@ -19,13 +19,13 @@ from pathlib import Path
 import atheris
 
 with atheris.instrument_imports(include=["epa_kernel"]):
-    from epa_kernel.errors import InputError
-    from epa_kernel.files import parse_json
+    from epa_kernel.core.catalogue import load_standard
     from epa_kernel.core.gateway import check_gateway
     from epa_kernel.core.gateway_application import parse_application
     from epa_kernel.core.grading import grade_epa, grade_method
     from epa_kernel.core.records import parse_record
-    from epa_kernel.core.catalogue import load_standard
+    from epa_kernel.errors import InputError
+    from epa_kernel.files import parse_json
 
 SCRATCH = Path(tempfile.mkdtemp(prefix="epa-fuzz-")) / "st0072_v1.0.yaml"
 

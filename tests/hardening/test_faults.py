@@ -3,9 +3,10 @@
 Already covered elsewhere: `epa run` killed with SIGKILL part-way (tests/batch/test_run.py), a
 file that is not a database at all (tests/store/test_store.py), the app server killed after a
 save (tests/apps/test_assessor_app_browser.py). Here: a full disk under the run's output folder
-(a real 1 MB tmpfs), a kernel that dies while executing one apprentice's notebook, a process killed in the middle of
-saving (SQLite and PostgreSQL), `epa serve` and its kernels killed while the assessor is
-ticking, and a SQLite file damaged inside (a page of garbage) rather than replaced.
+(a real 1 MB tmpfs), a kernel that dies while executing one apprentice's notebook, a process
+killed in the middle of saving (SQLite and PostgreSQL), `epa serve` and its kernels killed
+while the assessor is ticking, and a SQLite file damaged inside (a page of garbage) rather than
+replaced.
 """
 
 from __future__ import annotations
@@ -23,10 +24,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT, epa, make_record, names_by_uln, read_results, write_cohort
 from epa_kernel.batch import demo_cohort
 from epa_kernel.store.store import Store
-
+from helpers import ROOT, epa, make_record, names_by_uln, read_results, write_cohort
 
 
 def add_records(folder: Path, prefixes) -> dict[str, str]:
@@ -35,7 +35,9 @@ def add_records(folder: Path, prefixes) -> dict[str, str]:
 
 
 def digests(folder: Path, pattern: str = "*/*") -> dict[Path, str]:
-    return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.glob(pattern) if p.is_file()}
+    return {
+        p: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.glob(pattern) if p.is_file()
+    }
 
 
 def results(out: Path) -> dict[str, dict]:
@@ -57,8 +59,11 @@ def small_disk(tmp_path):
     """A 1 MB tmpfs: a real file system that runs out of space (mounting needs root, as CI is)."""
     mount = tmp_path / "disk"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", str(mount)],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", str(mount)],
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs here ({done.stderr.strip()}); needs root")
     try:
@@ -108,7 +113,8 @@ KILL_CELL = (
     "import os, signal, pathlib\n"
     "_flag = pathlib.Path(os.environ.get('EPA_TEST_KILL_FLAG', '/nonexistent'))\n"
     "if _flag.exists() and record and record['apprentice']['uln'] == _flag.read_text().strip():\n"
-    "    os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer would\n")
+    "    os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer would\n"
+)
 
 
 def test_a_kernel_that_dies_fails_only_its_own_apprentice_and_the_run_resumes(tmp_path):
@@ -117,17 +123,30 @@ def test_a_kernel_that_dies_fails_only_its_own_apprentice_and_the_run_resumes(tm
     path = notebooks / "practical_observation.ipynb"
     nb = json.loads(path.read_text(encoding="utf-8"))
     at = next(i for i, c in enumerate(nb["cells"]) if "parameters" in c["metadata"].get("tags", []))
-    nb["cells"].insert(at + 1, {"cell_type": "code", "metadata": {}, "execution_count": None,
-                                "outputs": [], "source": KILL_CELL, "id": "kill-switch"})
+    nb["cells"].insert(
+        at + 1,
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "execution_count": None,
+            "outputs": [],
+            "source": KILL_CELL,
+            "id": "kill-switch",
+        },
+    )
     path.write_text(json.dumps(nb), encoding="utf-8")
 
     cohort, out = tmp_path / "cohort", tmp_path / "out"
     people = add_records(cohort, ["a01_", "a03_"])
-    victim = json.loads((cohort / "a03_practical_observation.json").read_text())["apprentice"]["uln"]
+    victim = json.loads((cohort / "a03_practical_observation.json").read_text())["apprentice"][
+        "uln"
+    ]
     flag = tmp_path / "kill-flag"
     flag.write_text(victim)
     env = {"EPA_NOTEBOOKS": str(notebooks), "EPA_TEST_KILL_FLAG": str(flag)}
-    done = epa("run", cohort, "--out", out, "--quiet", "--workers", "1", "--format", "none", env=env)
+    done = epa(
+        "run", cohort, "--out", out, "--quiet", "--workers", "1", "--format", "none", env=env
+    )
     assert done.returncode == 1, done.stdout + done.stderr
     printed_nothing_personal(done, people)
     assert "practical_observation.ipynb: the kernel died while running it" in done.stdout
@@ -138,7 +157,9 @@ def test_a_kernel_that_dies_fails_only_its_own_apprentice_and_the_run_resumes(tm
     assert not (out / victim / "practical_observation.ipynb").exists()
 
     flag.unlink()  # the cause is gone
-    again = epa("run", cohort, "--out", out, "--quiet", "--workers", "1", "--format", "none", env=env)
+    again = epa(
+        "run", cohort, "--out", out, "--quiet", "--workers", "1", "--format", "none", env=env
+    )
     assert again.returncode == 0, again.stdout + again.stderr
     assert "1 notebooks run, 7 already done and unchanged, 0 failed" in again.stdout
     assert all(r["status"] == "graded" for r in results(out).values())
@@ -169,9 +190,13 @@ def test_a_process_killed_while_saving_leaves_the_old_or_the_new_version(store_u
     store.close()
     rng = random.Random(7)
     for _ in range(4):
-        proc = subprocess.Popen([sys.executable, "-c", WRITER, store_url, str(stored.id)],
-                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", WRITER, store_url, str(stored.id)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
         time.sleep(rng.uniform(0.1, 0.5))
         proc.send_signal(signal.SIGKILL)
@@ -193,8 +218,9 @@ def test_a_process_killed_while_saving_leaves_the_old_or_the_new_version(store_u
         if now.version > stored.version:
             i = next(s[2] for s in saving if int(s[1]) == now.version)
             assert now.record.notes == {"P1": f"save {i}"}
-        stored = store.save_draft(now, now.record.model_copy(update={"notes": {"P1": "resumed"}}),
-                                  author="Sam")  # and saving carries on from there
+        stored = store.save_draft(
+            now, now.record.model_copy(update={"notes": {"P1": "resumed"}}), author="Sam"
+        )  # and saving carries on from there
         assert store.verify() == []
         store.close()
 
@@ -205,6 +231,7 @@ def test_a_process_killed_while_saving_leaves_the_old_or_the_new_version(store_u
 def kill_tree(pid: int) -> None:
     """SIGKILL a process and everything it started (Voilà's kernels run in their own sessions)."""
     import psutil
+
     try:
         parent = psutil.Process(pid)
     except psutil.NoSuchProcess:
@@ -249,7 +276,7 @@ def test_epa_serve_and_its_kernels_killed_while_saving_leave_a_whole_record(brow
     assert store.verify() == []
     stored = store.find("1000000019", "practical_observation")
     kept = set(stored.record.judgements)
-    assert kept == set(order[:len(kept)]) and kept  # saved in order; none half-made
+    assert kept == set(order[: len(kept)]) and kept  # saved in order; none half-made
     assert len(store.history(stored.id)) == 1 + len(kept)  # created, then one per tick saved
     store.close()
 
@@ -274,7 +301,10 @@ def damaged_store(tmp_path_factory):
     base = tmp_path_factory.mktemp("damaged")
     demo_cohort.write_cohort(base / "cohort", seed=1)
     path = base / "epa.sqlite"
-    assert epa("import", base / "cohort", "--store", f"sqlite:///{path}", "--submitted").returncode == 0
+    assert (
+        epa("import", base / "cohort", "--store", f"sqlite:///{path}", "--submitted").returncode
+        == 0
+    )
     with open(path, "r+b") as handle:  # a page of garbage in the middle, as a bad disk would
         size = handle.seek(0, os.SEEK_END)
         handle.seek((size // 2) // 4096 * 4096)
@@ -282,11 +312,15 @@ def damaged_store(tmp_path_factory):
     return base, path
 
 
-@pytest.mark.parametrize("command", [
-    ["run", "--store", "{url}", "--out", "{base}/out", "--quiet", "--format", "none"],
-    ["iqa", "sample", "--store", "{url}"],
-    ["export-records", "{base}/records", "--store", "{url}"],
-], ids=["run", "iqa sample", "export-records"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["run", "--store", "{url}", "--out", "{base}/out", "--quiet", "--format", "none"],
+        ["iqa", "sample", "--store", "{url}"],
+        ["export-records", "{base}/records", "--store", "{url}"],
+    ],
+    ids=["run", "iqa sample", "export-records"],
+)
 def test_a_damaged_sqlite_file_is_one_line_and_stays_as_it_was(damaged_store, command):
     base, path = damaged_store
     before = path.read_bytes()

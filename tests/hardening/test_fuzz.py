@@ -27,41 +27,91 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from epa_kernel.errors import InputError
-from epa_kernel.files import parse_json
+from epa_kernel.core.catalogue import load_standard
 from epa_kernel.core.gateway import check_gateway
 from epa_kernel.core.gateway_application import parse_application
 from epa_kernel.core.grading import grade_epa, grade_method
 from epa_kernel.core.records import parse_record
-from epa_kernel.core.catalogue import load_standard
+from epa_kernel.errors import InputError
+from epa_kernel.files import parse_json
 from epa_kernel.paths import STANDARDS_DIR
 from helpers import ROOT
 
 EXAMPLES = int(os.environ.get("EPA_FUZZ_EXAMPLES", "300"))  # more by hand: EPA_FUZZ_EXAMPLES=20000
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=False,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=False,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
-RECORDS = [json.loads(p.read_text(encoding="utf-8"))
-           for p in sorted((ROOT / "examples").glob("st00*.json"))]
-APPLICATIONS = [json.loads(p.read_text(encoding="utf-8"))
-                for p in sorted((ROOT / "examples" / "gateway").glob("*.json"))]
+RECORDS = [
+    json.loads(p.read_text(encoding="utf-8"))
+    for p in sorted((ROOT / "examples").glob("st00*.json"))
+]
+APPLICATIONS = [
+    json.loads(p.read_text(encoding="utf-8"))
+    for p in sorted((ROOT / "examples" / "gateway").glob("*.json"))
+]
 STANDARD_TEXT = (STANDARDS_DIR / "st0072_v1.0.yaml").read_text(encoding="utf-8")
 STANDARD_DATA = yaml.safe_load(STANDARD_TEXT)
 
-FIELD_WORDS = ["standard", "version", "method", "apprentice", "uln", "name", "assessor",
-               "assessed_on", "attempt", "channels", "judgements", "notes", "evidence", "P1",
-               "D1", "practical_observation.P19", "duration_minutes", "met", "deferred"]
+FIELD_WORDS = [
+    "standard",
+    "version",
+    "method",
+    "apprentice",
+    "uln",
+    "name",
+    "assessor",
+    "assessed_on",
+    "attempt",
+    "channels",
+    "judgements",
+    "notes",
+    "evidence",
+    "P1",
+    "D1",
+    "practical_observation.P19",
+    "duration_minutes",
+    "met",
+    "deferred",
+]
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
-    st.text(max_size=30), st.sampled_from(FIELD_WORDS),
-    st.sampled_from(["1000000019", "2026-02-30", "ST0072", "1.0", "../../etc", "\u0000", "😀",
-                     "ST9999", "9.9", "face_to_face", "first", "retake", "not_met"]))
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=30),
+    st.sampled_from(FIELD_WORDS),
+    st.sampled_from(
+        [
+            "1000000019",
+            "2026-02-30",
+            "ST0072",
+            "1.0",
+            "../../etc",
+            "\u0000",
+            "😀",
+            "ST9999",
+            "9.9",
+            "face_to_face",
+            "first",
+            "retake",
+            "not_met",
+        ]
+    ),
+)
 json_values = st.recursive(
     scalars,
-    lambda inner: st.one_of(st.lists(inner, max_size=5),
-                            st.dictionaries(st.one_of(st.text(max_size=10), st.sampled_from(FIELD_WORDS)),
-                                            inner, max_size=5)),
-    max_leaves=25)
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=5),
+        st.dictionaries(
+            st.one_of(st.text(max_size=10), st.sampled_from(FIELD_WORDS)), inner, max_size=5
+        ),
+    ),
+    max_leaves=25,
+)
 
 
 def paths_of(value, prefix=()):
@@ -136,13 +186,16 @@ def test_grading_several_mutated_records_as_one_apprentice(items):
     parsed = [p for p in (only_input_errors(parse_record, d) for d in items) if p is not None]
     if parsed:
         standard = parsed[0][1]
-        only_input_errors(grade_epa, standard,
-                          [r for r, s in parsed if s.key == standard.key])
+        only_input_errors(grade_epa, standard, [r for r, s in parsed if s.key == standard.key])
 
 
 @FUZZ
-@given(st.one_of(st.text(max_size=200),
-                 st.builds(lambda d, cut: json.dumps(d)[:cut], json_values, st.integers(0, 200))))
+@given(
+    st.one_of(
+        st.text(max_size=200),
+        st.builds(lambda d, cut: json.dumps(d)[:cut], json_values, st.integers(0, 200)),
+    )
+)
 def test_json_reader_on_arbitrary_text(text):
     only_input_errors(parse_json, text, file="fuzz.json")
 
@@ -160,13 +213,17 @@ def _yaml_text_mutations():
     lines = STANDARD_TEXT.splitlines(keepends=True)
     index = st.integers(0, len(lines) - 1)
     return st.one_of(
-        st.builds(lambda i: "".join(lines[:i] + lines[i + 1:]), index),              # a line lost
-        st.builds(lambda i: "".join(lines[:i + 1] + lines[i:]), index),              # a line twice
-        st.builds(lambda i: "".join(lines[:i]), index),                              # cut short
-        st.builds(lambda i, junk: "".join(lines[:i]) + junk + "".join(lines[i:]), index,
-                  st.text(alphabet=":-[]{}&*!|>?'\"#%@` \n\t", max_size=8)),           # garbled
-        st.builds(lambda data: yaml.safe_dump(data, allow_unicode=True),
-                  mutated([STANDARD_DATA])),                                         # structure
+        st.builds(lambda i: "".join(lines[:i] + lines[i + 1 :]), index),  # a line lost
+        st.builds(lambda i: "".join(lines[: i + 1] + lines[i:]), index),  # a line twice
+        st.builds(lambda i: "".join(lines[:i]), index),  # cut short
+        st.builds(
+            lambda i, junk: "".join(lines[:i]) + junk + "".join(lines[i:]),
+            index,
+            st.text(alphabet=":-[]{}&*!|>?'\"#%@` \n\t", max_size=8),
+        ),  # garbled
+        st.builds(
+            lambda data: yaml.safe_dump(data, allow_unicode=True), mutated([STANDARD_DATA])
+        ),  # structure
     )
 
 
@@ -182,9 +239,11 @@ def test_standards_loader_on_mutated_yaml(text):
 def atheris_corpus(folder: Path) -> Path:
     """Seeds for atheris: the valid files, each behind the byte that picks its target."""
     folder.mkdir(parents=True, exist_ok=True)
-    seeds = [(0, p) for p in sorted((ROOT / "examples").glob("st00*.json"))] + \
-        [(1, p) for p in sorted((ROOT / "examples" / "gateway").glob("*.json"))] + \
-        [(2, p) for p in sorted(STANDARDS_DIR.glob("*.yaml"))]
+    seeds = (
+        [(0, p) for p in sorted((ROOT / "examples").glob("st00*.json"))]
+        + [(1, p) for p in sorted((ROOT / "examples" / "gateway").glob("*.json"))]
+        + [(2, p) for p in sorted(STANDARDS_DIR.glob("*.yaml"))]
+    )
     for i, (target, path) in enumerate(seeds):
         (folder / f"seed{i}").write_bytes(bytes([target]) + path.read_bytes())
     return folder
@@ -194,9 +253,19 @@ def test_atheris_on_raw_bytes(tmp_path):
     """Coverage-guided fuzzing of the same targets, from the valid files, for a bounded number
     of runs."""
     pytest.importorskip("atheris")
-    done = subprocess.run([sys.executable, str(Path(__file__).with_name("fuzz_atheris.py")),
-                           "-runs=2500", "-seed=1", "-max_len=65536",
-                           str(atheris_corpus(tmp_path / "corpus"))],
-                          capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(Path(__file__).with_name("fuzz_atheris.py")),
+            "-runs=2500",
+            "-seed=1",
+            "-max_len=65536",
+            str(atheris_corpus(tmp_path / "corpus")),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "Done 2500 runs" in done.stderr

@@ -7,7 +7,8 @@
   in it never becomes an element, and script in it never runs.
 - export: what tests/exports/test_export.py already covers (``<script>``, ``{{ }}``, ``{% %}``,
   quotes, backslashes, newlines, right-to-left script and emoji in names, notes and assessors,
-  HTML and PDF) is not repeated; here only the papermill-breaking strings are checked to arrive as text.
+  HTML and PDF) is not repeated; here only the papermill-breaking strings are checked to arrive
+  as text.
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ from pathlib import Path
 
 import pytest
 
-from helpers import EXAMPLES, KIT_FOLDERS, ROOT, make_record
-from helpers import epa as run_epa
 from epa_kernel.core.records import parse_record
 from epa_kernel.exports.outcomes import read_method_outcome
 from epa_kernel.store.store import Store
+from helpers import EXAMPLES, KIT_FOLDERS, ROOT, make_record
+from helpers import epa as run_epa
 
 EXAMPLE = EXAMPLES / "st0072_practical_observation.json"
 
@@ -33,12 +34,12 @@ NOTES = {
     "P1": PYTHON_BREAKOUT,
     "P2": "'''); import os; os.system('touch PWNED2'); ('''",
     "P3": '"""\nimport os\nos.system("touch PWNED3")\n"""',
-    "P5": "back\\slash \\n not a newline \\\" \\u0041 C:\\temp\\new",
+    "P5": 'back\\slash \\n not a newline \\" \\u0041 C:\\temp\\new',
     "P6": "{{ 7*7 }} {% raw %} ${HOME} $(touch PWNED4) `touch PWNED5` %(x)s {0}",
-    "P10": "<script>window.__pwned=1</script><img src=x onerror=\"window.__pwned=1\">",
+    "P10": '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">',
     "P11": "line one\nline two\r\n\ttabbed",
 }
-NAME = "Ada \"Quotes\" O'Brien \\ {{ name }} <b>bold</b> مريم 😀"
+NAME = 'Ada "Quotes" O\'Brien \\ {{ name }} <b>bold</b> مريم 😀'
 ASSESSOR = 'Sam "); import os; os.system("touch PWNED6"); ("'
 PWNED = ["PWNED", "PWNED2", "PWNED3", "PWNED4", "PWNED5", "PWNED6"]
 
@@ -68,8 +69,9 @@ def hostile_run(tmp_path_factory):
     base = tmp_path_factory.mktemp("inject")
     (base / "cohort").mkdir()
     record = hostile_record()
-    (base / "cohort" / "hostile.json").write_text(json.dumps(record, ensure_ascii=False),
-                                                  encoding="utf-8")
+    (base / "cohort" / "hostile.json").write_text(
+        json.dumps(record, ensure_ascii=False), encoding="utf-8"
+    )
     done = epa("run", base / "cohort", "--out", base / "out", "--quiet", cwd=base)
     assert done.returncode == 0, done.stdout + done.stderr
     return base, record, done
@@ -94,8 +96,14 @@ def test_papermill_parameters_round_trip_exactly_and_run_no_code(hostile_run):
         values[statement.targets[0].id] = ast.literal_eval(statement.value)
     assert values["record"] == canonical
 
-    no_pwned_file(base, base / "out", base / "out" / record["apprentice"]["uln"], ROOT,
-                  ROOT / "notebooks", Path.cwd())
+    no_pwned_file(
+        base,
+        base / "out",
+        base / "out" / record["apprentice"]["uln"],
+        ROOT,
+        ROOT / "notebooks",
+        Path.cwd(),
+    )
 
 
 def test_the_result_notebook_and_the_export_carry_the_text_as_text(hostile_run):
@@ -114,7 +122,7 @@ def test_iqa_re_run_from_the_hostile_parameters_matches(hostile_run):
     base, record, _ = hostile_run
     done = epa("iqa", "verify", base / "out", "--workers", "1", cwd=base)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "1 of 1 notebooks verified; 0 mismatched" in done.stdout
+    assert "2 of 2 notebooks verified; 0 mismatched" in done.stdout  # method and result
     assert record["apprentice"]["name"] not in done.stdout + done.stderr
     assert record["apprentice"]["uln"] not in done.stderr  # the report names it; logs may not
     no_pwned_file(base, ROOT / "notebooks")
@@ -123,18 +131,25 @@ def test_iqa_re_run_from_the_hostile_parameters_matches(hostile_run):
 # --------------------------------------------------------------------------- the Voilà form
 
 TIMEOUT = 60_000
-BROWSER_NOTE = (PYTHON_BREAKOUT + " \"\"\" ''' \\ {{ 7*7 }} <script>window.__pwned=1</script>"
-                "<img src=x onerror=\"window.__pwned=1\"> 😀 مريم")
-BROWSER_NAME = "Ada <img src=y onerror=\"window.__pwned=2\"> \"O'Brien\" {{ x }}"
+BROWSER_NOTE = (
+    PYTHON_BREAKOUT + " \"\"\" ''' \\ {{ 7*7 }} <script>window.__pwned=1</script>"
+    '<img src=x onerror="window.__pwned=1"> 😀 مريم'
+)
+BROWSER_NAME = 'Ada <img src=y onerror="window.__pwned=2"> "O\'Brien" {{ x }}'
 
 
 def test_a_hostile_note_typed_into_the_assessor_app_is_stored_exactly_and_runs_nothing(
-        browser, app_server, tmp_path):
+    browser, app_server, tmp_path
+):
     from playwright.sync_api import expect
 
     store = Store(app_server.store_url)
-    seed = make_record(judgements={}, uln="1000000027").model_copy(update={"assessor": "Morgan Hale"})
-    seed = seed.model_copy(update={"apprentice": seed.apprentice.model_copy(update={"name": BROWSER_NAME})})
+    seed = make_record(judgements={}, uln="1000000027").model_copy(
+        update={"assessor": "Morgan Hale"}
+    )
+    seed = seed.model_copy(
+        update={"apprentice": seed.apprentice.model_copy(update={"name": BROWSER_NAME})}
+    )
     store.assign(seed)
     store.close()
     app_server.start()
@@ -177,4 +192,8 @@ def test_a_hostile_note_typed_into_the_assessor_app_is_stored_exactly_and_runs_n
     # What the server and its kernels logged holds neither the apprentice's name nor the ULN.
     app_server.log.flush()
     log = (tmp_path / "serve.log").read_text(encoding="utf-8", errors="replace")
-    assert "1000000027" not in log and "O'Brien" not in log and "EPA assessor app: http://127.0.0.1:" in log
+    assert (
+        "1000000027" not in log
+        and "O'Brien" not in log
+        and "EPA assessor app: http://127.0.0.1:" in log
+    )

@@ -24,9 +24,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from epa_kernel.errors import InputError
-from epa_kernel.core.records import parse_record
 from epa_kernel.core.catalogue import load_standard
+from epa_kernel.core.records import parse_record
+from epa_kernel.errors import InputError
 from helpers import EXAMPLES, epa, write_standard_variant
 
 EXAMPLE_ULN = "1000000019"  # the examples' synthetic apprentice
@@ -71,30 +71,66 @@ def with_change(data: dict, *path_and_value) -> dict:
 BAD_FILES = [
     ("malformed.json", b'{"standard": "ST0072", "method": ', ["not valid JSON", "line 1"]),
     ("empty.json", b"", ["file is empty"]),
-    ("yaml_not_json.json", b"standard: ST0072\nmethod: practical_observation\n", ["not valid JSON"]),
-    ("latin1.json", json.dumps(with_change(example(), "assessor", "Zoë"), ensure_ascii=False).encode().replace(
-        "Zoë".encode(), "Zoë".encode("latin-1")), ["is not UTF-8 text"]),
+    (
+        "yaml_not_json.json",
+        b"standard: ST0072\nmethod: practical_observation\n",
+        ["not valid JSON"],
+    ),
+    (
+        "latin1.json",
+        json.dumps(with_change(example(), "assessor", "Zoë"), ensure_ascii=False)
+        .encode()
+        .replace("Zoë".encode(), "Zoë".encode("latin-1")),
+        ["is not UTF-8 text"],
+    ),
     ("too_large.json", b" " * (5 * 1024 * 1024 + 1), ["bytes; at most 5,242,880 allowed"]),
-    ("wrong_type.json", json.dumps(with_change(example(), "judgements", ["P1", "met"])).encode(),
-     ["judgements", "valid dictionary"]),
-    ("unknown_id.json", json.dumps(with_change(example(), "judgements", "P77", "met")).encode(),
-     ["judgements.P77", "unknown descriptor 'P77'"]),
-    ("evidence_out_of_range.json",
-     json.dumps(with_change(example(), "evidence", "duration_minutes", 100_000)).encode(),
-     ["evidence.duration_minutes", "less than or equal to 1440"]),
-    ("evidence_huge_integer.json",
-     json.dumps(example()).replace('"evidence": {', '"evidence": {"slides": ' + "9" * 5000 + ", ")
-     .encode(), ["not valid JSON"]),
-    ("uln_path.json", json.dumps(with_change(example(), "apprentice", "uln", "../../../etc")).encode(),
-     ["apprentice.uln", "exactly 10 digits"]),
-    ("uln_slash.json", json.dumps(with_change(example(), "apprentice", "uln", "10000/0019")).encode(),
-     ["apprentice.uln", "exactly 10 digits"]),
-    ("uln_backslash.json", json.dumps(with_change(example(), "apprentice", "uln", "1000\\00019")).encode(),
-     ["apprentice.uln"]),
-    ("name_nul.json", json.dumps(with_change(example(), "apprentice", "name", "Ada\u0000Example")).encode(),
-     ["apprentice.name", "control character"]),
-    ("assessor_escape.json", json.dumps(with_change(example(), "assessor", "Sam\u001b[31mRed")).encode(),
-     ["assessor", "control character"]),
+    (
+        "wrong_type.json",
+        json.dumps(with_change(example(), "judgements", ["P1", "met"])).encode(),
+        ["judgements", "valid dictionary"],
+    ),
+    (
+        "unknown_id.json",
+        json.dumps(with_change(example(), "judgements", "P77", "met")).encode(),
+        ["judgements.P77", "unknown descriptor 'P77'"],
+    ),
+    (
+        "evidence_out_of_range.json",
+        json.dumps(with_change(example(), "evidence", "duration_minutes", 100_000)).encode(),
+        ["evidence.duration_minutes", "less than or equal to 1440"],
+    ),
+    (
+        "evidence_huge_integer.json",
+        json.dumps(example())
+        .replace('"evidence": {', '"evidence": {"slides": ' + "9" * 5000 + ", ")
+        .encode(),
+        ["not valid JSON"],
+    ),
+    (
+        "uln_path.json",
+        json.dumps(with_change(example(), "apprentice", "uln", "../../../etc")).encode(),
+        ["apprentice.uln", "exactly 10 digits"],
+    ),
+    (
+        "uln_slash.json",
+        json.dumps(with_change(example(), "apprentice", "uln", "10000/0019")).encode(),
+        ["apprentice.uln", "exactly 10 digits"],
+    ),
+    (
+        "uln_backslash.json",
+        json.dumps(with_change(example(), "apprentice", "uln", "1000\\00019")).encode(),
+        ["apprentice.uln"],
+    ),
+    (
+        "name_nul.json",
+        json.dumps(with_change(example(), "apprentice", "name", "Ada\u0000Example")).encode(),
+        ["apprentice.name", "control character"],
+    ),
+    (
+        "assessor_escape.json",
+        json.dumps(with_change(example(), "assessor", "Sam\u001b[31mRed")).encode(),
+        ["assessor", "control character"],
+    ),
 ]
 
 
@@ -113,12 +149,16 @@ def snapshot(url: str) -> dict[str, list]:
     out = {}
     with engine.connect() as conn:
         for table in ("apprentices", "assessors", "assignments", "records", "record_versions"):
-            out[table] = sorted(tuple(map(str, row)) for row in conn.execute(text(f"SELECT * FROM {table}")))
+            out[table] = sorted(
+                tuple(map(str, row)) for row in conn.execute(text(f"SELECT * FROM {table}"))
+            )
     engine.dispose()
     return out
 
 
-def test_import_of_bad_files_refuses_each_by_name_and_leaves_the_store_as_it_was(tmp_path, store_url):
+def test_import_of_bad_files_refuses_each_by_name_and_leaves_the_store_as_it_was(
+    tmp_path, store_url
+):
     seeded = tmp_path / "seed"
     seeded.mkdir()
     for path in EXAMPLES.glob("st0072_*.json"):
@@ -129,13 +169,16 @@ def test_import_of_bad_files_refuses_each_by_name_and_leaves_the_store_as_it_was
     cohort = tmp_path / "cohort"
     write_bad_files(cohort)
     # a bad file aimed at a record already stored: the stored one must not change
-    (cohort / "stored_one_changed.json").write_text(json.dumps(
-        with_change(example(), "judgements", "P1", "perhaps")), encoding="utf-8")
+    (cohort / "stored_one_changed.json").write_text(
+        json.dumps(with_change(example(), "judgements", "P1", "perhaps")), encoding="utf-8"
+    )
     done = epa("import", cohort, "--store", store_url)
     assert done.returncode == 1
     printed = no_traceback(done, EXAMPLE_ULN, example()["apprentice"]["name"])
-    assert f"imported 0 records; 0 already stored and left unchanged; {len(BAD_FILES) + 1} files refused" \
-        in done.stdout
+    assert (
+        "imported 0 records; 0 already stored and left unchanged; "
+        f"{len(BAD_FILES) + 1} files refused" in done.stdout
+    )
     for name, _, words in [*BAD_FILES, ("stored_one_changed.json", b"", ["judgements.P1"])]:
         line = next((ln for ln in done.stdout.splitlines() if f"{name}:" in ln), None)
         assert line is not None, (name, printed)
@@ -145,6 +188,7 @@ def test_import_of_bad_files_refuses_each_by_name_and_leaves_the_store_as_it_was
     assert snapshot(store_url) == before
 
     from epa_kernel.store.store import Store
+
     store = Store(store_url)
     assert store.verify() == []
     store.close()
@@ -159,8 +203,10 @@ def test_import_keeps_the_good_files_beside_the_bad_and_names_stay_exact(tmp_pat
     done = epa("import", cohort, "--store", store_url)
     assert done.returncode == 1
     no_traceback(done, RTL_EMOJI_NAME, EXAMPLE_ULN)
-    assert f"imported 1 records; 0 already stored and left unchanged; {len(BAD_FILES)} files refused" \
+    assert (
+        f"imported 1 records; 0 already stored and left unchanged; {len(BAD_FILES)} files refused"
         in done.stdout
+    )
     out = tmp_path / "exported"
     assert epa("export-records", out, "--store", store_url).returncode == 0
     (written,) = out.glob("*.json")
@@ -188,11 +234,18 @@ def test_run_of_a_cohort_of_bad_files_runs_nothing_and_creates_no_folder(tmp_pat
 def test_empty_cohort_folder_and_a_file_for_a_folder(tmp_path):
     (tmp_path / "empty").mkdir()
     for command in ("run", "import"):
-        args = ["--out", tmp_path / "o"] if command == "run" else ["--store", f"sqlite:///{tmp_path / 's.db'}"]
+        args = (
+            ["--out", tmp_path / "o"]
+            if command == "run"
+            else ["--store", f"sqlite:///{tmp_path / 's.db'}"]
+        )
         one_line_error(epa(command, tmp_path / "empty", *args), 2, "holds no .json method records")
     (tmp_path / "a_file").write_text("x")
-    one_line_error(epa("run", tmp_path / "a_file", "--out", tmp_path / "o"), 2,
-                   "is not a folder of method-record JSON files")
+    one_line_error(
+        epa("run", tmp_path / "a_file", "--out", tmp_path / "o"),
+        2,
+        "is not a folder of method-record JSON files",
+    )
 
 
 def test_a_file_where_the_output_folder_should_be_is_one_clear_line(tmp_path):
@@ -200,8 +253,11 @@ def test_a_file_where_the_output_folder_should_be_is_one_clear_line(tmp_path):
     cohort.mkdir()
     (cohort / "one.json").write_bytes((EXAMPLES / "st0072_practical_observation.json").read_bytes())
     (tmp_path / "out").write_text("not a folder")
-    one_line_error(epa("run", cohort, "--out", tmp_path / "out", "--quiet"), 2,
-                   f"{tmp_path / 'out'}: --out: is a file")
+    one_line_error(
+        epa("run", cohort, "--out", tmp_path / "out", "--quiet"),
+        2,
+        f"{tmp_path / 'out'}: --out: is a file",
+    )
     (tmp_path / "records").write_text("not a folder")
     store = f"sqlite:///{tmp_path / 's.db'}"
     assert epa("import", cohort, "--store", store).returncode == 0
@@ -211,7 +267,9 @@ def test_a_file_where_the_output_folder_should_be_is_one_clear_line(tmp_path):
 # --------------------------------------------------------------------------- names and notes
 
 
-@pytest.mark.parametrize("field", [("apprentice", "name"), ("apprentice", "employer"), ("assessor",)])
+@pytest.mark.parametrize(
+    "field", [("apprentice", "name"), ("apprentice", "employer"), ("assessor",)]
+)
 @pytest.mark.parametrize("bad", ["\u0000", "\u0007", "\u001b[2J", "\u007f"])
 def test_control_characters_are_refused_in_names(field, bad):
     data = with_change(example(), *field, f"Ada{bad}Example")
@@ -220,8 +278,17 @@ def test_control_characters_are_refused_in_names(field, bad):
     assert caught.value.field == ".".join(field)
 
 
-@pytest.mark.parametrize("name", [RTL_EMOJI_NAME, "O'Brien-Ñúñez", "李小龍", "Zoë\u200d👨‍👩‍👧",
-                                  "\u202eevil\u202c name", "x" * 200])
+@pytest.mark.parametrize(
+    "name",
+    [
+        RTL_EMOJI_NAME,
+        "O'Brien-Ñúñez",
+        "李小龍",
+        "Zoë\u200d👨‍👩‍👧",
+        "\u202eevil\u202c name",
+        "x" * 200,
+    ],
+)
 def test_names_in_any_script_are_kept_exactly(name):
     record, _ = parse_record(with_change(example(), "apprentice", "name", name))
     assert record.apprentice.name == name
@@ -247,24 +314,46 @@ def submitted_store(tmp_path_factory):
     return base, url
 
 
-@pytest.mark.parametrize("policy, words", [
-    ("first_n: [1\n", ["not valid YAML", "line 2"]),
-    ("first_n: many\n", ["first_n", "valid integer"]),
-    ("first_n: -1\n", ["first_n", "greater than or equal to 0"]),
-    ("random_share: 1.5\n", ["random_share", "less than or equal to 1"]),
-    ("- a list\n", ["valid dictionary"]),
-    ("", ["file is empty"]),
-    ("first_n: 5\nfirst_n: 6\n", ["duplicate key 'first_n'"]),
-    ("colour: blue\n", ["colour", "unknown field"]),
-    ("rates: {by_method: {practical_observation: lots}}\n", ["rates.by_method.practical_observation"]),
-    ("a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
-     "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
-     "flagged: [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n", ["flagged[0]", "valid string"]),  # alias bomb
-    ("first_n: 5\n? {a: 1}\n: x\n", ["a key cannot be a dict", "line 2"]),  # found by atheris
-    ("flagged: " + "[" * 20000 + "]" * 20000 + "\n", ["nested too deeply"]),
-], ids=["malformed", "wrong type", "negative", "share above 1", "not a mapping", "empty",
-        "duplicate key", "unknown field", "rate not a number", "alias bomb", "mapping as a key",
-        "nested too deeply"])
+@pytest.mark.parametrize(
+    "policy, words",
+    [
+        ("first_n: [1\n", ["not valid YAML", "line 2"]),
+        ("first_n: many\n", ["first_n", "valid integer"]),
+        ("first_n: -1\n", ["first_n", "greater than or equal to 0"]),
+        ("random_share: 1.5\n", ["random_share", "less than or equal to 1"]),
+        ("- a list\n", ["valid dictionary"]),
+        ("", ["file is empty"]),
+        ("first_n: 5\nfirst_n: 6\n", ["duplicate key 'first_n'"]),
+        ("colour: blue\n", ["colour", "unknown field"]),
+        (
+            "rates: {by_method: {practical_observation: lots}}\n",
+            ["rates.by_method.practical_observation"],
+        ),
+        (
+            "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+            "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+            "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+            "flagged: [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n",
+            ["flagged[0]", "valid string"],
+        ),  # alias bomb
+        ("first_n: 5\n? {a: 1}\n: x\n", ["a key cannot be a dict", "line 2"]),  # found by atheris
+        ("flagged: " + "[" * 20000 + "]" * 20000 + "\n", ["nested too deeply"]),
+    ],
+    ids=[
+        "malformed",
+        "wrong type",
+        "negative",
+        "share above 1",
+        "not a mapping",
+        "empty",
+        "duplicate key",
+        "unknown field",
+        "rate not a number",
+        "alias bomb",
+        "mapping as a key",
+        "nested too deeply",
+    ],
+)
 def test_a_bad_sampling_policy_is_one_line(submitted_store, policy, words):
     base, url = submitted_store
     path = base / "policy.yaml"
@@ -278,18 +367,25 @@ def test_a_bad_sampling_policy_is_one_line(submitted_store, policy, words):
 # No command reads CSV that a person wrote: cohorts are JSON records. The one CSV the kit reads
 # is its own results.csv, which `epa export DIR` reads back from a run folder. A broken one is bad
 # input like any other.
-@pytest.mark.parametrize("content, words", [
-    (b"uln,standard\n\xff\xfe\x00garbage\n", ["is not UTF-8 text"]),
-    (b"a,b\n1,2\n", ["column 'uln' is missing"]),
-    (b"", ["column 'uln' is missing"]),
-    ("uln,standard,version,apprentice_showcase,practical_observation,work_based_project,"
-     "professional_discussion,overall,status,message\n1000000019,ST0072,1.0,,,,,,graded,,extra,cells\n"
-     .encode(), ["a row has more cells than the header"]),
-], ids=["not utf-8", "wrong columns", "empty", "ragged row"])
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        (b"uln,standard\n\xff\xfe\x00garbage\n", ["is not UTF-8 text"]),
+        (b"a,b\n1,2\n", ["column 'uln' is missing"]),
+        (b"", ["column 'uln' is missing"]),
+        (
+            b"uln,standard,version,apprentice_showcase,practical_observation,work_based_project,"
+            b"professional_discussion,overall,status,message\n1000000019,ST0072,1.0,,,,,,graded,,extra,cells\n",
+            ["a row has more cells than the header"],
+        ),
+    ],
+    ids=["not utf-8", "wrong columns", "empty", "ragged row"],
+)
 def test_a_broken_results_csv_is_one_line_from_export(tmp_path, content, words):
     (tmp_path / "results.csv").write_bytes(content)
-    line = one_line_error(epa("export", tmp_path, "--format", "none", "--quiet"), 2,
-                          "results.csv", *words)
+    line = one_line_error(
+        epa("export", tmp_path, "--format", "none", "--quiet"), 2, "results.csv", *words
+    )
     assert EXAMPLE_ULN not in line
 
 
@@ -300,20 +396,39 @@ def _distinction(data, method="professional_discussion"):
     return next(m for m in data["methods"] if m["id"] == method)["grading"]["distinction"]
 
 
-@pytest.mark.parametrize("mutate, words", [
-    (lambda d: d["methods"].append(dict(d["methods"][0])), "a method appears twice"),
-    (lambda d: _distinction(d).update(count=99), "threshold 99 is above the 4 distinction"),
-    (lambda d: _distinction(d).update(count="seven"), "valid integer"),
-    (lambda d: _distinction(d).update(count=0), "greater than or equal to 1"),
-    (lambda d: _distinction(d).update(rule="all", count=3), "'all' takes none"),
-    (lambda d: d["methods"][0]["criteria"].__setitem__(1, dict(d["methods"][0]["criteria"][1],
-                                                               id=d["methods"][0]["criteria"][0]["id"])),
-     "duplicate criterion id"),
-    (lambda d: d["methods"][0]["criteria"][0].update(id="P1; rm -rf /"), "should match pattern"),
-    (lambda d: d["methods"][0]["criteria"][0].update(text=""), "at least 1 character"),
-    (lambda d: d.update(level=99), "less than or equal to 8"),
-], ids=["duplicate method", "threshold above count", "threshold not a number", "threshold 0",
-        "all with a count", "duplicate id", "id with shell text", "empty text", "level"])
+@pytest.mark.parametrize(
+    "mutate, words",
+    [
+        (lambda d: d["methods"].append(dict(d["methods"][0])), "a method appears twice"),
+        (lambda d: _distinction(d).update(count=99), "threshold 99 is above the 4 distinction"),
+        (lambda d: _distinction(d).update(count="seven"), "valid integer"),
+        (lambda d: _distinction(d).update(count=0), "greater than or equal to 1"),
+        (lambda d: _distinction(d).update(rule="all", count=3), "'all' takes none"),
+        (
+            lambda d: d["methods"][0]["criteria"].__setitem__(
+                1, dict(d["methods"][0]["criteria"][1], id=d["methods"][0]["criteria"][0]["id"])
+            ),
+            "duplicate criterion id",
+        ),
+        (
+            lambda d: d["methods"][0]["criteria"][0].update(id="P1; rm -rf /"),
+            "should match pattern",
+        ),
+        (lambda d: d["methods"][0]["criteria"][0].update(text=""), "at least 1 character"),
+        (lambda d: d.update(level=99), "less than or equal to 8"),
+    ],
+    ids=[
+        "duplicate method",
+        "threshold above count",
+        "threshold not a number",
+        "threshold 0",
+        "all with a count",
+        "duplicate id",
+        "id with shell text",
+        "empty text",
+        "level",
+    ],
+)
 def test_more_malformed_standards_are_refused(tmp_path, mutate, words):
     path = write_standard_variant(tmp_path, mutate)
     with pytest.raises(InputError) as caught:

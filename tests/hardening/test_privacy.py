@@ -32,8 +32,13 @@ sys.exit(main(sys.argv[2:]))
 
 def logged(log: Path, *args) -> subprocess.CompletedProcess:
     """`epa ARGS` with logging at DEBUG into ``log`` (workers inherit it: they are forked)."""
-    return subprocess.run([sys.executable, "-c", LOGGED, str(log), *map(str, args)],
-                          capture_output=True, text=True, cwd=ROOT, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-c", LOGGED, str(log), *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -52,23 +57,40 @@ def session(tmp_path_factory):
         ("iqa", "verify", out, "--workers", "1", "--store", store),
         ("iqa", "status", "--sample", plan, "--store", store),
         ("export", out, "--quiet"),
-        ("purge", "--before", date.today().isoformat(), "--store", store, "--out", out, "--dry-run"),
+        (
+            "purge",
+            "--before",
+            date.today().isoformat(),
+            "--store",
+            store,
+            "--out",
+            out,
+            "--dry-run",
+        ),
     ]
     done = {}
     for args in commands:
         log = base / f"{'-'.join(map(str, args[:2]))}.log".replace("/", "_")
         result = logged(log, *args)
         assert result.returncode == 0, (args, result.stdout, result.stderr)
-        done[" ".join(map(str, args[:2]))] = (result, log.read_text(encoding="utf-8") if log.exists() else "")
+        done[" ".join(map(str, args[:2]))] = (
+            result,
+            log.read_text(encoding="utf-8") if log.exists() else "",
+        )
     return base, people, done
 
 
-@pytest.mark.parametrize("command", ["run", "import", "iqa sample", "iqa verify", "iqa status",
-                                     "export", "purge --before"])
+@pytest.mark.parametrize(
+    "command",
+    ["run", "import", "iqa sample", "iqa verify", "iqa status", "export", "purge --before"],
+)
 def test_no_name_or_uln_in_what_a_command_prints_or_logs(session, command):
     _, people, done = session
-    hits = [(k, v) for k, v in done.items() if k.startswith(command) or
-            (command == "iqa sample" and k.startswith("iqa sample"))]
+    hits = [
+        (k, v)
+        for k, v in done.items()
+        if k.startswith(command) or (command == "iqa sample" and k.startswith("iqa sample"))
+    ]
     assert hits
     for key, (result, log) in hits:
         for where, text in (("stdout", result.stdout), ("stderr", result.stderr), ("log", log)):
@@ -92,13 +114,20 @@ def test_the_run_logged_something_so_the_check_above_means_something(session):
 def test_outputs_are_ignored_by_git():
     if shutil.which("git") is None or not (ROOT / ".git").exists():
         pytest.skip("not a git checkout")
-    paths = ["outputs/demo/1000000019/practical_observation.ipynb", "outputs/epa.sqlite",
-             "outputs/demo/results.csv", "outputs/purge-audit.log", "outputs/demo/cohort/a.json"]
+    paths = [
+        "outputs/demo/1000000019/practical_observation.ipynb",
+        "outputs/epa.sqlite",
+        "outputs/demo/results.csv",
+        "outputs/purge-audit.log",
+        "outputs/demo/cohort/a.json",
+    ]
     done = subprocess.run(["git", "check-ignore", *paths], cwd=ROOT, capture_output=True, text=True)
     assert done.stdout.split() == paths
 
 
-def test_purging_a_real_run_folder_removes_the_apprentice_everywhere_the_run_put_them(session, tmp_path):
+def test_purging_a_real_run_folder_removes_the_apprentice_everywhere_the_run_put_them(
+    session, tmp_path
+):
     base, people, _ = session
     out = tmp_path / "out"
     shutil.copytree(base / "out", out)
@@ -112,7 +141,9 @@ def test_purging_a_real_run_folder_removes_the_apprentice_everywhere_the_run_put
                     if isinstance(bundle, dict) and isinstance(bundle.get("record"), dict):
                         bundle["record"]["assessed_on"] = "2018-12-01"
         path.write_text(json.dumps(nb), encoding="utf-8")
-    done = logged(tmp_path / "purge.log", "purge", "--before", date.today().isoformat(), "--out", out)
+    done = logged(
+        tmp_path / "purge.log", "purge", "--before", date.today().isoformat(), "--out", out
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "removed 1 apprentice folders (3 method records)" in done.stdout
     assert not (out / victim).exists()
@@ -123,8 +154,14 @@ def test_purging_a_real_run_folder_removes_the_apprentice_everywhere_the_run_put
     summary = (out / "summary.html").read_text(encoding="utf-8")
     assert victim not in summary and name not in summary
     from openpyxl import load_workbook
-    cells = [str(c.value) for ws in load_workbook(out / "results.xlsx") for row in ws.iter_rows()
-             for c in row if c.value is not None]
+
+    cells = [
+        str(c.value)
+        for ws in load_workbook(out / "results.xlsx")
+        for row in ws.iter_rows()
+        for c in row
+        if c.value is not None
+    ]
     assert not any(victim in c or name in c for c in cells)
     assert any(people[others[0]] in c for c in cells)  # the others are still listed
     audit = (out / "purge-audit.log").read_text(encoding="utf-8")

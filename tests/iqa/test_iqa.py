@@ -6,11 +6,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import epa, make_record
+from epa_kernel.core.moderation import Moderation
 from epa_kernel.errors import InputError
 from epa_kernel.iqa.sampling import Decision, Policy, Rates, draw, plan_sample
-from epa_kernel.core.moderation import Moderation
 from epa_kernel.store.store import Store
+from helpers import epa, make_record
 
 ASSESSORS = ["Ann", "Bo", "Cy"]
 
@@ -24,16 +24,27 @@ def decisions(draw_, min_size=0, max_size=40):
         pass_met = draw_(st.integers(0, pass_required))
         d_required = draw_(st.integers(1, 10))
         d_met = draw_(st.integers(0, d_required + 2))
-        grade = "Fail" if pass_met < pass_required else \
-            "Distinction" if d_met >= d_required else "Pass"
-        out.append(Decision(
-            id=f"{1000000000 + i}/practical_observation", uln=str(1000000000 + i),
-            standard=draw_(st.sampled_from(["ST0071", "ST0072"])), version="1.0",
-            method=draw_(st.sampled_from(["practical_observation", "professional_discussion"])),
-            attempt="first", assessor=draw_(st.sampled_from(ASSESSORS)),
-            assessed_on=f"2026-0{draw_(st.integers(1, 9))}-1{draw_(st.integers(0, 9))}",
-            grade=grade, pass_met=pass_met, pass_required=pass_required,
-            distinction_met=d_met, distinction_required=d_required, content_hash="0" * 64))
+        grade = (
+            "Fail" if pass_met < pass_required else "Distinction" if d_met >= d_required else "Pass"
+        )
+        out.append(
+            Decision(
+                id=f"{1000000000 + i}/practical_observation",
+                uln=str(1000000000 + i),
+                standard=draw_(st.sampled_from(["ST0071", "ST0072"])),
+                version="1.0",
+                method=draw_(st.sampled_from(["practical_observation", "professional_discussion"])),
+                attempt="first",
+                assessor=draw_(st.sampled_from(ASSESSORS)),
+                assessed_on=f"2026-0{draw_(st.integers(1, 9))}-1{draw_(st.integers(0, 9))}",
+                grade=grade,
+                pass_met=pass_met,
+                pass_required=pass_required,
+                distinction_met=d_met,
+                distinction_required=d_required,
+                content_hash="0" * 64,
+            )
+        )
     return out
 
 
@@ -56,8 +67,12 @@ def test_every_fail_is_sampled_with_its_reason(ds, seed):
 @given(decisions(), st.integers())
 def test_boundary_grades_are_sampled(ds, seed):
     chosen = picked(plan_sample(ds, NOTHING.model_copy(update={"boundaries": True}), seed=seed))
-    expected = {d.id for d in ds if (d.grade == "Distinction" and d.distinction_met == d.distinction_required)
-                or (d.grade == "Fail" and d.pass_met == d.pass_required - 1)}
+    expected = {
+        d.id
+        for d in ds
+        if (d.grade == "Distinction" and d.distinction_met == d.distinction_required)
+        or (d.grade == "Fail" and d.pass_met == d.pass_required - 1)
+    }
     assert set(chosen) == expected
     assert all(any(r.startswith("boundary:") for r in rs) for rs in chosen.values())
 
@@ -67,7 +82,9 @@ def test_boundary_grades_are_sampled(ds, seed):
 def test_an_assessors_first_n_decisions_are_sampled(ds, n, seed):
     chosen = picked(plan_sample(ds, NOTHING.model_copy(update={"first_n": n}), seed=seed))
     for assessor in ASSESSORS:
-        mine = sorted((d for d in ds if d.assessor == assessor), key=lambda d: (d.assessed_on, d.id))
+        mine = sorted(
+            (d for d in ds if d.assessor == assessor), key=lambda d: (d.assessed_on, d.id)
+        )
         assert {d.id for d in mine[:n]} == {i for i in chosen if i in {d.id for d in mine}}
 
 
@@ -87,20 +104,39 @@ def test_flagged_always_voided_never(ds, seed, data):
 def test_same_seed_same_plan_and_adding_decisions_changes_no_other_pick(ds, more, seed, share):
     policy = Policy(random_share=share, rates=Rates(by_method={"professional_discussion": 0.5}))
     assert plan_sample(ds, policy, seed=seed) == plan_sample(ds, policy, seed=seed)
-    extra = [d.model_copy(update={"id": d.id.replace("/", "x/"), "assessed_on": "2027-01-01"})
-             for d in more]
+    extra = [
+        d.model_copy(update={"id": d.id.replace("/", "x/"), "assessed_on": "2027-01-01"})
+        for d in more
+    ]
     before = picked(plan_sample(ds, policy.model_copy(update={"first_n": 0}), seed=seed))
     after = picked(plan_sample(ds + extra, policy.model_copy(update={"first_n": 0}), seed=seed))
     assert {k: v for k, v in after.items() if k in before or k in {d.id for d in ds}} == before
 
 
 def test_rates_select_about_their_share(tmp_path):
-    ds = [Decision(id=f"{i}/m", uln=str(i), standard="ST0072", version="1.0", method="practical_observation",
-                   attempt="first", assessor="Ann", assessed_on=None, grade="Pass", pass_met=1,
-                   pass_required=1, distinction_met=0, distinction_required=1, content_hash="")
-          for i in range(4000)]
+    ds = [
+        Decision(
+            id=f"{i}/m",
+            uln=str(i),
+            standard="ST0072",
+            version="1.0",
+            method="practical_observation",
+            attempt="first",
+            assessor="Ann",
+            assessed_on=None,
+            grade="Pass",
+            pass_met=1,
+            pass_required=1,
+            distinction_met=0,
+            distinction_required=1,
+            content_hash="",
+        )
+        for i in range(4000)
+    ]
     for scope in ("by_standard", "by_method", "by_assessor"):
-        key = {"by_standard": "ST0072", "by_method": "practical_observation", "by_assessor": "Ann"}[scope]
+        key = {"by_standard": "ST0072", "by_method": "practical_observation", "by_assessor": "Ann"}[
+            scope
+        ]
         policy = NOTHING.model_copy(update={"rates": Rates(**{scope: {key: 0.25}})})
         share = len(plan_sample(ds, policy, seed=7)) / len(ds)
         assert 0.22 < share < 0.28, scope
@@ -121,18 +157,25 @@ def test_draw_is_uniform_enough_and_fixed():
 
 # --- moderation -------------------------------------------------------------------------------
 
+
 def test_moderation_persists_in_the_records_history(store, store_url):
     stored = store.submit(store.put(make_record(), author="Sam"), author="Sam")
-    moderation = Moderation(reviewer="Iris IQA", outcome="grade_changed", new_grade="Fail",
-                            rationale="P3 was not evidenced in the recording.",
-                            descriptors={"P3": {"agree": False, "rationale": "no example given"},
-                                         "P1": {"agree": True}})
+    moderation = Moderation(
+        reviewer="Iris IQA",
+        outcome="grade_changed",
+        new_grade="Fail",
+        rationale="P3 was not evidenced in the recording.",
+        descriptors={
+            "P3": {"agree": False, "rationale": "no example given"},
+            "P1": {"agree": True},
+        },
+    )
     store.moderate(stored, moderation)
     again = Store(store_url)
     history = again.history(stored.id)
     assert [v.kind for v in history] == ["created", "submitted", "moderated"]
     assert history[-1].author == "Iris IQA"
-    (version, saved), = again.moderations(stored.id)
+    ((version, saved),) = again.moderations(stored.id)
     assert saved == moderation and saved.disagreements == ["P3"]
     assert again.get(stored.id).record == stored.record  # the record itself is unchanged
     assert again.verify() == []
@@ -146,12 +189,22 @@ def test_only_submitted_records_are_moderated(store):
         store.moderate(draft, moderation)
 
 
-@pytest.mark.parametrize("data, words", [
-    ({"reviewer": "I", "outcome": "grade_changed", "rationale": "x"}, "new_grade exactly"),
-    ({"reviewer": "I", "outcome": "confirmed", "rationale": "x",
-      "descriptors": {"P1": {"agree": False}}}, "disagreement needs a rationale"),
-    ({"reviewer": "I", "outcome": "maybe", "rationale": "x"}, "confirmed"),
-])
+@pytest.mark.parametrize(
+    "data, words",
+    [
+        ({"reviewer": "I", "outcome": "grade_changed", "rationale": "x"}, "new_grade exactly"),
+        (
+            {
+                "reviewer": "I",
+                "outcome": "confirmed",
+                "rationale": "x",
+                "descriptors": {"P1": {"agree": False}},
+            },
+            "disagreement needs a rationale",
+        ),
+        ({"reviewer": "I", "outcome": "maybe", "rationale": "x"}, "confirmed"),
+    ],
+)
 def test_moderation_is_validated(data, words):
     with pytest.raises(Exception, match=words):
         Moderation.model_validate(data)
@@ -159,16 +212,33 @@ def test_moderation_is_validated(data, words):
 
 def test_results_are_held_until_sampled_decisions_are_moderated():
     from epa_kernel.iqa.sampling import Pick, release_status
-    a = Decision(id="1000000019/practical_observation", uln="1000000019", standard="ST0072",
-                 version="1.0", method="practical_observation", attempt="first", assessor="Ann",
-                 assessed_on=None, grade="Fail", pass_met=0, pass_required=1, distinction_met=0,
-                 distinction_required=1, content_hash="")
+
+    a = Decision(
+        id="1000000019/practical_observation",
+        uln="1000000019",
+        standard="ST0072",
+        version="1.0",
+        method="practical_observation",
+        attempt="first",
+        assessor="Ann",
+        assessed_on=None,
+        grade="Fail",
+        pass_met=0,
+        pass_required=1,
+        distinction_met=0,
+        distinction_required=1,
+        content_hash="",
+    )
     b = a.model_copy(update={"id": "1000000027/practical_observation", "uln": "1000000027"})
-    picks = [Pick(decision=a, reasons=("every Fail is sampled",)),
-             Pick(decision=b, reasons=("every Fail is sampled",))]
+    picks = [
+        Pick(decision=a, reasons=("every Fail is sampled",)),
+        Pick(decision=b, reasons=("every Fail is sampled",)),
+    ]
     moderated = {a.id: "confirmed", b.id: "referred_back"}
-    assert release_status(picks, moderated, Policy()) == {"1000000019": "released",
-                                                          "1000000027": "pending release"}
+    assert release_status(picks, moderated, Policy()) == {
+        "1000000019": "released",
+        "1000000027": "pending release",
+    }
     no_hold = Policy(hold_results_until_moderated=False)
     assert set(release_status(picks, {}, no_hold).values()) == {"released"}
 
@@ -183,10 +253,16 @@ def test_moderation_appears_in_the_exported_record(demo_run, tmp_path):
     store = Store(store_url)
     stored = store.find(uln, "professional_discussion")
     first = sorted(stored.record.judgements)[0]
-    store.moderate(stored, Moderation(
-        reviewer="Iris <b>Reviewer</b>", outcome="grade_changed", new_grade="Fail",
-        rationale="Evidence was from a team-mate's case.",
-        descriptors={first: {"agree": False, "rationale": "not the apprentice's own work"}}))
+    store.moderate(
+        stored,
+        Moderation(
+            reviewer="Iris <b>Reviewer</b>",
+            outcome="grade_changed",
+            new_grade="Fail",
+            rationale="Evidence was from a team-mate's case.",
+            descriptors={first: {"agree": False, "rationale": "not the apprentice's own work"}},
+        ),
+    )
     store.close()
     before = (out / uln / "professional_discussion.html").read_text()
     assert "IQA moderation" not in before

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+
 from helpers import ROOT
 
 BENCH = ROOT / "bench" / "load_store.py"
