@@ -1,7 +1,8 @@
 """The ``epa`` command: build the parser from the command modules, dispatch, map errors to exits.
 
-The commands live one module per room (standards, batch, store, iqa, apps); each parses its
-arguments, calls the kit and prints, with no logic of its own. Every failure a person can meet
+The commands live one module per room (standards, batch, store, iqa, apps) and one for the
+EPA lifecycle (``epa status``); each parses its arguments, calls the kit and prints, with no
+logic of its own. Every failure a person can meet
 is turned into an exit status here, in one place: bad input is one line on stderr naming the
 file, the field and what is allowed, exit status 2; a store or a system that failed under the
 kit is one line, exit status 3 — never a traceback.
@@ -14,13 +15,13 @@ import sys
 from collections.abc import Sequence
 
 from epa_kernel import __version__
-from epa_kernel.cli import apps, batch, iqa, standards, store
+from epa_kernel.cli import appeals, apps, batch, iqa, lifecycle, standards, store
 from epa_kernel.errors import InputError, StoreError
 
 EXIT_BAD_INPUT = 2
 EXIT_SYSTEM = 3  # a read or write the system refused (disk full, permissions), or the store failed
 EXIT_INTERRUPTED = 130
-COMMAND_MODULES = (standards, batch, store, apps, iqa)
+COMMAND_MODULES = (standards, batch, store, apps, iqa, lifecycle, appeals)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -11,7 +11,13 @@ assessment ``"<id>:<method>:<attempt number>"``. Status on ``today``:
 - ``waiting``: the date it is counted from is not known yet (no such assessment, event not given);
 - ``due``: not done, and ``today`` is on or before the due date;
 - ``met``: done on or before the due date;
-- ``missed``: done after the due date, or not done and ``today`` is after it.
+- ``missed``: done after the due date;
+- ``overdue``: ``today`` is after the due date and no date done is recorded. The kit cannot know
+  whether it was met: the EPAO records it (``done``) or chases it.
+
+One thing is known without ``done``: a deadline for a method's work counted from the gateway
+(the showcase report or presentation, the project) is met when that method was assessed on or
+before its due date, since the assessment needs the work.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from epa_kernel.core.spec import Standard
 from epa_kernel.core.values import Grade
 from epa_kernel.core.working_days import shift
 
-DeadlineState = Literal["waiting", "due", "met", "missed"]
+DeadlineState = Literal["waiting", "due", "met", "missed", "overdue"]
 
 
 class DeadlineStatus(Model):
@@ -74,7 +80,21 @@ def _state(due: date, done_on: date | None, today: date) -> tuple[DeadlineState,
         return "missed", f"done on {done_on}, {(done_on - due).days} day(s) after {due}"
     if today <= due:
         return "due", f"due by {due} ({(due - today).days} day(s) left on {today})"
-    return "missed", f"not done by {due} ({(today - due).days} day(s) over on {today})"
+    return "overdue", (
+        f"no date done recorded; due by {due} ({(today - due).days} day(s) ago on {today})"
+    )
+
+
+def _evidenced_by_assessment(
+    deadline: Deadline, records: Sequence[MethodRecord], due: date
+) -> date | None:
+    """The date of an assessment of the deadline's method on or before ``due``, when that
+    assessment shows the work was done in time (a gateway-counted deadline for the method)."""
+    if deadline.anchor != "gateway" or deadline.method is None or deadline.before is not None:
+        return None
+    dates = [r.assessed_on for r in records if r.method == deadline.method and r.assessed_on]
+    first = min(dates, default=None)
+    return first if first is not None and first <= due else None
 
 
 def _anchors(
@@ -127,7 +147,11 @@ def deadlines(
                 state: DeadlineState = "waiting"
                 reason = f"counted from {counted_from}, which has no date yet"
             else:
-                state, reason = _state(due, done.get(key), today)
+                done_on = done.get(key)
+                evidenced = None if done_on else _evidenced_by_assessment(d, records, due)
+                state, reason = _state(due, done_on or evidenced, today)
+                if evidenced:
+                    reason = f"{d.method} assessed on {evidenced}, on or before {due}"
                 rule = f"{d.within.describe()} {'before' if before else 'after'}"
                 reason = f"{reason}: {rule} {counted_from} on {anchor}"
             out.append(

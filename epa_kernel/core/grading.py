@@ -117,6 +117,7 @@ def grade_method(
     )
     if (
         cap.scope == "method"
+        and record.attempt in cap.capped  # the common first attempt skips the call below
         and cap_applies(standard, record)
         and (
             open_above_pass

@@ -20,7 +20,7 @@ from datetime import date
 from epa_kernel.core.deadlines import DeadlineStatus, deadlines, ordered_attempts, record_grades
 from epa_kernel.core.model import Model
 from epa_kernel.core.records import MethodRecord, check_one_apprentice
-from epa_kernel.core.spec import Standard
+from epa_kernel.core.spec import Standard, Window
 from epa_kernel.core.working_days import add_months
 from epa_kernel.errors import InputError
 
@@ -74,6 +74,25 @@ def _previous(records: Sequence[MethodRecord], order: list[int]) -> dict[int, in
     return out
 
 
+def window_for(
+    standard: Standard, gateway: date, attempt: str, failed_on: date | None
+) -> tuple[Window, str, date | None]:
+    """The window an ``attempt`` must be assessed in: the standard's rule, what it is counted
+    from, and the day it opens (None for a resit or retake counted from a failed attempt
+    ``failed_on`` that is not known)."""
+    if attempt == "first" or standard.attempts.window is None:
+        return standard.assessment_window, "the gateway", gateway
+    window = standard.attempts.window
+    if window.from_ != "fail_notification":
+        return window, "the gateway", gateway
+    anchor = (
+        f"the failed attempt on {failed_on} (the records hold no fail-notification "
+        "date; it is no earlier than the assessment, so a later notification "
+        "would end the window later)"
+    )
+    return window, anchor, failed_on
+
+
 def window_checks(
     standard: Standard, gateway: date, records: Sequence[MethodRecord]
 ) -> tuple[WindowCheck, ...]:
@@ -85,17 +104,9 @@ def window_checks(
     out = []
     for i in order:
         r = records[i]
-        window, anchor, start = standard.assessment_window, "the gateway", gateway
-        if r.attempt != "first" and standard.attempts.window is not None:
-            window = standard.attempts.window
-            if window.from_ == "fail_notification":
-                before = previous[i]
-                start = records[before].assessed_on if before is not None else None
-                anchor = (
-                    f"the failed attempt on {start} (the records hold no fail-notification "
-                    "date; it is no earlier than the assessment, so a later notification "
-                    "would end the window later)"
-                )
+        before = previous[i]
+        failed_on = records[before].assessed_on if before is not None else None
+        window, anchor, start = window_for(standard, gateway, r.attempt, failed_on)
         closes = add_months(start, window.months) if start else None
         base = dict(index=i, method=r.method, attempt=r.attempt, assessed_on=r.assessed_on)
         base.update(opens=start or gateway, closes=closes)

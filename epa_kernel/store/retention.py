@@ -30,7 +30,15 @@ from datetime import UTC, date, datetime
 from sqlalchemy import delete, insert, select
 
 from epa_kernel.errors import InputError
-from epa_kernel.store.schema import apprentices, assignments, purge_audit, records, versions
+from epa_kernel.store.schema import (
+    apprentices,
+    assignments,
+    certificate_claims,
+    purge_audit,
+    records,
+    releases,
+    versions,
+)
 
 DEFAULT_YEARS = 6
 
@@ -162,6 +170,8 @@ def purge_store(
             conn.execute(delete(records).where(records.c.id.in_(chunk)))
         for chunk in _chunks(gone):
             conn.execute(delete(assignments).where(assignments.c.uln.in_(chunk)))
+            conn.execute(delete(releases).where(releases.c.uln.in_(chunk)))
+            conn.execute(delete(certificate_claims).where(certificate_claims.c.uln.in_(chunk)))
             conn.execute(delete(apprentices).where(apprentices.c.uln.in_(chunk)))
         line = result.audit_line()
         conn.execute(

@@ -1,4 +1,4 @@
-"""The store's tables: people, assignments, records, their append-only history, the purge audit.
+"""The store's tables: people, assignments, records, their append-only history, releases, claims.
 
 One definition for the store, retention and the benchmarks. ``record_versions`` is append-only
 (a version is never updated in place); ``records`` holds each record's status and the pointer to
@@ -63,7 +63,7 @@ versions = Table(
     metadata,
     Column("record_id", Integer, ForeignKey("records.id"), nullable=False),
     Column("version", Integer, nullable=False),
-    Column("kind", String(12), nullable=False),  # created|saved|submitted|amended|moderated
+    Column("kind", String(12), nullable=False),  # created|saved|submitted|amended|moderated|appeal
     Column("author", String(200), nullable=False),
     Column("at", String(40), nullable=False),
     Column("reason", Text, nullable=False),
@@ -71,6 +71,37 @@ versions = Table(
     Column("content_hash", String(64), nullable=False),
     Column("chain_hash", String(64), nullable=False),
     PrimaryKeyConstraint("record_id", "version"),
+)
+
+#: Append-only: one row per release of an apprentice's results (:mod:`epa_kernel.store.releases`).
+#: ``results`` is the digest of the released records' content hashes (``hashes``, JSON), so
+#: releasing the same results twice is one row, and results changed after release are not.
+releases = Table(
+    "releases",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("uln", String(10), ForeignKey("apprentices.uln"), nullable=False),
+    Column("results", String(64), nullable=False),
+    Column("hashes", Text, nullable=False),
+    Column("released_by", String(200), nullable=False),
+    Column("at", String(40), nullable=False),
+    UniqueConstraint("uln", "results"),
+)
+
+#: Append-only: one row per certificate claimed (one per apprentice and standard).
+certificate_claims = Table(
+    "certificate_claims",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("uln", String(10), ForeignKey("apprentices.uln"), nullable=False),
+    Column("standard", String(6), nullable=False),
+    Column("version", String(10), nullable=False),
+    Column("grade", String(12), nullable=False),
+    Column("achieved_on", String(10), nullable=False),
+    Column("results", String(64), nullable=False),
+    Column("file", String(200), nullable=False),
+    Column("at", String(40), nullable=False),
+    UniqueConstraint("uln", "standard"),
 )
 
 #: One row per purge (:mod:`epa_kernel.store.retention`): counts and record ids, no personal data.

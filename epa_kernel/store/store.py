@@ -13,7 +13,9 @@ The rules of evidence:
   (append-only: nothing is ever updated in place except the pointer to the current version).
 - A *submitted* record is immutable. A change after submission is an *amendment*: a new version
   that must say who, when and why (:mod:`~epa_kernel.store.lifecycle`). An IQA moderation is
-  a version too (:mod:`~epa_kernel.store.moderations`).
+  a version too (:mod:`~epa_kernel.store.moderations`), and so is each change to an appeal
+  (:mod:`~epa_kernel.store.appeals`). Releases and certificate claims are append-only rows
+  (:mod:`~epa_kernel.store.releases`).
 - Saves are optimistic: the caller says which version it last saw; if someone else has saved
   since, the save is refused with :class:`ConflictError` instead of silently overwriting.
 - Versions chain their hashes (:mod:`epa_kernel.store.versions` writes them,
@@ -27,16 +29,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
+from epa_kernel.core.appeal import Appeal
 from epa_kernel.core.moderation import Moderation
 from epa_kernel.core.records import MethodRecord, parse_record
 from epa_kernel.errors import InputError
 from epa_kernel.paths import store_url
+from epa_kernel.store import appeals as appeal_versions
 from epa_kernel.store import lifecycle, people
+from epa_kernel.store import releases as release_rows
 from epa_kernel.store.database import Database
 from epa_kernel.store.history import Version, verify_history
 from epa_kernel.store.moderations import add_moderation, moderations_in
@@ -116,6 +121,77 @@ class Store(Database):
         reason, so the hash chain covers it like any other change; the record itself is kept.
         """
         return add_moderation(self, self.clock, stored, moderation)
+
+    # --- appeals, releases, certificate claims (epa_kernel.store.appeals, .releases) ---------
+
+    def lodge_appeal(
+        self,
+        stored: StoredRecord,
+        *,
+        kind: str,
+        appellant_role: str,
+        appellant: str,
+        lodged_on: date,
+        result_notified_on: date,
+        grounds: str,
+        by: str,
+    ) -> Appeal:
+        """Lodge an appeal or enquiry against a submitted record, as a version of its history
+        recorded by ``by``; refused when lodged after the standard's appeal window (counted from
+        ``result_notified_on``). Returns the appeal with its number."""
+        return appeal_versions.lodge(
+            self,
+            self.clock,
+            stored,
+            self.history(stored.id),
+            by=by,
+            kind=kind,
+            appellant_role=appellant_role,
+            appellant=appellant,
+            lodged_on=lodged_on,
+            result_notified_on=result_notified_on,
+            grounds=grounds,
+        )
+
+    def resolve_appeal(
+        self, stored: StoredRecord, number: int, *, status: str, handler: str, outcome: str = ""
+    ) -> Appeal:
+        """Move the record's appeal ``number`` to ``status`` (under_review, upheld, rejected,
+        withdrawn), as a version of its history naming the handler."""
+        return appeal_versions.resolve(
+            self,
+            self.clock,
+            stored,
+            self.history(stored.id),
+            number,
+            status=status,
+            handler=handler,
+            outcome=outcome,
+        )
+
+    def appeals(self, record_id: int) -> list[Appeal]:
+        """The record's appeals and enquiries, each as it stands now, in the order lodged."""
+        return appeal_versions.appeals_in(self.history(record_id))
+
+    def release(self, uln: str, *, by: str) -> tuple[release_rows.Release, bool]:
+        """Record the apprentice's submitted results as released by ``by``; returns the release
+        and whether it is new (releasing the same results again writes nothing)."""
+        return release_rows.release(self, self.clock, uln, by=by)
+
+    def releases(self) -> dict[str, release_rows.Release]:
+        """Each released apprentice's latest release, by ULN."""
+        return release_rows.latest_releases(self)
+
+    def results_digest(self, uln: str) -> str:
+        """The digest of the apprentice's submitted results now, to compare with a release's."""
+        return release_rows.results_now(self, uln)
+
+    def claims(self) -> list[release_rows.Claim]:
+        return release_rows.claims(self)
+
+    def record_claims(self, rows: list[dict], *, file: str) -> None:
+        """Record a batch of certificate claims (one transaction) written to ``file``."""
+        release_rows.record_claims(self, self.clock, rows, file=file)
 
     # --- reading ---------------------------------------------------------------------------
 

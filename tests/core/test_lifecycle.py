@@ -288,7 +288,7 @@ def test_the_flag_leaves_existing_hashes_alone():
     [
         (D(2026, 3, 15), None, "due"),
         (D(2026, 3, 16), None, "due"),  # gateway 2 Feb + 6 weeks = 16 March
-        (D(2026, 3, 17), None, "missed"),
+        (D(2026, 3, 17), None, "overdue"),  # nothing recorded: the kit cannot say met
         (D(2026, 3, 20), D(2026, 3, 16), "met"),
         (D(2026, 3, 20), D(2026, 3, 17), "missed"),
     ],
@@ -302,7 +302,7 @@ def test_st0072_showcase_within_six_weeks_of_gateway(today, done, state):
 
 
 @pytest.mark.parametrize(
-    "today, state", [(D(2026, 1, 6), "due"), (D(2026, 1, 7), "due"), (D(2026, 1, 8), "missed")]
+    "today, state", [(D(2026, 1, 6), "due"), (D(2026, 1, 7), "due"), (D(2026, 1, 8), "overdue")]
 )
 def test_st0072_feedback_within_ten_working_days_of_a_fail_over_christmas(today, state):
     records = [rec(ST0072, "practical_observation", D(2025, 12, 19), grade="Fail")]
@@ -330,7 +330,7 @@ def test_st0071_observation_notice_two_weeks_before(done, state):
 
 
 @pytest.mark.parametrize(
-    "today, state", [(D(2026, 4, 14), "due"), (D(2026, 4, 15), "due"), (D(2026, 4, 16), "missed")]
+    "today, state", [(D(2026, 4, 14), "due"), (D(2026, 4, 15), "due"), (D(2026, 4, 16), "overdue")]
 )
 def test_st0071_results_within_seven_working_days_over_easter(today, state):
     records = [rec(ST0071, "practical_observation", D(2026, 4, 2))]
@@ -339,6 +339,21 @@ def test_st0071_results_within_seven_working_days_over_easter(today, state):
         "results_published:practical_observation:1",
     )
     assert got.due == D(2026, 4, 15) and got.status == state
+
+
+@pytest.mark.parametrize(
+    "assessed, state",
+    [
+        (D(2026, 3, 16), "met"),  # the due date: the showcase was presented in time
+        (D(2026, 3, 17), "overdue"),  # assessed late: when the report went in is not known
+    ],
+)
+def test_an_assessment_by_the_due_date_meets_the_gateway_deadline_for_its_work(assessed, state):
+    """002: the showcase report or presentation within six weeks of the gateway. Its assessment
+    on or before the due date shows it was done; a later one shows nothing either way."""
+    records = [rec(ST0072, "apprentice_showcase", assessed)]
+    got = status(deadlines(ST0072, GATEWAY, records, D(2026, 3, 25)), "showcase_submission")
+    assert got.due == D(2026, 3, 16) and got.status == state
 
 
 @pytest.mark.parametrize(
@@ -351,7 +366,7 @@ def test_st0071_project_within_two_months_of_gateway(gateway, due):
         status(
             deadlines(ST0071, gateway, [], D.fromordinal(due.toordinal() + 1)), "project_submission"
         ).status
-        == "missed"
+        == "overdue"
     )
 
 
@@ -366,7 +381,7 @@ def test_st0071_project_two_weeks_before_interview_and_portfolio_before_discussi
 
 
 @pytest.mark.parametrize(
-    "today, state", [(D(2027, 1, 12), "due"), (D(2027, 1, 13), "due"), (D(2027, 1, 14), "missed")]
+    "today, state", [(D(2027, 1, 12), "due"), (D(2027, 1, 13), "due"), (D(2027, 1, 14), "overdue")]
 )
 def test_st0071_certificate_claim_fifteen_working_days_after_the_final_result(today, state):
     # Friday 18 Dec 2026: 25 Dec, 28 Dec (Boxing Day observed) and 1 Jan 2027 are skipped.

@@ -1,0 +1,61 @@
+"""The ``epa status`` command: where each apprentice's EPA stands on a day, as of ``--today``.
+
+Today's date is read here, once, and passed in: the lifecycle engine reads no clock. The report
+is for the EPAO, who need each apprentice's ULN to find them; it prints no names.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from epa_kernel.cli.options import STORE_HELP, iso_date, print_json
+from epa_kernel.errors import InputError
+
+
+def cmd_status(args) -> int:
+    from epa_kernel.batch.cohort import from_store, read_cohort
+    from epa_kernel.batch.status import cohort_status, raise_for_invalid_attempts
+    from epa_kernel.batch.status_done import read_done
+    from epa_kernel.batch.status_view import status_json, status_lines
+
+    if (args.cohort is None) == (args.store is None):
+        raise InputError("give a COHORT folder or --store URL (one of them)", field="COHORT")
+    today = args.today or date.today()
+    if args.store is None:
+        cohort, source = read_cohort(args.cohort), str(args.cohort)
+    else:
+        from epa_kernel.store.store import open_store
+
+        store = open_store(args.store)
+        cohort, source = from_store(store), "the store's submitted records"
+    done = read_done(args.done, today=today) if args.done else None
+    rows = cohort_status(cohort, today, done, done_file=args.done, source=source)
+    if args.json:
+        print_json(status_json(rows, today))
+    else:
+        print("\n".join(status_lines(rows, today)))
+    raise_for_invalid_attempts(rows)  # after the report, which lists every one of them
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "status", help="where each apprentice's EPA stands: attempts, windows, deadlines"
+    )
+    p.add_argument("cohort", metavar="COHORT", nargs="?", help="folder of method-record JSON files")
+    p.add_argument("--store", metavar="URL", help=f"the store's submitted records ({STORE_HELP})")
+    p.add_argument(
+        "--today",
+        type=iso_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the day the report is for (default: today's date)",
+    )
+    p.add_argument(
+        "--done",
+        metavar="FILE.json",
+        default=None,
+        help="deadlines done and event dates per apprentice (format: README, Lifecycle)",
+    )
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_status)
