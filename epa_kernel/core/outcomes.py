@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import ConfigDict
+
 from epa_kernel.core.model import Model
 from epa_kernel.core.values import Grade
 
@@ -17,6 +19,11 @@ Status = Literal["complete", "incomplete", "pending"]
 
 class MethodOutcome(Model):
     """One method record graded: the counts against what is needed, and why."""
+
+    # Built only by the engine, from a dict of exactly these fields, once per record graded:
+    # refusing unknown fields would guard nothing here and cost 4% of a grade (measured on
+    # 100,000 demo records: 6.9 against 6.6 µs).
+    model_config = ConfigDict(extra="ignore")
 
     method: str
     grade: Grade | None

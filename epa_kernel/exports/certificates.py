@@ -85,12 +85,7 @@ def claim_batch(store) -> tuple[list[dict], list[Refused]]:
         if (uln, mine[0].record.standard) in claimed:
             continue
         release = released[uln]
-        open_ = [
-            f"{s.record.method} {a.kind} {a.number}"
-            for s in mine
-            for a in store.appeals(s.id)
-            if a.open
-        ]
+        open_ = [f"{s.record.method} {a.kind} {a.number}" for s, a in store.open_appeals(mine)]
         if open_:
             refused.append(Refused(uln, f"under appeal ({', '.join(open_)})"))
             continue

@@ -56,9 +56,7 @@ def release_results(
             reasons.append("sampled decisions not yet moderated: " + ", ".join(held))
         appeals = [
             f"{a.kind} {a.number} on {s.record.method} ({s.record.attempt}) is {a.status}"
-            for s in mine
-            for a in store.appeals(s.id)
-            if a.open
+            for s, a in store.open_appeals(mine)
         ]
         if appeals:
             reasons.append("under appeal: " + "; ".join(appeals))

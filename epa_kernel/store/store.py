@@ -28,7 +28,7 @@ The rules of evidence:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
@@ -172,6 +172,11 @@ class Store(Database):
     def appeals(self, record_id: int) -> list[Appeal]:
         """The record's appeals and enquiries, each as it stands now, in the order lodged."""
         return appeal_versions.appeals_in(self.history(record_id))
+
+    def open_appeals(self, stored: Iterable[StoredRecord]) -> list[tuple[StoredRecord, Appeal]]:
+        """The appeals and enquiries still open on any of ``stored`` (one apprentice's
+        records): what holds their results back from release and from a certificate claim."""
+        return [(s, a) for s in stored for a in self.appeals(s.id) if a.open]
 
     def release(self, uln: str, *, by: str) -> tuple[release_rows.Release, bool]:
         """Record the apprentice's submitted results as released by ``by``; returns the release
