@@ -7,7 +7,6 @@ EPAO staff who act on them, never names; appellants' names and grounds stay in t
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from epa_kernel.cli.options import STORE_HELP, iso_date, positive_int
@@ -102,8 +101,10 @@ def cmd_certificates(args) -> int:
 
     store = open_store(args.store)
     rows, refused = claim_batch(store)
+    # The refusals are part of the report (stdout, like IQA's), not errors: stderr reaches logs,
+    # which must hold no ULN.
     for r in refused:
-        print(f"epa: refused {r.uln}: {r.reason}", file=sys.stderr)
+        print(f"refused {r.uln}: {r.reason}")
     # The file first, then the claims: a failure between them leaves results unclaimed in the
     # store (claimed again next time, which the service refuses as a duplicate), never claimed
     # in the store but in no file.

@@ -41,6 +41,9 @@ def logged(log: Path, *args) -> subprocess.CompletedProcess:
     )
 
 
+OPERATIONAL = ("iqa", "status", "appeal", "release", "certificates")
+
+
 @pytest.fixture(scope="module")
 def session(tmp_path_factory):
     """A cohort of three apprentices through run, import, IQA, export and a dry purge."""
@@ -57,6 +60,10 @@ def session(tmp_path_factory):
         ("iqa", "verify", out, "--workers", "1", "--store", store),
         ("iqa", "status", "--sample", plan, "--store", store),
         ("export", out, "--quiet"),
+        ("status", cohort, "--today", "2026-12-01"),
+        ("appeal", "list", "--store", store),
+        ("release", "--sample", plan, "--store", store, "--by", "Quality Lead"),
+        ("certificates", "--store", store, "--out", base / "claims.csv"),
         (
             "purge",
             "--before",
@@ -72,7 +79,9 @@ def session(tmp_path_factory):
     for args in commands:
         log = base / f"{'-'.join(map(str, args[:2]))}.log".replace("/", "_")
         result = logged(log, *args)
-        assert result.returncode == 0, (args, result.stdout, result.stderr)
+        # certificates exits 1 when it refuses a row (a Fail is not claimed): still checked
+        allowed = (0, 1) if args[0] == "certificates" else (0,)
+        assert result.returncode in allowed, (args, result.stdout, result.stderr)
         done[" ".join(map(str, args[:2]))] = (
             result,
             log.read_text(encoding="utf-8") if log.exists() else "",
@@ -82,7 +91,19 @@ def session(tmp_path_factory):
 
 @pytest.mark.parametrize(
     "command",
-    ["run", "import", "iqa sample", "iqa verify", "iqa status", "export", "purge --before"],
+    [
+        "run",
+        "import",
+        "iqa sample",
+        "iqa verify",
+        "iqa status",
+        "export",
+        "purge --before",
+        "status",
+        "appeal list",
+        "release",
+        "certificates",
+    ],
 )
 def test_no_name_or_uln_in_what_a_command_prints_or_logs(session, command):
     _, people, done = session
@@ -95,9 +116,10 @@ def test_no_name_or_uln_in_what_a_command_prints_or_logs(session, command):
     for key, (result, log) in hits:
         for where, text in (("stdout", result.stdout), ("stderr", result.stderr), ("log", log)):
             for uln, name in people.items():
-                # IQA's own report names the ULN so the reviewer can find the apprentice
-                # (issue 6); its logs and stderr still may not, and no command prints names.
-                if not (key.startswith("iqa") and where == "stdout"):
+                # The operational reports name the ULN so the reviewer or officer can find the
+                # apprentice (IQA: issue 6; status, appeals, release and the claim batch: issue
+                # 12); their logs and stderr still may not, and no command prints names.
+                if not (key.split()[0] in OPERATIONAL and where == "stdout"):
                     assert uln not in text, f"{key}: the ULN is in its {where}"
                 assert name not in text, f"{key}: an apprentice's name is in its {where}"
                 for part in name.split():
