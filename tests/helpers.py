@@ -136,6 +136,23 @@ def make_record(
     return bind(record)[0]
 
 
+def dated_record(standard, method, on, attempt="first", *, grade="Pass", **kwargs):
+    """A record of ``method`` assessed ``on``, graded ``grade`` (Pass or Fail) by its
+    judgements: what the lifecycle tests place on the calendar."""
+    channels = ["face_to_face"] if standard.method(method).channels else None
+    pass_ = "not_met" if grade == "Fail" else "met"
+    return make_record(
+        standard.standard,
+        standard.version,
+        method,
+        judgements=judgements_for(standard, method, channels, pass_=pass_),
+        channels=channels,
+        attempt=attempt,
+        assessed_on=on,
+        **kwargs,
+    )
+
+
 def write_cohort(folder: Path, prefixes) -> dict[str, list[Path]]:
     """Demo records whose file names start with one of ``prefixes``; returns files per ULN."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -150,19 +150,11 @@ def outcomes(out: Path) -> dict[str, dict]:
 
 def test_dask_executor_writes_what_the_local_executor_writes(demo_run, tmp_path, dask_cluster):
     local = demo_run.out  # the shared run: deferrals, resits, both standards, run locally
-    remote = epa(
-        "run",
-        demo_run.cohort,
-        "--out",
-        tmp_path / "dask",
-        "--quiet",
-        "--format",
-        "none",
-        "--executor",
-        "dask",
-        "--scheduler",
-        dask_cluster.scheduler_address,
-    )
+    run_on_dask = (
+        "run", demo_run.cohort, "--out", tmp_path / "dask", "--quiet", "--format", "none",
+        "--executor", "dask", "--scheduler", dask_cluster.scheduler_address,
+    )  # fmt: skip
+    remote = epa(*run_on_dask)
     assert remote.returncode == 0, remote.stdout + remote.stderr
     assert "4 apprentices: 18 notebooks run" in remote.stdout
     assert (tmp_path / "dask" / "results.csv").read_bytes() == (local / "results.csv").read_bytes()
@@ -176,19 +168,7 @@ def test_dask_executor_writes_what_the_local_executor_writes(demo_run, tmp_path,
         assert a["epa"] == b["epa"]
         assert a["papermill"]["parameters"] == b["papermill"]["parameters"]
     assert not list((tmp_path / "dask").glob("*/.*tmp*"))
-    again = epa(
-        "run",
-        demo_run.cohort,
-        "--out",
-        tmp_path / "dask",
-        "--quiet",
-        "--format",
-        "none",
-        "--executor",
-        "dask",
-        "--scheduler",
-        dask_cluster.scheduler_address,
-    )
+    again = epa(*run_on_dask)
     assert "0 notebooks run, 18 already done and unchanged" in again.stdout  # resumable alike
 
 

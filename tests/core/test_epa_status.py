@@ -9,7 +9,7 @@ import pytest
 
 from epa_kernel.core.catalogue import get_standard
 from epa_kernel.core.epa_status import epa_status
-from helpers import judgements_for, make_record
+from helpers import dated_record, judgements_for, make_record
 
 D = date
 ST0072 = get_standard("ST0072", "1.0")
@@ -17,18 +17,7 @@ ST0071 = get_standard("ST0071", "1.1")
 GATEWAY = D(2026, 2, 2)  # ST0072: the window's last day is 2 May 2026
 
 
-def rec(standard, method, on, attempt="first", *, grade="Pass"):
-    channels = ["face_to_face"] if standard.method(method).channels else None
-    pass_ = "not_met" if grade == "Fail" else "met"
-    return make_record(
-        standard.standard,
-        standard.version,
-        method,
-        judgements=judgements_for(standard, method, channels, pass_=pass_),
-        channels=channels,
-        attempt=attempt,
-        assessed_on=on,
-    )
+rec = dated_record
 
 
 @pytest.mark.parametrize(

@@ -21,27 +21,14 @@ from epa_kernel.core.lifecycle import (
 from epa_kernel.core.lifecycle_spec import Period
 from epa_kernel.core.working_days import add_months, add_working_days, is_working_day, shift
 from epa_kernel.errors import InputError
-from helpers import judgements_for, make_record, write_standard_variant
+from helpers import dated_record, write_standard_variant
 
 D = date
 ST0072 = get_standard("ST0072", "1.0")
 ST0071 = get_standard("ST0071", "1.1")
 
 
-def rec(standard, method, on, attempt="first", *, grade="Pass", **kwargs):
-    """A record of ``method`` assessed ``on``, graded ``grade`` (Pass or Fail) by its judgements."""
-    channels = ["face_to_face"] if standard.method(method).channels else None
-    pass_ = "not_met" if grade == "Fail" else "met"
-    return make_record(
-        standard.standard,
-        standard.version,
-        method,
-        judgements=judgements_for(standard, method, channels, pass_=pass_),
-        channels=channels,
-        attempt=attempt,
-        assessed_on=on,
-        **kwargs,
-    )
+rec = dated_record
 
 
 def status(items, key):

@@ -113,26 +113,29 @@ def test_same_seed_same_plan_and_adding_decisions_changes_no_other_pick(ds, more
     assert {k: v for k, v in after.items() if k in before or k in {d.id for d in ds}} == before
 
 
+def plain_decision(decision_id: str, uln: str, grade: str) -> Decision:
+    """A first-attempt ST0072 observation by Ann with one pass and one distinction descriptor,
+    graded ``grade``: only its id, ULN and grade matter to the test using it."""
+    return Decision(
+        id=decision_id,
+        uln=uln,
+        standard="ST0072",
+        version="1.0",
+        method="practical_observation",
+        attempt="first",
+        assessor="Ann",
+        assessed_on=None,
+        grade=grade,
+        pass_met=0 if grade == "Fail" else 1,
+        pass_required=1,
+        distinction_met=0,
+        distinction_required=1,
+        content_hash="",
+    )
+
+
 def test_rates_select_about_their_share(tmp_path):
-    ds = [
-        Decision(
-            id=f"{i}/m",
-            uln=str(i),
-            standard="ST0072",
-            version="1.0",
-            method="practical_observation",
-            attempt="first",
-            assessor="Ann",
-            assessed_on=None,
-            grade="Pass",
-            pass_met=1,
-            pass_required=1,
-            distinction_met=0,
-            distinction_required=1,
-            content_hash="",
-        )
-        for i in range(4000)
-    ]
+    ds = [plain_decision(f"{i}/m", str(i), "Pass") for i in range(4000)]
     for scope in ("by_standard", "by_method", "by_assessor"):
         key = {"by_standard": "ST0072", "by_method": "practical_observation", "by_assessor": "Ann"}[
             scope
@@ -213,22 +216,7 @@ def test_moderation_is_validated(data, words):
 def test_results_are_held_until_sampled_decisions_are_moderated():
     from epa_kernel.iqa.sampling import Pick, release_status
 
-    a = Decision(
-        id="1000000019/practical_observation",
-        uln="1000000019",
-        standard="ST0072",
-        version="1.0",
-        method="practical_observation",
-        attempt="first",
-        assessor="Ann",
-        assessed_on=None,
-        grade="Fail",
-        pass_met=0,
-        pass_required=1,
-        distinction_met=0,
-        distinction_required=1,
-        content_hash="",
-    )
+    a = plain_decision("1000000019/practical_observation", "1000000019", "Fail")
     b = a.model_copy(update={"id": "1000000027/practical_observation", "uln": "1000000027"})
     picks = [
         Pick(decision=a, reasons=("every Fail is sampled",)),
