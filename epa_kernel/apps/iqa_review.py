@@ -9,6 +9,7 @@ hash-chained history by the store; the record itself is not changed.
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 
 import ipywidgets as w
 from pydantic import ValidationError
@@ -24,7 +25,7 @@ from epa_kernel.store.versions import StoredRecord
 
 
 class ReviewApp:
-    def __init__(self, store: Store, sampled: list[str] | None = None):
+    def __init__(self, store: Store, sampled: set[str] | None = None):
         from epa_kernel.iqa.decisions import decision_id
 
         self.store = store
@@ -154,7 +155,7 @@ def show_review(store_url: str | None = None, sample_file: str | None = None):
 
     from IPython.display import HTML, display
 
-    from epa_kernel.files import read_json
+    from epa_kernel.iqa.sampling_plan import sampled_ids
 
     url = store_url or os.environ.get("EPA_STORE_URL")
     if not url:
@@ -165,7 +166,7 @@ def show_review(store_url: str | None = None, sample_file: str | None = None):
             )
         )
         return None
-    sampled = [p["id"] for p in read_json(sample_file)["picks"]] if sample_file else None
+    sampled = sampled_ids(Path(sample_file)) if sample_file else None
     app = ReviewApp(Store(url), sampled)
     display(app.widget)
     return app

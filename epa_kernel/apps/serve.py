@@ -21,7 +21,6 @@ from pathlib import Path
 
 from epa_kernel.errors import InputError
 from epa_kernel.paths import notebooks_dir, store_url
-from epa_kernel.store.store import Store
 
 APPS = {"assessor": "assessor_app.ipynb", "iqa_review": "iqa_review.ipynb"}
 
@@ -87,6 +86,8 @@ def serve(
                 f"cannot listen on {host}:{port} ({exc.strerror})", field="--port"
             ) from None
     url = absolute_store_url(store_url)
+    from epa_kernel.store.store import Store  # SQLAlchemy: not for `epa --help`
+
     Store(url).close()  # create or check the database before any kernel needs it
     token = secrets.token_urlsafe(24) if not is_loopback(host) else None
     env = dict(os.environ, EPA_STORE_URL=url)
