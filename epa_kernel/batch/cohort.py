@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from epa_kernel.core.grading import grade_epa
+from epa_kernel.core.lifecycle import attempt_checks, refuse_invalid
 from epa_kernel.core.records import MethodRecord, parse_record
 from epa_kernel.core.spec import Standard
 from epa_kernel.core.uln import uln_is_valid
@@ -113,3 +114,17 @@ def group(items) -> Cohort:
             except InputError as exc:
                 entry.problems.append(exc.in_file(str(entry.records[-1][1])).__str__())
     return Cohort(apprentices, unattributed)
+
+
+def refuse_invalid_attempts(cohort: Cohort) -> None:
+    """Mark each apprentice whose records hold an attempt the rules do not allow (a resit after
+    a pass, say) with a problem naming that record's file, so that the batch run grades none of
+    their records: a statement of results must never count such an attempt. ``epa status``
+    does not call this: it lists such attempts in its report instead."""
+    for entry in cohort.apprentices.values():
+        if entry.ok and entry.records:
+            checks = attempt_checks(entry.standard, [r for r, _ in entry.records])
+            try:
+                refuse_invalid(checks, [str(path) for _, path in entry.records])
+            except InputError as exc:
+                entry.problems.append(str(exc))

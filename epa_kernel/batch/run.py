@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from epa_kernel.batch.cohort import Cohort, read_cohort
+from epa_kernel.batch.cohort import Cohort, read_cohort, refuse_invalid_attempts
 from epa_kernel.batch.executors import Executor, LocalExecutor
 from epa_kernel.batch.jobs import is_done, plan, remove_stale_temporaries
 from epa_kernel.batch.progress import progress_bar
@@ -65,6 +65,7 @@ def run_cohort(
             "is a file; the output of a run goes in a folder", file=str(out), field="--out"
         )
     cohort = source if isinstance(source, Cohort) else read_cohort(source)
+    refuse_invalid_attempts(cohort)
     summary = RunSummary(
         out=out, apprentices=len(cohort.apprentices), unattributed=list(cohort.unattributed)
     )

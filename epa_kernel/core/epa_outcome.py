@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from epa_kernel.core.grading import grade_epa
+from epa_kernel.core.lifecycle import attempt_checks, refuse_invalid
 from epa_kernel.core.outcomes import EpaOutcome
 from epa_kernel.core.records import load_record
 from epa_kernel.errors import InputError
@@ -29,10 +30,13 @@ def grade_files(paths: Sequence[str]) -> EpaOutcome:
             field="version",
         )
     standard = loaded[0][1]
+    records = [r for r, _ in loaded]
     try:
-        return grade_epa(standard, [r for r, _ in loaded])
+        outcome = grade_epa(standard, records)
+        refuse_invalid(attempt_checks(standard, records), [str(p) for p in paths])
     except InputError as exc:
         raise exc.in_file(paths[-1]) from None
+    return outcome
 
 
 def outcome_json(outcome: EpaOutcome, standard_methods: Sequence[str]) -> dict:

@@ -217,6 +217,15 @@ def lifecycle(
 def raise_for_invalid(report: Lifecycle, files: Sequence[str] | None = None) -> None:
     """Raise an InputError naming the first record whose attempt is not allowed (its file when
     ``files`` gives one per record), field ``attempt``; return when every attempt is allowed."""
-    for check in report.invalid:
-        error = InputError(check.reason, field="attempt")
-        raise error.in_file(files[check.index]) if files else error
+    refuse_invalid(report.attempts, files)
+
+
+def refuse_invalid(checks: Sequence[AttemptCheck], files: Sequence[str] | None = None) -> None:
+    """Raise an InputError for the first of ``checks`` that is not allowed (see
+    :func:`raise_for_invalid`). The batch run and ``epa grade`` call it with
+    :func:`attempt_checks` alone: whether a resit may follow needs no date, so a resit after a
+    pass is refused before any notebook runs or any grade is given."""
+    for check in checks:
+        if not check.valid:
+            error = InputError(check.reason, field="attempt")
+            raise error.in_file(files[check.index]) if files else error

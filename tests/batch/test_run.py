@@ -122,6 +122,24 @@ def test_a_bad_record_fails_only_its_own_apprentice(tmp_path):
     assert not any(n in done.stdout + done.stderr for n in names)
 
 
+def test_an_attempt_the_rules_refuse_fails_its_apprentice_before_any_notebook(tmp_path):
+    # a02 passed every method: a resit of its observation would raise a passed grade (002).
+    by_uln = write_cohort(tmp_path / "cohort", ["a02_"])
+    ((uln, files),) = by_uln.items()
+    first = next(p for p in files if "practical_observation" in p.name)
+    record = json.loads(first.read_text(encoding="utf-8"))
+    record.update(attempt="resit", assessed_on="2099-01-01")
+    resit = tmp_path / "cohort" / "a02_practical_observation_resit.json"
+    resit.write_text(json.dumps(record), encoding="utf-8")
+    done = epa("run", tmp_path / "cohort", "--out", tmp_path / "out", "--quiet", "--format", "none")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"{resit}: attempt: " in done.stdout
+    assert "only after a failed attempt" in done.stdout
+    rows = {r["uln"]: r for r in read_results(tmp_path / "out")}
+    assert rows[uln]["status"] == "failed" and rows[uln]["overall"] == ""
+    assert not (tmp_path / "out" / uln).exists()  # no statement rests on a refused attempt
+
+
 def test_a_run_killed_part_way_resumes_without_redoing_finished_notebooks(tmp_path):
     write_cohort(tmp_path / "cohort", ["a01_", "a03_", "a14_"])
     out = tmp_path / "out"

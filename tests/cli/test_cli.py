@@ -474,6 +474,23 @@ def test_two_first_attempts_of_one_method(tmp_path):
     )
 
 
+def test_a_resit_after_a_passed_attempt_is_refused_naming_it(tmp_path):
+    # 002: a resit only "in the event that the original assessment grade is a fail"; the
+    # example observation has not failed (it waits on deferred descriptors): refused, exit 2.
+    resit = write_record(
+        tmp_path,
+        lambda d: d.update(attempt="resit", assessed_on="2026-03-20"),
+        name="resit.json",
+    )
+    line = bad_input(
+        epa("grade", PO_EXAMPLE, resit, cwd=tmp_path),
+        f"epa: {resit}: attempt: ",
+        "follows an attempt graded nothing yet",
+        "only after a failed attempt",
+    )
+    assert "1000000019" not in line
+
+
 # --- Bad input: criteria ------------------------------------------------------------------------
 
 
