@@ -129,7 +129,7 @@ def synthetic_uln(rng: random.Random) -> str:
             return stem + str(check)
 
 
-def _judgements(
+def drawn_judgements(
     rng: random.Random, standard: Standard, method_id: str, grade: str, channels, defer=()
 ) -> tuple[dict, dict]:
     method = standard.method(method_id)
@@ -153,7 +153,7 @@ def _judgements(
     return judgements, notes
 
 
-def _evidence(rng: random.Random, standard: Standard, method_id: str, warn: bool) -> dict:
+def drawn_evidence(rng: random.Random, standard: Standard, method_id: str, warn: bool) -> dict:
     out: dict = {}
     for limit in standard.method(method_id).evidence:
         if limit.max_share_of:
@@ -212,7 +212,7 @@ def cohort_records(seed: int = 2026, apprentices: int | None = None) -> list[tup
             defer_here = defer if method == "practical_observation" and code == "ST0072" else ()
             if extra.get("deferred_fails") and defer_here:
                 first_grade = P  # the observation fails only through its deferred descriptor
-            judgements, notes = _judgements(
+            judgements, notes = drawn_judgements(
                 rng, standard, method, first_grade, channels, defer_here
             )
             if method == "professional_discussion" and defer:
@@ -229,13 +229,13 @@ def cohort_records(seed: int = 2026, apprentices: int | None = None) -> list[tup
                 "attempt": "first",
                 "judgements": judgements,
                 "notes": notes,
-                "evidence": _evidence(rng, standard, method, extra.get("warn", False)),
+                "evidence": drawn_evidence(rng, standard, method, extra.get("warn", False)),
             }
             if channels:
                 record["channels"] = channels
             out.append((f"a{index:02d}_{method}.json", record))
             if resit:
-                j2, n2 = _judgements(rng, standard, method, grade, channels)
+                j2, n2 = drawn_judgements(rng, standard, method, grade, channels)
                 again = dict(
                     record,
                     attempt="resit",

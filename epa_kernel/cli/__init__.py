@@ -15,13 +15,13 @@ import sys
 from collections.abc import Sequence
 
 from epa_kernel import __version__
-from epa_kernel.cli import appeals, apps, batch, iqa, lifecycle, standards, store
+from epa_kernel.cli import appeals, apps, batch, demo, iqa, lifecycle, standards, store
 from epa_kernel.errors import InputError, StoreError
 
 EXIT_BAD_INPUT = 2
 EXIT_SYSTEM = 3  # a read or write the system refused (disk full, permissions), or the store failed
 EXIT_INTERRUPTED = 130
-COMMAND_MODULES = (standards, batch, store, apps, iqa, lifecycle, appeals)
+COMMAND_MODULES = (standards, batch, demo, store, apps, iqa, lifecycle, appeals)
 
 
 def build_parser() -> argparse.ArgumentParser:

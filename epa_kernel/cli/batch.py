@@ -1,4 +1,4 @@
-"""The ``epa`` commands that run notebooks and export them: run, demo, export.
+"""The ``epa`` commands that run notebooks and export them: run, export (``epa demo``: cli.demo).
 
 Each prints a summary a person can act on: counts, then one line per failure, then where the
 outputs are. A run or export with any failure exits 1, so a script notices.
@@ -11,7 +11,6 @@ from pathlib import Path
 from epa_kernel.cli.options import (
     add_executor_options,
     add_export_options,
-    add_format_option,
     make_executor_from,
     positive_int,
 )
@@ -74,20 +73,6 @@ def run(args, source, *, organisation: str | None, executor=None):
     )
 
 
-def cmd_demo(args) -> int:
-    from epa_kernel.batch.demo_cohort import write_cohort
-    from epa_kernel.exports.results_csv import summary_table
-
-    cohort = args.out / "cohort"
-    paths = write_cohort(cohort, seed=args.seed)
-    print(f"wrote a synthetic cohort of {len(paths)} method records to {cohort}")
-    summary = run(args, cohort, organisation=DEMO_ORGANISATION)
-    print_run(summary)
-    print(summary_table(args.out / "results.csv"))
-    print(f"executed notebooks: {args.out}/<uln>/*.ipynb")
-    return 0 if summary.ok else 1
-
-
 def cmd_export(args) -> int:
     from epa_kernel.exports.folder import export_run
 
@@ -114,14 +99,6 @@ def register(sub) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     add_export_options(p)
     p.set_defaults(func=cmd_run)
-
-    p = sub.add_parser("demo", help="write a synthetic cohort and run it")
-    p.add_argument("--out", type=Path, default=Path("outputs/demo"), help="default: outputs/demo")
-    p.add_argument("--workers", type=positive_int, default=None, help="default: all cores")
-    p.add_argument("--seed", type=int, default=2026, help="the same seed gives the same cohort")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-    add_format_option(p)
-    p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser(
         "export",

@@ -33,7 +33,10 @@ def grade_files(paths: Sequence[str]) -> EpaOutcome:
     records = [r for r, _ in loaded]
     try:
         outcome = grade_epa(standard, records)
-        refuse_invalid(attempt_checks(standard, records), [str(p) for p in paths])
+        # A resit given alone is graded on its own (``epa grade resit.json``); one that follows
+        # an attempt among the files given must be allowed to follow it.
+        following = [c for c in attempt_checks(standard, records) if c.number > 1]
+        refuse_invalid(following, [str(p) for p in paths])
     except InputError as exc:
         raise exc.in_file(paths[-1]) from None
     return outcome

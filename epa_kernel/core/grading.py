@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from epa_kernel.core.attempt_cap import cap_applies
+from epa_kernel.core.attempt_cap import cap_applies, cap_lifted
 from epa_kernel.core.evidence import prepared_warnings
 from epa_kernel.core.grading_keys import descriptor_keys, effective_values
 from epa_kernel.core.outcomes import EpaOutcome, MethodOutcome, Status
@@ -28,6 +28,11 @@ from epa_kernel.core.values import GRADES, Grade
 from epa_kernel.errors import InputError
 
 ATTEMPT_RANK = {"first": 0, "resit": 1, "retake": 1}
+# Said whenever exceptional circumstances are what keeps a grade above the cap.
+LIFTED = (
+    "Not capped at {cap}: exceptional circumstances accepted for {what} lift the cap "
+    "(attempts.exceptional_circumstances_lift_cap)"
+)
 # Validated exactly as MethodOutcome(...) would be, minus the keyword-argument wrapper: building
 # the outcome was a third of a grade's cost, the wrapper a third of that.
 _validate_outcome = MethodOutcome.__pydantic_validator__.validate_python
@@ -128,6 +133,13 @@ def grade_method(
         reasons.append(
             f"Capped at {cap.max_grade}: a {record.attempt} can achieve at most {cap.max_grade}"
         )
+    elif (
+        cap.scope == "method"
+        and grade is not None
+        and GRADES.index(grade) > GRADES.index(cap.max_grade)
+        and cap_lifted(standard, record)
+    ):
+        reasons.append(LIFTED.format(cap=cap.max_grade, what=f"this {record.attempt}"))
     if grade is not None:
         reasons.insert(0, f"{method.name}: {grade}")
 
@@ -257,6 +269,9 @@ def grade_epa(standard: Standard, records: Sequence[MethodRecord]) -> EpaOutcome
                 f"Capped at {cap.max_grade}: {_ids(repeated)} "
                 f"{'was' if len(repeated) == 1 else 'were'} a resit or retake"
             )
+        lifted = [m for m, r in chosen.items() if cap_lifted(standard, r)]
+        if cap.scope == "overall" and lifted and GRADES.index(grade) > GRADES.index(cap.max_grade):
+            reasons.append(LIFTED.format(cap=cap.max_grade, what=_ids(lifted)))
     return EpaOutcome(
         standard=standard.standard,
         version=standard.version,

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from epa_kernel.core.attempt_cap import cap_applies, cap_lifted
 from epa_kernel.core.catalogue import get_standard, load_standard
 from epa_kernel.core.deadlines import deadlines
+from epa_kernel.core.grading import grade_epa
 from epa_kernel.core.lifecycle import (
     attempt_checks,
     lifecycle,
@@ -21,7 +22,7 @@ from epa_kernel.core.lifecycle import (
 from epa_kernel.core.lifecycle_spec import Period
 from epa_kernel.core.working_days import add_months, add_working_days, is_working_day, shift
 from epa_kernel.errors import InputError
-from helpers import dated_record, write_standard_variant
+from helpers import dated_record, judgements_for, make_record, write_standard_variant
 
 D = date
 ST0072 = get_standard("ST0072", "1.0")
@@ -253,6 +254,47 @@ def test_exceptional_circumstances_lift_the_cap(standard):
     assert cap_applies(standard, plain) and not cap_lifted(standard, plain)
     assert not cap_applies(standard, lifted) and cap_lifted(standard, lifted)
     assert not cap_applies(standard, first) and not cap_lifted(standard, first)
+
+
+def distinction_attempts(standard, method, exceptional):
+    """A failed first attempt of ``method``, then a resit meeting every descriptor; the other
+    methods at Distinction: the case where the cap decides the grade."""
+    out = []
+    for m in standard.methods:
+        channels = ["face_to_face"] if m.channels else None
+        best = judgements_for(standard, m.id, channels, distinctions=99)
+        kwargs = dict(channels=channels, assessed_on=D(2026, 3, 2), judgements=best)
+        if m.id == method:
+            failed = judgements_for(standard, m.id, channels, pass_="not_met")
+            out.append(
+                make_record(
+                    standard.standard, standard.version, m.id, **{**kwargs, "judgements": failed}
+                )
+            )
+            kwargs.update(
+                attempt="resit", assessed_on=D(2026, 3, 30), exceptional_circumstances=exceptional
+            )
+        out.append(make_record(standard.standard, standard.version, m.id, **kwargs))
+    return out
+
+
+@pytest.mark.parametrize(
+    "standard, method, where",
+    [(ST0072, "practical_observation", "method"), (ST0071, "work_based_project", "overall")],
+)
+def test_the_grade_says_when_exceptional_circumstances_kept_it_above_the_cap(
+    standard, method, where
+):
+    capped = grade_epa(standard, distinction_attempts(standard, method, False))
+    lifted = grade_epa(standard, distinction_attempts(standard, method, True))
+    reasons = lifted.methods[method].reasons if where == "method" else lifted.reasons
+    if where == "method":  # ST0072: the resit method itself is capped (002)
+        assert capped.methods[method].grade == "Pass"
+    else:  # ST0071: the EPA grade is capped (003)
+        assert capped.methods[method].grade == "Distinction" and capped.grade == "Pass"
+    assert lifted.methods[method].grade == "Distinction" and lifted.grade == "Distinction"
+    assert any(r.startswith("Not capped at Pass: exceptional circumstances") for r in reasons)
+    assert not any("Not capped" in r for r in capped.reasons + capped.methods[method].reasons)
 
 
 def test_the_flag_leaves_existing_hashes_alone():

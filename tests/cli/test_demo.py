@@ -1,0 +1,75 @@
+"""`epa demo`'s lifecycle part: each case stands where its rules put it, and the round after
+the results (store, IQA, appeal, release, certificates) runs once and adds nothing twice."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from datetime import date
+
+import pytest
+
+from epa_kernel.batch.demo_cohort import write_cohort
+from epa_kernel.batch.demo_lifecycle import CASES, write_cases
+from epa_kernel.cli.demo import lifecycle_report
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo")
+    write_cohort(out / "cohort")
+    write_cases(out / "cohort", out / "refused")
+    return out
+
+
+def uln_of(folder, key):
+    record = json.loads(next(folder.glob(f"{key}_*.json")).read_text(encoding="utf-8"))
+    return record["apprentice"]["uln"]
+
+
+def block(lines, key):
+    """One case's lines: its heading and the indented lines under it."""
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"  {key}  "))
+    end = start + 1
+    while end < len(lines) and lines[end].startswith("       "):
+        end += 1
+    return "\n".join(lines[start:end])
+
+
+def test_each_lifecycle_case_is_shown_where_its_rules_put_it(demo):
+    lines = lifecycle_report(demo, date(2026, 12, 4))
+    headings = [line.split()[0] for line in lines if re.match(r"  c\d\d  ", line)]
+    assert headings == [c.key for c in CASES]
+    c01 = block(lines, "c01")
+    assert "overall Pass" in c01 and "practical_observation: first Fail, resit Fail, retake" in c01
+    c02 = block(lines, "c02")
+    assert "overall Distinction" in c02 and "Not capped at Pass: exceptional circumstances" in c02
+    c03 = block(lines, "c03")
+    assert "professional_discussion first on" in c03 and "is outside the window" in c03
+    c04_uln = uln_of(demo / "cohort", "c04")
+    assert f"held {c04_uln}: under appeal: appeal 1 on work_based_project" in "\n".join(lines)
+    c05 = block(lines, "c05")
+    assert "c05_practical_observation_resit.json: attempt:" in c05
+    assert "follows an attempt graded Pass" in c05
+    names = {
+        json.loads(p.read_text(encoding="utf-8"))["apprentice"]["name"]
+        for p in (demo / "cohort").glob("*.json")
+    }
+    assert not any(n in line for n in names for line in lines)  # ULNs only, never names
+
+
+def test_the_round_claims_released_passes_once_and_never_the_appealed_result(demo):
+    lifecycle_report(demo, date(2026, 12, 4))  # the first round (or again after the test above)
+    with open(demo / "certificates.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert rows and {r["OverallGrade"] for r in rows} <= {"Pass", "Distinction"}
+    assert uln_of(demo / "cohort", "c04") not in {r["Uln"] for r in rows}
+    c02 = next(r for r in rows if r["Uln"] == uln_of(demo / "cohort", "c02"))
+    assert c02["OverallGrade"] == "Distinction" and c02["StandardReference"] == "ST0071"
+    before = (demo / "certificates.csv").read_bytes()
+    again = lifecycle_report(demo, date(2026, 12, 4))
+    text = "\n".join(again)
+    assert "0 records imported" in text and "0 appeal(s) lodged now" in text
+    assert "certificate claims: 0 (nothing new to claim)" in text
+    assert (demo / "certificates.csv").read_bytes() == before  # the first batch is kept
