@@ -503,3 +503,18 @@ def varied_cases():
         cases(omit=False),
         st.sampled_from(DEFERRING).flatmap(lambda sm: cases(standard=sm[0], method=sm[1])),
     )
+
+
+def lodge_appeal(store, stored, lodged_on, result_notified_on, **changes):
+    """An apprentice's appeal against ``stored``, lodged on ``lodged_on`` (fields changeable)."""
+    fields = {
+        "kind": "appeal",
+        "appellant_role": "apprentice",
+        "appellant": "Ada Example",
+        "lodged_on": lodged_on,
+        "result_notified_on": result_notified_on,
+        "grounds": "P3 was shown in the second half of the observation.",
+        "by": "Rita Records",
+        **changes,
+    }
+    return store.lodge_appeal(stored, **fields)

@@ -19,6 +19,7 @@ from html import escape
 import ipywidgets as w
 
 from epa_kernel.apps.method_form import MethodForm
+from epa_kernel.apps.status_panel import panel_for
 from epa_kernel.core.catalogue import get_standard
 from epa_kernel.core.grading import grade_method
 from epa_kernel.core.records import parse_record
@@ -53,6 +54,8 @@ class AssessorApp:
         self.assignment.add_class("epa-assignment")
         self.submit_button.add_class("epa-submit")
         self.form_box = w.VBox()
+        self.standing = w.HTML()  # where the apprentice's EPA stands (apps.status_panel)
+        self.standing.add_class("epa-standing-panel")
         self.assessor.observe(self._assessor_changed, names="value")
         self.assignment.observe(self._assignment_changed, names="value")
         self.submit_button.on_click(self._submit)
@@ -61,6 +64,7 @@ class AssessorApp:
             [
                 w.HBox([self.assessor, self.assignment]),
                 w.HBox([self.submit_button, self.reload_button, self.status]),
+                self.standing,
                 self.form_box,
             ]
         )
@@ -120,6 +124,7 @@ class AssessorApp:
             standard, stored.record, on_change=self._save, readonly=stored.submitted
         )
         self.form_box.children = [self.form.widget]
+        self.standing.value = panel_for(self.store, stored.record.apprentice.uln)
         self.submit_button.disabled = stored.submitted
         self.reload_button.disabled = False
         if stored.submitted:

@@ -14,6 +14,7 @@ from pathlib import Path
 import ipywidgets as w
 from pydantic import ValidationError
 
+from epa_kernel.apps.status_panel import panel_for
 from epa_kernel.core.catalogue import get_standard
 from epa_kernel.core.grading import grade_method
 from epa_kernel.core.moderation import Moderation
@@ -44,6 +45,8 @@ class ReviewApp:
         )
         self.decision.add_class("epa-decision")
         self.record_html = w.HTML()
+        self.standing = w.HTML()  # where the apprentice's EPA stands (apps.status_panel)
+        self.standing.add_class("epa-standing-panel")
         self.reviews: dict[str, tuple[w.ToggleButtons, w.Text]] = {}
         self.review_box = w.VBox()
         self.outcome = w.Dropdown(
@@ -70,7 +73,7 @@ class ReviewApp:
                 w.HBox([self.reviewer, self.decision]),
                 w.HBox(
                     [
-                        w.VBox([self.record_html], layout=w.Layout(flex="1 1 55%")),
+                        w.VBox([self.standing, self.record_html], layout=w.Layout(flex="1 1 55%")),
                         w.VBox(
                             [
                                 w.HTML("<h4>Moderation</h4>"),
@@ -92,6 +95,7 @@ class ReviewApp:
         standard = get_standard(stored.record.standard, stored.record.version)
         outcome = grade_method(standard, stored.record)
         self.record_html.value = views.method_record(standard, stored.record, outcome)
+        self.standing.value = panel_for(self.store, stored.record.apprentice.uln)
         rows = []
         self.reviews = {}
         for cid in stored.record.judgements:

@@ -250,6 +250,13 @@ class Store(Database):
         for record_id in ids:
             yield self.get(record_id)
 
+    def records_of(self, uln: str) -> list[StoredRecord]:
+        """One apprentice's stored records, drafts included, in the order stored."""
+        query = select(records.c.id).where(records.c.uln == uln).order_by(records.c.id)
+        with self.connection() as conn:
+            ids = [r.id for r in conn.execute(query)]
+        return [self.get(record_id) for record_id in ids]
+
     def verify(self) -> list[str]:
         """Problems found by recomputing every record's hash chain; empty when all is intact."""
         with self.connection() as conn:

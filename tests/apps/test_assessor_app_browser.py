@@ -128,6 +128,11 @@ def test_assessor_fills_an_observation_and_nothing_is_lost(browser, app_server):
     expect(page.locator(".epa-P1 button").first).to_be_disabled()
     open_assignment(page, app_server.url, "submitted")
     expect(page.locator(".epa-status")).to_contain_text("read-only")
+    # where the apprentice's EPA stands, beside the form (apps.status_panel)
+    panel = page.locator(".epa-standing-panel")
+    expect(panel).to_contain_text("EPA status on")
+    expect(panel).to_contain_text("Practical Observation")
+    expect(panel).to_contain_text("results: not released")
     expect(page.locator(".epa-P1 button").first).to_be_disabled()
     page.close()
 

@@ -33,6 +33,7 @@ def test_a_reviewer_records_a_moderation_in_the_voila_app(browser, tmp_path):
                     "option", has_text="professional_discussion"
                 ).first.inner_text()
             )
+            expect(page.locator(".epa-standing-panel")).to_contain_text("appeals: none open")
             page.locator(".epa-review-P3").get_by_role(
                 "button", name="Disagree", exact=True
             ).click()

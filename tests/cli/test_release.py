@@ -18,7 +18,7 @@ from epa_kernel.iqa import decisions
 from epa_kernel.iqa.release import release_results
 from epa_kernel.iqa.sampling import Pick, Policy
 from epa_kernel.iqa.sampling_plan import write_plan
-from helpers import VALID_ULNS, epa, judgements_for, make_record
+from helpers import VALID_ULNS, epa, judgements_for, lodge_appeal, make_record
 
 SAMPLED, OTHER, FAILED, PARTIAL = VALID_ULNS
 DATES = {"apprentice_showcase": 2, "practical_observation": 9, "professional_discussion": 16}
@@ -58,16 +58,7 @@ def cohort(store):
 
 
 def lodge(store, uln, method="practical_observation"):
-    return store.lodge_appeal(
-        store.find(uln, method),
-        kind="appeal",
-        appellant_role="apprentice",
-        appellant="Ada Example",
-        lodged_on=date(2026, 3, 20),
-        result_notified_on=date(2026, 3, 18),
-        grounds="The observation was cut short.",
-        by="Rita",
-    )
+    return lodge_appeal(store, store.find(uln, method), date(2026, 3, 20), date(2026, 3, 18))
 
 
 def test_release_waits_for_moderation_and_appeals_then_happens_once(cohort):

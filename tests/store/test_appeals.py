@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, text
 
 from epa_kernel.core.appeal import Appeal
 from epa_kernel.errors import InputError
-from helpers import make_record
+from helpers import lodge_appeal, make_record
 
 # Result notified on Thursday 2 April 2026: 20 working days, skipping Good Friday (3 April),
 # Easter Monday (6 April) and the early May bank holiday (Monday 4 May), end on Tuesday 5 May.
@@ -25,17 +25,7 @@ def submitted(store, **kwargs):
 
 
 def lodge(store, stored, lodged_on, **changes):
-    fields = {
-        "kind": "appeal",
-        "appellant_role": "apprentice",
-        "appellant": "Ada Example",
-        "lodged_on": lodged_on,
-        "result_notified_on": NOTIFIED,
-        "grounds": "P3 was shown in the second half of the observation.",
-        "by": "Rita Records",
-        **changes,
-    }
-    return store.lodge_appeal(stored, **fields)
+    return lodge_appeal(store, stored, lodged_on, NOTIFIED, **changes)
 
 
 @pytest.mark.parametrize(
