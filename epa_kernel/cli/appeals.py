@@ -95,21 +95,39 @@ def cmd_release(args) -> int:
 
 
 def cmd_certificates(args) -> int:
-    from epa_kernel.exports.certificates import claim_batch, claims_to_record, to_csv
+    from epa_kernel.exports.certificates import claims_to_record, to_csv
     from epa_kernel.files import write_atomic
-    from epa_kernel.store.store import open_store
 
-    store = open_store(args.store)
-    rows, refused = claim_batch(store)
+    if (args.run is None) == (args.store is None):
+        raise InputError("give a run folder DIR or --store URL (one of them)", field="DIR")
+    if args.run is not None:
+        from epa_kernel.iqa.run_claims import record_run_claims, run_claim_batch
+        from epa_kernel.iqa.sampling_plan import read_plan
+
+        if args.sample is None:
+            raise InputError(
+                "a run folder's results are released by its IQA plan: give --sample PLAN "
+                "(epa iqa sample DIR --out PLAN)",
+                field="--sample",
+            )
+        rows, refused = run_claim_batch(args.run, *read_plan(args.sample))
+    else:
+        from epa_kernel.exports.certificates import claim_batch
+        from epa_kernel.store.store import open_store
+
+        store = open_store(args.store)
+        rows, refused = claim_batch(store)
     # The refusals are part of the report (stdout, like IQA's), not errors: stderr reaches logs,
     # which must hold no ULN.
     for r in refused:
         print(f"refused {r.uln}: {r.reason}")
-    # The file first, then the claims: a failure between them leaves results unclaimed in the
-    # store (claimed again next time, which the service refuses as a duplicate), never claimed
-    # in the store but in no file.
+    # The file first, then the claims: a failure between them leaves results unclaimed (claimed
+    # again next time, which the service refuses as a duplicate), never claimed but in no file.
     write_atomic(args.out, to_csv(rows))
-    store.record_claims(claims_to_record(rows), file=args.out.name)
+    if args.run is not None:
+        record_run_claims(args.run, rows, file=args.out.name)
+    else:
+        store.record_claims(claims_to_record(rows), file=args.out.name)
     print(f"wrote {len(rows)} certificate claims to {args.out}; {len(refused)} refused")
     return 1 if refused else 0
 
@@ -164,6 +182,10 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_release)
 
     p = sub.add_parser("certificates", help="the certificate claim batch of released results")
+    p.add_argument("run", metavar="DIR", nargs="?", type=Path, help="a run folder (epa run --out)")
     p.add_argument("--store", metavar="URL", help=STORE_HELP)
+    p.add_argument(
+        "--sample", type=Path, metavar="PLAN", help="with DIR: the IQA plan that releases results"
+    )
     p.add_argument("--out", type=Path, required=True, metavar="FILE.csv")
     p.set_defaults(func=cmd_certificates)
