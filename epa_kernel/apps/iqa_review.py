@@ -34,7 +34,7 @@ class ReviewApp:
         options = []
         for stored in store.all_records(submitted_only=True):
             r = stored.record
-            did = decision_id(r.apprentice.uln, r.method, r.attempt)
+            did = decision_id(r.apprentice.uln, r.method, r.attempt_key)
             if sampled is None or did in sampled:
                 done = " (moderated)" if store.moderations(stored.id) else ""
                 options.append((f"{did} — {r.assessor}{done}", stored.id))

@@ -22,7 +22,7 @@ def show_standardisation(
         by_id = {d.id: d for d in found}
         for stored in store.all_records(submitted_only=True):
             r = stored.record
-            did = source.decision_id(r.apprentice.uln, r.method, r.attempt)
+            did = source.decision_id(r.apprentice.uln, r.method, r.attempt_key)
             moderated += [(by_id[did], m) for _, m in store.moderations(stored.id)]
     elif run_dir and Path(run_dir).is_dir():
         found = source.from_run(run_dir)

@@ -47,7 +47,7 @@ def standing(store: Store, uln: str, today: date) -> Standing:
     gateway = next((r.apprentice.gateway_date for r in records if r.apprentice.gateway_date), None)
     status = epa_status(standard, gateway, records, today)
     appeals = tuple(
-        f"{a.kind} {a.number} on {s.record.method} ({s.record.attempt}): {a.status}"
+        f"{a.kind} {a.number} on {s.record.method} ({s.record.attempt_key}): {a.status}"
         for s, a in store.open_appeals(stored)
     )
     release = store.releases().get(uln)

@@ -120,24 +120,8 @@ def refuse_invalid_attempts(cohort: Cohort) -> None:
     """Mark each apprentice whose records hold an attempt the rules do not allow (a resit after
     a pass, say) with a problem naming that record's file, so that the batch run grades none of
     their records: a statement of results must never count such an attempt. ``epa status``
-    does not call this: it lists such attempts in its report instead.
-
-    Two records of one method and attempt kind (two resits, say) are refused here too: the
-    engine grades them (the later counts), but executed notebooks, IQA decisions and the store
-    name a record by ULN, method and attempt, so the second would overwrite the first's
-    notebook. Record a third attempt as the other kind (a resit, then a retake)."""
+    does not call this: it lists such attempts in its report instead."""
     for entry in cohort.apprentices.values():
-        seen: set[tuple[str, str]] = set()
-        for record, path in entry.records:
-            key = (record.method, record.attempt)
-            if key in seen and record.attempt != "first":
-                entry.problems.append(
-                    f"{path}: attempt: a second {record.attempt} of {record.method}: the run "
-                    "names each record by its method and attempt, so one apprentice can have "
-                    f"one {record.attempt} of a method; record a third attempt as the other "
-                    "kind (a resit, then a retake)"
-                )
-            seen.add(key)
         if entry.ok and entry.records:
             checks = attempt_checks(entry.standard, [r for r, _ in entry.records])
             try:

@@ -1,9 +1,9 @@
 """The demo cohort's lifecycle cases: apprentices whose EPA shows a rule about time or attempts.
 
 Each case is one more synthetic apprentice, with attempts placed on the calendar relative to
-their gateway: a third attempt after two fails (a resit, then a retake), a resit whose cap the
-EPAO lifted for exceptional circumstances, an assessment outside the assessment window, an
-appeal, and a resit after a pass, which the rules refuse. The refused case is written apart
+their gateway: a second resit after two fails, a resit whose cap the EPAO lifted for exceptional
+circumstances, an assessment outside the assessment window, an appeal, and a resit after a pass,
+which the rules refuse. The refused case is written apart
 from the cohort (``refused/``): the batch run would refuse that apprentice, and the demo shows
 the engine's reason instead of failing.
 
@@ -68,8 +68,8 @@ class Case:
 CASES: tuple[Case, ...] = (
     Case(
         "c01",
-        "third attempt: the observation failed, resat and failed again, then retaken and passed"
-        " (capped at Pass, 002)",
+        "second resit: the observation failed twice, then passed at its third attempt (the resit"
+        " capped at Pass, 002)",
         "ST0072",
         "1.0",
         P,
@@ -77,7 +77,7 @@ CASES: tuple[Case, ...] = (
             "practical_observation": (
                 Attempt("first", F, 20),
                 Attempt("resit", F, 45),
-                Attempt("retake", D, 75),
+                Attempt("resit", D, 75),
             )
         },
     ),
@@ -138,7 +138,9 @@ def case_records(case: Case, rng: random.Random, ulns: set[str]) -> list[tuple[s
     out = []
     for place, method in enumerate(standard.methods):
         default = (Attempt("first", case.grade, 20 + 5 * place),)
+        sittings: dict[str, int] = {}
         for n, a in enumerate(case.attempts.get(method.id, default)):
+            sitting = sittings[a.attempt] = sittings.get(a.attempt, 0) + 1
             channels = channels_of[method.id]
             judgements, notes = drawn_judgements(rng, standard, method.id, a.grade, channels)
             record = {
@@ -153,11 +155,14 @@ def case_records(case: Case, rng: random.Random, ulns: set[str]) -> list[tuple[s
                 "notes": notes,
                 "evidence": drawn_evidence(rng, standard, method.id, False),
             }
+            if sitting > 1:
+                record["sitting"] = sitting
             if a.exceptional:
                 record["exceptional_circumstances"] = True
             if channels:
                 record["channels"] = channels
             name = f"{case.key}_{method.id}" + ("" if n == 0 else f"_{a.attempt}")
+            name += str(sitting) if sitting > 1 else ""  # c01_practical_observation_resit2
             parse_record(record, file=name)  # the generator must never write an invalid record
             out.append((f"{name}.json", record))
     return out

@@ -47,7 +47,7 @@ class JobResult:
 
 def output_name(record: MethodRecord) -> str:
     """The executed notebook's file name in the apprentice's folder."""
-    return f"{attempt_stem(record.method, record.attempt)}.ipynb"
+    return f"{attempt_stem(record.method, record.attempt_key)}.ipynb"
 
 
 def fingerprint(template: Path, parameters: dict, standard: Standard) -> str:
@@ -84,7 +84,11 @@ def plan(cohort: Cohort, out: Path, notebooks: Path) -> list[Job]:
                 )
             )
         template = notebooks / RESULT_NOTEBOOK
-        params = {"records": sorted(records, key=lambda r: (r["method"], r["attempt"]))}
+        params = {
+            "records": sorted(
+                records, key=lambda r: (r["method"], r["attempt"], r.get("sitting", 1))
+            )
+        }
         jobs.append(
             Job(
                 uln,

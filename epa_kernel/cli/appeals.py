@@ -7,6 +7,7 @@ EPAO staff who act on them, never names; appellants' names and grounds stay in t
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from epa_kernel.cli.options import STORE_HELP, iso_date, positive_int
@@ -132,10 +133,27 @@ def cmd_certificates(args) -> int:
     return 1 if refused else 0
 
 
+def attempt_key_option(text: str) -> str:
+    """``--attempt``: an attempt key as the store names it (``first``, ``resit``, ``resit2``)."""
+    import re
+
+    if not re.fullmatch(r"first|(resit|retake)([2-9]|[1-9][0-9])?", text):
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give first, resit or retake, with the sitting after it from the "
+            "second on (resit2)"
+        )
+    return text
+
+
 def add_record_arguments(p) -> None:
     p.add_argument("uln", metavar="ULN")
     p.add_argument("method", metavar="METHOD", help="the method id of the appealed decision")
-    p.add_argument("--attempt", default="first", choices=["first", "resit", "retake"])
+    p.add_argument(
+        "--attempt",
+        default="first",
+        type=attempt_key_option,
+        help="first (default), resit, retake; resit2 for a second resit...",
+    )
     p.add_argument("--store", metavar="URL", help=STORE_HELP)
 
 

@@ -53,6 +53,7 @@ def epa_outcome_bundle(records: list[MethodRecord], outcome: EpaOutcome) -> dict
         "attempts": {
             m: {
                 "attempt": r.attempt,
+                **({"sitting": r.sitting} if r.sitting > 1 else {}),
                 "assessor": r.assessor,
                 "assessed_on": r.assessed_on.isoformat() if r.assessed_on else None,
                 "content_hash": r.content_hash(),

@@ -144,17 +144,21 @@ def window_checks(
 def attempt_checks(standard: Standard, records: Sequence[MethodRecord]) -> tuple[AttemptCheck, ...]:
     """Each record's attempt checked, in date order: the first record of a method is its first
     attempt; a resit or retake follows a failed attempt of the same method (when the standard
-    says so: never to move from Pass to Distinction), on a later day, within the limit."""
+    says so: never to move from Pass to Distinction), on a later day, within the limit; the
+    nth resit (or retake) of a method in date order is recorded as sitting n."""
     check_one_apprentice(standard, records, done="checked", advice=ONE_APPRENTICE)
     rules = standard.attempts
     order = ordered_attempts(records)
     previous = _previous(records, order)
     grades = record_grades(standard, records)
     numbers: dict[str, int] = {}
+    sittings: dict[tuple[str, str], int] = {}
     out = []
     for i in order:
         r = records[i]
         n = numbers[r.method] = numbers.get(r.method, 0) + 1
+        kind = (r.method, r.attempt)
+        sitting = sittings[kind] = sittings.get(kind, 0) + 1
         before = previous[i]
         what = f"{r.method} {r.attempt} (attempt {n}"
         what += f", {r.assessed_on})" if r.assessed_on else ", undated)"
@@ -176,6 +180,12 @@ def attempt_checks(standard: Standard, records: Sequence[MethodRecord]) -> tuple
                 )
             elif rules.limit is not None and n - 1 > rules.limit:
                 problem = f"{what} is over the limit of {rules.limit} resits/retakes"
+        if problem is None and r.attempt != "first" and r.sitting != sitting:
+            problem = (
+                f"{what} is recorded as sitting {r.sitting} but is {r.attempt} number "
+                f"{sitting} of {r.method} in date order: number the sittings 1, 2, 3 "
+                "(field sitting; absent means 1)"
+            )
         reason = problem or f"{what} is allowed" + (
             f": it follows a failed attempt on {records[before].assessed_on}"
             if before is not None

@@ -26,6 +26,7 @@ from epa_kernel.core.model import PersonalDataModel, validate_input
 from epa_kernel.core.spec import Standard
 from epa_kernel.core.uln import uln_is_valid
 from epa_kernel.core.values import Attempt, Channel, MethodId, StandardCode, VersionNumber
+from epa_kernel.core.vocabulary import attempt_key
 from epa_kernel.errors import InputError
 from epa_kernel.files import read_json
 
@@ -114,6 +115,9 @@ class MethodRecord(PersonalDataModel):
     assessor: Name
     assessed_on: date | None = None
     attempt: Attempt = "first"
+    # Which resit or retake of the method this is: 1 for the first resit, 2 for the second
+    # (the documents allow any number). A first attempt has only 1. Absent means 1.
+    sitting: Annotated[int, Field(ge=1, le=99)] = 1
     channels: Annotated[tuple[Channel, ...], Field(min_length=1)] | None = None
     judgements: dict[str, Judgement] = Field(default_factory=dict)
     notes: dict[str, Note] = Field(default_factory=dict)
@@ -121,6 +125,18 @@ class MethodRecord(PersonalDataModel):
     # Set by the EPAO when it has accepted exceptional circumstances for this attempt; where the
     # standard allows, they lift the resit/retake cap (and window). Absent means false.
     exceptional_circumstances: bool = False
+
+    @model_validator(mode="after")
+    def _first_attempt_sits_once(self):
+        if self.attempt == "first" and self.sitting != 1:
+            raise ValueError("a first attempt has sitting 1: sittings number resits and retakes")
+        return self
+
+    @property
+    def attempt_key(self) -> str:
+        """The attempt as the kit names it: ``first``, ``resit``, ``retake``, or ``resit2``...
+        for a later sitting (:func:`epa_kernel.core.vocabulary.attempt_key`)."""
+        return attempt_key(self.attempt, self.sitting)
 
     @field_validator("channels")
     @classmethod
@@ -137,6 +153,8 @@ class MethodRecord(PersonalDataModel):
         # hash, and false spelt out or not gives the same bytes.
         if not data.get("exceptional_circumstances"):
             data.pop("exceptional_circumstances", None)
+        if data.get("sitting") == 1:  # likewise: the first sitting is the one always assumed
+            data.pop("sitting")
         if data.get("channels"):
             data["channels"] = sorted(data["channels"])
         return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

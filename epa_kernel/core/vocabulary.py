@@ -23,6 +23,8 @@ __all__ = [
     "GRADE_COLOURS",
     "JUDGEMENT_COLOURS",
     "NOT_GRADED",
+    "attempt_key",
+    "attempt_label",
     "attempt_stem",
 ]
 
@@ -75,7 +77,21 @@ GRADE_COLOURS = {"Fail": "#b00020", "Pass": "#1b5e20", "Distinction": "#0d47a1",
 JUDGEMENT_COLOURS = {"met": "#2e7d32", "not_met": "#c62828", "deferred": "#ef6c00"}
 
 
+def attempt_key(attempt: str, sitting: int = 1) -> str:
+    """An attempt's name in the kit: its kind (``first``, ``resit``, ``retake``), with the
+    sitting after it from the second on (``resit2``). The store, IQA ids and file names use it,
+    so a second resit never takes the first's place."""
+    return attempt if sitting == 1 else f"{attempt}{sitting}"
+
+
+def attempt_label(attempt: str | None, sitting: int = 1) -> str:
+    """An attempt as a person reads it: "Resit", "Resit (sitting 2)"; "—" when not known."""
+    label = ATTEMPT_LABELS.get(attempt or "", "—")
+    return label if sitting == 1 else f"{label} (sitting {sitting})"
+
+
 def attempt_stem(method: str, attempt: str) -> str:
-    """The file stem of one method attempt: ``practical_observation`` for a first attempt,
-    ``practical_observation.resit`` for a resit; notebooks, exports and IQA ids all use it."""
+    """The file stem of one method attempt, ``attempt`` being its :func:`attempt_key`:
+    ``practical_observation`` for a first attempt, ``practical_observation.resit`` for a resit,
+    ``practical_observation.resit2`` for a second; notebooks, exports and IQA ids all use it."""
     return method if attempt == "first" else f"{method}.{attempt}"

@@ -39,6 +39,6 @@ def store_moderations(store_url: str) -> dict[str, list[dict[str, Any]]]:
         r = stored.record
         views = moderation_views(store, stored.id)
         if views:
-            out[f"{r.apprentice.uln}/{attempt_stem(r.method, r.attempt)}"] = views
+            out[f"{r.apprentice.uln}/{attempt_stem(r.method, r.attempt_key)}"] = views
     store.close()
     return out

@@ -16,11 +16,11 @@ from epa_kernel.core.outcomes import EpaOutcome, MethodOutcome
 from epa_kernel.core.records import MethodRecord
 from epa_kernel.core.spec import Standard
 from epa_kernel.core.vocabulary import (
-    ATTEMPT_LABELS,
     CHANNEL_LABELS,
     GRADE_COLOURS,
     JUDGEMENT_LABELS,
     NOT_GRADED,
+    attempt_label,
 )
 
 
@@ -111,7 +111,7 @@ def record_header(standard: Standard, record: MethodRecord) -> str:
         ("Method", method.name),
         ("Assessor", record.assessor),
         ("Assessed on", record.assessed_on.isoformat() if record.assessed_on else "—"),
-        ("Attempt", ATTEMPT_LABELS[record.attempt]),
+        ("Attempt", attempt_label(record.attempt, record.sitting)),
     ]
     if record.channels:
         facts.append(("Channels", ", ".join(CHANNEL_LABELS[c] for c in record.channels)))

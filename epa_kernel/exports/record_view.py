@@ -16,10 +16,10 @@ from epa_kernel import __version__
 from epa_kernel.core.evidence import check_evidence
 from epa_kernel.core.records import parse_record
 from epa_kernel.core.vocabulary import (
-    ATTEMPT_LABELS,
     CHANNEL_LABELS,
     JUDGEMENT_LABELS,
     STATUS_LABELS,
+    attempt_label,
 )
 from epa_kernel.errors import InputError
 from epa_kernel.exports.views import apprentice_view, grade_view, long_date, standard_view
@@ -146,7 +146,7 @@ def record_view(
         "method": {"id": method.id, "name": method.name, "summary": method.summary},
         "assessor": record.assessor,
         "assessed_on": long_date(record.assessed_on),
-        "attempt": ATTEMPT_LABELS[record.attempt],
+        "attempt": attempt_label(record.attempt, record.sitting),
         "channels": ", ".join(CHANNEL_LABELS[c] for c in record.channels or ()),
         "content_hash": record.content_hash(),
         "outcome": {

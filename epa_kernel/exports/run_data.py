@@ -118,7 +118,7 @@ def assessment_row(uln: str, bundle: dict | None, counted: dict, final: dict) ->
         "standard": record.standard,
         "version": record.version,
         "method": method,
-        "attempt": record.attempt,
+        "attempt": record.attempt_key,
         "assessor": record.assessor,
         "assessed_on": record.assessed_on.isoformat() if record.assessed_on else None,
         "grade": final[method] if counts and method in final else bundle["outcome"]["grade"],

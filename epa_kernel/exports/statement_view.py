@@ -13,7 +13,7 @@ from typing import Any
 
 from epa_kernel import __version__
 from epa_kernel.core.catalogue import get_standard
-from epa_kernel.core.vocabulary import ATTEMPT_LABELS, NOT_GRADED
+from epa_kernel.core.vocabulary import NOT_GRADED, attempt_label
 from epa_kernel.errors import InputError
 from epa_kernel.exports.views import apprentice_view, grade_view, long_date, standard_view
 
@@ -43,7 +43,7 @@ def statement_view(
                 "name": m.name,
                 **grade_view(o["grade"] if o else None),
                 "label": (o["grade"] or NOT_GRADED) if o else "Not assessed",
-                "attempt": ATTEMPT_LABELS.get(attempt.get("attempt"), "—"),
+                "attempt": attempt_label(attempt.get("attempt"), attempt.get("sitting", 1)),
                 "assessed_on": long_date(attempt.get("assessed_on")),
                 "assessor": attempt.get("assessor", "—"),
                 "content_hash": attempt.get("content_hash", ""),

@@ -13,21 +13,22 @@ from epa_kernel.core.bundles import method_outcome_bundle
 from epa_kernel.core.catalogue import get_standard
 from epa_kernel.core.grading import grade_epa, grade_method, select_attempts
 from epa_kernel.core.uln import uln_is_valid
-from epa_kernel.core.vocabulary import attempt_stem
+from epa_kernel.core.vocabulary import attempt_key, attempt_stem
 from epa_kernel.errors import InputError
 from epa_kernel.exports.outcomes import read_epa_outcome, read_method_outcome
 from epa_kernel.iqa.sampling import Decision
 
 
-def _decision(bundle: dict, outcome: dict, decision_id: str) -> Decision:
+def _decision(bundle: dict, outcome: dict) -> Decision:
     record = bundle["record"]
+    key = attempt_key(bundle["attempt"], record.get("sitting", 1))
     return Decision(
-        id=decision_id,
+        id=decision_id(bundle["uln"], bundle["method"], key),
         uln=bundle["uln"],
         standard=bundle["standard"],
         version=bundle["version"],
         method=bundle["method"],
-        attempt=bundle["attempt"],
+        attempt=key,
         assessor=record["assessor"],
         assessed_on=record.get("assessed_on"),
         grade=outcome["grade"],
@@ -67,11 +68,7 @@ def from_run(folder: str | Path) -> list[Decision]:
                 mine = counted.get("attempts", {}).get(bundle["method"], {})
                 if mine.get("content_hash") == bundle["content_hash"]:
                     outcome = counted["outcome"]["methods"][bundle["method"]]
-            out.append(
-                _decision(
-                    bundle, outcome, decision_id(bundle["uln"], bundle["method"], bundle["attempt"])
-                )
-            )
+            out.append(_decision(bundle, outcome))
     if not out:
         raise InputError("holds no executed method notebooks", file=str(folder))
     return out
@@ -83,7 +80,7 @@ def from_store(store) -> list[Decision]:
     for stored in store.all_records(submitted_only=True):
         by_uln.setdefault(stored.record.apprentice.uln, []).append(stored.record)
     out: list[Decision] = []
-    for uln, records in sorted(by_uln.items()):
+    for _, records in sorted(by_uln.items()):
         standard = get_standard(records[0].standard, records[0].version)
         epa = grade_epa(standard, records)
         counted = select_attempts(records)
@@ -93,11 +90,7 @@ def from_store(store) -> list[Decision]:
             else:
                 outcome = grade_method(standard, record)
             bundle = method_outcome_bundle(record, outcome)
-            out.append(
-                _decision(
-                    bundle, bundle["outcome"], decision_id(uln, record.method, record.attempt)
-                )
-            )
+            out.append(_decision(bundle, bundle["outcome"]))
     if not out:
         raise InputError("holds no submitted records", file=store.url)
     return out

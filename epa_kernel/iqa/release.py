@@ -55,7 +55,7 @@ def release_results(
             held = qa_holds(uln, picks, moderated, policy)
             reasons.append("sampled decisions not yet moderated: " + ", ".join(held))
         appeals = [
-            f"{a.kind} {a.number} on {s.record.method} ({s.record.attempt}) is {a.status}"
+            f"{a.kind} {a.number} on {s.record.method} ({s.record.attempt_key}) is {a.status}"
             for s, a in store.open_appeals(mine)
         ]
         if appeals:

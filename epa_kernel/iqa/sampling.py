@@ -35,12 +35,12 @@ Share = Annotated[float, Field(ge=0, le=1)]
 class Decision(Model):
     """One method grade, as IQA sees it."""
 
-    id: str  # "<uln>/<method>" or "<uln>/<method>.<attempt>"
+    id: str  # "<uln>/<method>" or "<uln>/<method>.<attempt>" (attempt: e.g. resit, resit2)
     uln: str
     standard: str
     version: str
     method: str
-    attempt: str
+    attempt: str  # the attempt key: first, resit, retake, resit2 (a second resit)...
     assessor: str
     assessed_on: str | None
     grade: str | None

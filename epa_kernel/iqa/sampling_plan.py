@@ -78,5 +78,5 @@ def moderated_outcomes(store) -> dict[str, str]:
         r = stored.record
         past = store.moderations(stored.id)
         if past:
-            moderated[decision_id(r.apprentice.uln, r.method, r.attempt)] = past[-1][1].outcome
+            moderated[decision_id(r.apprentice.uln, r.method, r.attempt_key)] = past[-1][1].outcome
     return moderated

@@ -31,6 +31,7 @@ from pathlib import Path
 from epa_kernel.batch.executors import Executor, LocalExecutor
 from epa_kernel.batch.jobs import RESULT_NOTEBOOK, Job
 from epa_kernel.core.bundles import METHOD_MIME, find_bundle
+from epa_kernel.core.vocabulary import attempt_key
 from epa_kernel.errors import InputError
 from epa_kernel.exports.outcomes import read_epa_outcome, read_method_outcome
 from epa_kernel.iqa.recorded import injected_problems, recorded_parameters
@@ -186,7 +187,8 @@ def _plan(
         params, problems = static_checks(path)
         record = (params or {}).get("record", {})
         method = record.get("method", path.stem.split(".")[0])
-        did = decision_id(uln, method, record.get("attempt", "first"))
+        key = attempt_key(record.get("attempt", "first"), record.get("sitting", 1))
+        did = decision_id(uln, method, key)
         if only is not None and did not in only:
             continue
         check = Check(path, uln, method, problems)
@@ -196,7 +198,7 @@ def _plan(
         if record.get("apprentice", {}).get("uln") != uln:
             check.problems.append("the record's ULN is not the folder's")
         if store is not None:
-            stored = store.find(uln, method, record.get("attempt", "first"))
+            stored = store.find(uln, method, key)
             hashes = {v.content_hash for v in store.history(stored.id)} if stored else set()
             bundle = read_method_outcome(path) or {}
             if bundle.get("content_hash") not in hashes:

@@ -32,14 +32,14 @@ def create_record(
                 insert(records).values(
                     uln=record.apprentice.uln,
                     method=record.method,
-                    attempt=record.attempt,
+                    attempt=record.attempt_key,
                     status="submitted" if submitted else "draft",
                     current_version=1,
                 )
             )
         except IntegrityError:
             raise ConflictError(
-                f"a {record.attempt} {record.method} record for this "
+                f"a {record.attempt_key} {record.method} record for this "
                 "apprentice is already stored; it is kept unchanged",
                 field="method",
             ) from None
@@ -52,7 +52,7 @@ def create_record(
 def require_same_identity(stored: StoredRecord, record: MethodRecord) -> None:
     """Refuse a change that would make ``stored`` another apprentice's, standard's, method's or
     attempt's record."""
-    keys = ("standard", "version", "method", "attempt")
+    keys = ("standard", "version", "method", "attempt", "sitting")
     if (
         any(getattr(stored.record, k) != getattr(record, k) for k in keys)
         or stored.record.apprentice.uln != record.apprentice.uln

@@ -201,6 +201,8 @@ class Store(Database):
     # --- reading ---------------------------------------------------------------------------
 
     def find(self, uln: str, method: str, attempt: str = "first") -> StoredRecord | None:
+        """The stored record of this apprentice's ``method`` attempt, ``attempt`` being its key
+        (``first``, ``resit``, ``resit2``...: ``MethodRecord.attempt_key``), or None."""
         with self.connection() as conn:
             row = conn.execute(
                 select(records.c.id).where(

@@ -36,7 +36,7 @@ def export_records(store, folder: Path) -> int:
     count = 0
     for stored in store.all_records():
         r = stored.record
-        name = f"{r.apprentice.uln}_{r.method}_{r.attempt}.json"
+        name = f"{r.apprentice.uln}_{r.method}_{r.attempt_key}.json"
         write_atomic(
             folder / name,
             json.dumps(json.loads(r.canonical_json()), indent=2, ensure_ascii=False) + "\n",

@@ -140,6 +140,36 @@ def test_an_attempt_the_rules_refuse_fails_its_apprentice_before_any_notebook(tm
     assert not (tmp_path / "out" / uln).exists()  # no statement rests on a refused attempt
 
 
+def test_a_second_resit_runs_beside_the_first_and_counts(tmp_path):
+    from epa_kernel.batch.demo_lifecycle import write_cases
+    from epa_kernel.iqa.decisions import from_run
+    from epa_kernel.store.store import Store
+
+    cohort = tmp_path / "cohort"
+    write_cases(cohort, tmp_path / "refused")
+    for path in cohort.glob("*.json"):
+        if not path.name.startswith("c01_"):
+            path.unlink()  # c01: the observation failed, resat and failed, then resat again
+    done = epa("run", cohort, "--out", tmp_path / "out", "--quiet", "--format", "none")
+    assert done.returncode == 0, done.stdout + done.stderr
+    (uln,) = [r["uln"] for r in read_results(tmp_path / "out")]
+    folder = tmp_path / "out" / uln
+    first, second = (
+        read_method_outcome(folder / f"practical_observation.{key}.ipynb")
+        for key in ("resit", "resit2")
+    )
+    assert first["outcome"]["grade"] == "Fail" and second["record"]["sitting"] == 2
+    result = read_epa_outcome(folder / "epa_result.ipynb")
+    counted = result["attempts"]["practical_observation"]
+    assert counted["content_hash"] == second["content_hash"] and counted["sitting"] == 2
+    ids = {d.id for d in from_run(tmp_path / "out")}
+    assert {f"{uln}/practical_observation.resit", f"{uln}/practical_observation.resit2"} <= ids
+    store = Store(f"sqlite:///{tmp_path / 'epa.sqlite'}")
+    assert epa("import", cohort, "--store", store.url, "--submitted").returncode == 0
+    assert store.find(uln, "practical_observation", "resit2").record.sitting == 2
+    assert store.find(uln, "practical_observation", "resit").record.sitting == 1
+
+
 def test_a_run_killed_part_way_resumes_without_redoing_finished_notebooks(tmp_path):
     write_cohort(tmp_path / "cohort", ["a01_", "a03_", "a14_"])
     out = tmp_path / "out"

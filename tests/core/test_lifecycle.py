@@ -226,7 +226,7 @@ def test_no_limit_on_resits_unless_the_standard_sets_one():
     records = [
         rec(ST0072, "practical_observation", D(2026, 3, 2), grade="Fail"),
         rec(ST0072, "practical_observation", D(2026, 3, 16), "resit", grade="Fail"),
-        rec(ST0072, "practical_observation", D(2026, 3, 30), "resit"),
+        rec(ST0072, "practical_observation", D(2026, 3, 30), "resit", sitting=2),
     ]
     assert all(c.valid for c in attempt_checks(ST0072, records))
     limited = ST0072.model_copy(
@@ -234,6 +234,31 @@ def test_no_limit_on_resits_unless_the_standard_sets_one():
     )
     checks = attempt_checks(limited, records)
     assert [c.valid for c in checks] == [True, True, False] and "limit of 1" in checks[2].reason
+
+
+def test_a_second_resit_must_say_it_is_the_second_sitting():
+    first = rec(ST0072, "practical_observation", D(2026, 3, 2), grade="Fail")
+    resit = rec(ST0072, "practical_observation", D(2026, 3, 16), "resit", grade="Fail")
+    unnumbered = rec(ST0072, "practical_observation", D(2026, 3, 30), "resit")
+    checks = attempt_checks(ST0072, [first, resit, unnumbered])
+    assert [c.valid for c in checks] == [True, True, False]
+    assert "recorded as sitting 1 but is resit number 2" in checks[2].reason
+    numbered = unnumbered.model_copy(update={"sitting": 2})
+    assert numbered.attempt_key == "resit2" and resit.attempt_key == "resit"
+    assert all(c.valid for c in attempt_checks(ST0072, [first, resit, numbered]))
+    # sittings are counted in date order: the second resit cannot come first
+    early = rec(ST0072, "practical_observation", D(2026, 3, 9), "resit", sitting=2, grade="Fail")
+    assert not attempt_checks(ST0072, [first, early, numbered])[1].valid
+
+
+def test_a_first_attempt_has_one_sitting_and_the_first_sitting_keeps_old_hashes():
+    with pytest.raises(ValidationError, match="a first attempt has sitting 1"):
+        rec(ST0072, "practical_observation", D(2026, 3, 2), sitting=2)
+    plain = rec(ST0072, "practical_observation", D(2026, 3, 16), "resit")
+    explicit = rec(ST0072, "practical_observation", D(2026, 3, 16), "resit", sitting=1)
+    second = rec(ST0072, "practical_observation", D(2026, 3, 16), "resit", sitting=2)
+    assert "sitting" not in plain.canonical_json()
+    assert plain.content_hash() == explicit.content_hash() != second.content_hash()
 
 
 def test_records_of_another_apprentice_or_standard_are_bad_input():
