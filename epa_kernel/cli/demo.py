@@ -34,7 +34,7 @@ def lifecycle_report(out: Path, today: date) -> list[str]:
     refuse_invalid_attempts(refused)
     for case in (c for c in CASES if c.refused):
         lines += [
-            f"  {case.key}  refused by the run and epa grade (exit 2)",
+            f"  {case.key}  refused: epa run fails this apprentice; epa grade exits 2",
             f"       {case.shows}",
         ]
         lines += [f"       {p}" for e in refused.apprentices.values() for p in e.problems]
