@@ -17,12 +17,22 @@ from html import escape
 
 from epa_kernel.core.catalogue import get_standard
 from epa_kernel.core.epa_status import EpaStatus, WindowStatus, epa_status
+from epa_kernel.core.vocabulary import GRADE_COLOURS
 from epa_kernel.errors import InputError
 from epa_kernel.store.store import Store
 
 STATE_WORDS = {"not_assessed": "not assessed", "assessed": "assessed, not graded", "graded": ""}
 SHOWN = ("missed", "overdue", "due")  # deadline states listed; the rest are counted
 WHO = {"epao": "EPAO"}
+# A box apart from the form, compact; missed and overdue deadlines in the Fail colour.
+STYLE = (
+    "<style>.epa-standing{border:1px solid #ccc;border-radius:4px;padding:4px 10px;"
+    "background:#fafafa;margin:6px 0;max-width:760px}"
+    ".epa-standing td,.epa-standing th{padding:1px 10px 1px 0;text-align:left}"
+    ".epa-deadline-missed,.epa-deadline-overdue,.epa-standing-invalid"
+    f"{{color:{GRADE_COLOURS['Fail']}}}"
+    "</style>"
+)
 
 
 @dataclass(frozen=True)
@@ -112,7 +122,8 @@ def panel_html(s: Standing) -> str:
         f"{escape('claimed ' + s.claimed if s.claimed else 'not claimed')}</div>"
     )
     return (
-        "<details open class='epa-standing'><summary><b>"
+        STYLE
+        + "<details open class='epa-standing'><summary><b>"
         + escape(head)
         + "</b></summary>"
         + "".join(rows)
