@@ -1,0 +1,195 @@
+"""The apps behind real sign-in: `epa hub` (JupyterHub, NativeAuthenticator, Voilà) in Chromium.
+
+What an assessment organisation relies on: nobody gets in without an admin's approval and the
+right password, a signed-out browser reaches nothing, an assessor sees and reaches only their
+own apprentices (not by the list, not by a URL, not by another user's server), their work
+survives a reload through the hub, and IQA moderates without being able to change a judgement.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from epa_kernel.store.store import Store
+from epa_kernel.store.users import set_user
+from helpers import VALID_ULNS, make_record
+
+TIMEOUT = 120_000  # ms: a cold user server and kernel on a busy 2-core machine
+A, B = "Alex Ash", "Billie Birch"
+A_ULN, B_ULN = VALID_ULNS[0], VALID_ULNS[1]
+USERS = {"ada": "admin", "alex": "assessor", "billie": "assessor", "quinn": "iqa"}
+APP = "voila/render/assessor_app.ipynb"
+
+
+def password(name: str) -> str:
+    return f"Tr0ub4dor-{name}-horse"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def patient_expect():
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT)
+    yield
+    expect.set_options(timeout=5_000)
+
+
+@pytest.fixture(scope="module")
+def hub(hub_server):
+    """Alex and Billie each hold one apprentice (Billie's record submitted), Quinn is IQA,
+    Ada the admin; the hub started on that store."""
+    store = Store(hub_server.store_url)
+    for uln, assessor in ((A_ULN, A), (B_ULN, B)):
+        store.assign(make_record(uln=uln, assessor=assessor, judgements={}))
+    b_record = store.put(make_record(uln=B_ULN, assessor=B), author=B)
+    store.submit(b_record, author=B)
+    for name, role in USERS.items():
+        set_user(store, name, role, {"alex": A, "billie": B}.get(name))
+    store.close()
+    hub_server.start()
+    return hub_server
+
+
+def sign_up(browser, hub, name: str) -> str:
+    page = browser.new_context().new_page()
+    page.goto(f"{hub.url}/hub/signup")
+    page.fill("#username_input", name)
+    page.fill("#password_input", password(name))
+    page.fill("#password_confirmation_input", password(name))
+    page.click("#signup_submit")
+    page.wait_for_load_state()
+    text = page.inner_text("body")
+    page.context.close()
+    return text
+
+
+def sign_in(browser, hub, name: str, secret: str | None = None, next_url: str = ""):
+    """A fresh browser context (no cookies) signed in as ``name``; returns its page."""
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(f"{hub.url}/hub/login" + (f"?next={next_url}" if next_url else ""))
+    page.fill("#username_input", name)
+    page.fill("#password_input", secret or password(name))
+    page.click("#login_submit")
+    return page
+
+
+def approve(browser, hub, *names: str) -> None:
+    page = sign_in(browser, hub, "ada", next_url="/hub/authorize")
+    page.wait_for_url("**/hub/authorize**")
+    for name in names:
+        row = page.locator(f"tr#{name}")
+        if row.locator("a", has_text=re.compile(r"^\s*Authorize")).count():
+            row.locator("a", has_text=re.compile(r"^\s*Authorize")).click()
+            page.wait_for_url("**/hub/authorize**")
+    page.context.close()
+
+
+@pytest.fixture(scope="module")
+def accounts(hub, browser):
+    """Everyone signed up; Ada (an admin, so approved at once) approves the others."""
+    for name in USERS:
+        sign_up(browser, hub, name)
+    approve(browser, hub, *(n for n in USERS if n != "ada"))
+    return hub
+
+
+def test_a_sign_up_waits_for_an_admins_approval_and_a_user_without_a_role_reaches_nothing(
+    hub, accounts, browser
+):
+    from playwright.sync_api import expect
+
+    said = sign_up(browser, hub, "casey")
+    assert "admin" in said.lower() or "authoriz" in said.lower()
+    page = sign_in(browser, hub, "casey")
+    expect(page.locator("body")).to_contain_text("has not been authorized")
+    assert "/hub/login" in page.url
+    page.context.close()
+    approve(browser, hub, "casey")
+    page = sign_in(browser, hub, "casey")  # approved, but the store gives casey no role
+    expect(page.locator(".epa-refused")).to_contain_text("casey has no role in this store")
+    assert page.locator(".epa-assignment").count() == 0
+    page.context.close()
+
+
+def test_a_wrong_password_is_refused_and_a_signed_out_browser_reaches_nothing(
+    hub, accounts, browser
+):
+    from playwright.sync_api import expect
+
+    page = sign_in(browser, hub, "alex", "not-" + password("alex"))
+    expect(page.locator("body")).to_contain_text("Invalid username or password")
+    assert "/hub/login" in page.url
+    for path in (f"/user/alex/{APP}", "/user/alex/api/contents", "/hub/authorize"):
+        answer = page.goto(hub.url + path)
+        assert "/hub/login" in page.url or answer.status == 403, path
+        assert "Alex" not in page.content() and "billie" not in page.content()
+    page.context.close()
+
+
+def test_an_assessor_sees_and_reaches_only_their_own_apprentices_and_saves_through_the_hub(
+    hub, accounts, browser
+):
+    from playwright.sync_api import expect
+
+    page = sign_in(browser, hub, "alex")
+    page.wait_for_url(f"**/user/alex/{APP}")
+    expect(page.locator(".epa-signed-in")).to_contain_text("alex (assessor)")
+    expect(page.locator(".epa-assessor")).to_be_hidden()  # identity is not a choice
+    options = page.locator(".epa-assignment select option")
+    expect(options).to_have_count(1)
+    assert A_ULN in options.inner_text() and B_ULN not in page.content()
+
+    choice = page.locator(".epa-assignment select")
+    choice.select_option(label=options.inner_text())
+    page.locator(".epa-P1").get_by_role("button", name="Met", exact=True).click()
+    page.locator(".epa-status", has_text=re.compile(r"Saved \(version \d+\)")).wait_for()
+    page.reload()  # the same state, read back from the store through the hub
+    choice.select_option(label=page.locator(".epa-assignment select option").inner_text())
+    expect(page.locator(".epa-P1 button.mod-active")).to_have_text("Met")
+
+    # a URL parameter naming another assessor changes nothing
+    page.goto(f"{hub.url}/user/alex/{APP}?assessor={B.replace(' ', '%20')}")
+    expect(page.locator(".epa-assignment select option")).to_have_count(1)
+    assert B_ULN not in page.content()
+    # another user's server is not Alex's to open
+    answer = page.goto(f"{hub.url}/user/billie/{APP}")
+    assert "/user/billie/" not in page.url or answer.status in (403, 404)
+    assert B_ULN not in page.content()
+    page.context.close()
+
+    store = Store(hub.store_url)
+    stored = store.find(A_ULN, "practical_observation")
+    assert stored.record.judgements == {"P1": "met"}
+    assert {v.author for v in store.history(stored.id)} == {A}
+    store.close()
+
+
+def test_iqa_records_a_moderation_but_has_no_form_to_change_a_judgement(hub, accounts, browser):
+    from playwright.sync_api import expect
+
+    page = sign_in(browser, hub, "quinn")
+    page.wait_for_url(f"**/user/quinn/{APP}")
+    expect(page.locator(".epa-refused")).to_contain_text("not for the iqa role")
+    assert page.locator(".epa-assignment").count() == 0
+    link = page.get_by_role("link", name="the IQA review app")
+    assert link.get_attribute("href") == "iqa_review.ipynb"  # Voilà opens it in a new tab
+    page.goto(f"{hub.url}/user/quinn/voila/render/iqa_review.ipynb")
+    reviewer = page.locator(".epa-reviewer input")
+    expect(reviewer).to_have_value("quinn")
+    expect(reviewer).to_be_disabled()
+    choice = page.locator(".epa-decision select")
+    choice.select_option(label=choice.locator("option", has_text=B).first.inner_text())
+    page.locator(".epa-moderation-rationale textarea").fill("Evidence supports the grade.")
+    page.locator(".epa-save-moderation").click()
+    expect(page.locator(".epa-status")).to_contain_text("Moderation saved")
+    page.context.close()
+
+    store = Store(hub.store_url)
+    stored = store.find(B_ULN, "practical_observation")
+    ((version, moderation),) = store.moderations(stored.id)
+    assert (version.author, moderation.reviewer) == ("quinn", "quinn")
+    assert [v.kind for v in store.history(stored.id)] == ["created", "submitted", "moderated"]
+    store.close()
