@@ -45,6 +45,7 @@ c.Spawner.ip = "127.0.0.1"
 c.JupyterHub.cookie_secret_file = os.path.join(STATE, "cookie_secret")
 c.JupyterHub.db_url = "sqlite:///" + os.path.join(STATE, "jupyterhub.sqlite")
 c.JupyterHub.pid_file = os.path.join(STATE, "jupyterhub.pid")
+c.JupyterHub.cookie_max_age_days = 1  # sign in again every day
 
 # --- sign-in: NativeAuthenticator, every sign-up approved by an admin --------------------------
 c.JupyterHub.authenticator_class = "nativeauthenticator.NativeAuthenticator"
@@ -69,6 +70,7 @@ c.Spawner.args = [
     # a Voilà kernel whose tab died without saying so is shut down after 15 idle minutes
     "--MappingKernelManager.cull_idle_timeout=900",
     "--MappingKernelManager.cull_interval=60",
+    "--ServerApp.shutdown_no_activity_timeout=3600",  # a forgotten server stops after an hour
 ]
 c.Spawner.notebook_dir = os.environ["EPA_NOTEBOOKS"]
 c.Spawner.default_url = "/voila/render/assessor_app.ipynb"
