@@ -25,8 +25,6 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from .app_latency import ASSESSOR, CHROMIUM, ROOT, TIMEOUT, Server, free_port, open_form, seed
@@ -72,31 +70,17 @@ class Hub:
         self.startup = time.perf_counter() - started
 
     def api(self, method: str, path: str) -> int:
-        token_file = self.state / "api_token"
-        token = token_file.read_text().strip() if token_file.exists() else ""
-        request = urllib.request.Request(
-            f"{self.url}/hub/api{path}", method=method, headers={"Authorization": f"token {token}"}
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=60) as answer:
-                return answer.status
-        except urllib.error.HTTPError as exc:
-            return exc.code
-        except OSError:
-            return 0
+        from epa_kernel.apps.hub import hub_api
+
+        return hub_api(self.url, self.state, method, path)[0]
 
     def stop_server(self, name: str) -> None:
-        import json
+        from epa_kernel.apps.hub import hub_api
 
         self.api("DELETE", f"/users/{name}/server")
         for _ in range(600):
-            token = (self.state / "api_token").read_text().strip()
-            request = urllib.request.Request(
-                f"{self.url}/hub/api/users/{name}", headers={"Authorization": f"token {token}"}
-            )
-            with urllib.request.urlopen(request, timeout=60) as answer:
-                if not json.loads(answer.read())["servers"]:
-                    return
+            if not hub_api(self.url, self.state, "GET", f"/users/{name}")[1]["servers"]:
+                return
             time.sleep(0.1)
 
     def stop(self) -> None:

@@ -384,7 +384,6 @@ class HubServer:
     def start(self, timeout: float = 120) -> float:
         """Start the hub; the seconds until its API answered."""
         import time
-        import urllib.request
 
         started = time.monotonic()
         self.proc = subprocess.Popen(
@@ -399,27 +398,15 @@ class HubServer:
         while time.monotonic() < started + timeout:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"epa hub exited with {self.proc.returncode}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/hub/api/", timeout=5) as answer:
-                    if answer.status == 200:
-                        return time.monotonic() - started
-            except OSError:
-                time.sleep(0.2)
+            if self.api("GET", "/") == 200:
+                return time.monotonic() - started
+            time.sleep(0.2)
         raise RuntimeError("epa hub did not answer in time")
 
     def api(self, method: str, path: str) -> int:
-        import urllib.error
-        import urllib.request
+        from epa_kernel.apps.hub import hub_api
 
-        token = (self.state / "api_token").read_text().strip()
-        request = urllib.request.Request(
-            f"{self.url}/hub/api{path}", method=method, headers={"Authorization": f"token {token}"}
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=60) as answer:
-                return answer.status
-        except urllib.error.HTTPError as exc:
-            return exc.code
+        return hub_api(self.url, self.state, method, path)[0]
 
     def stop(self) -> None:
         """SIGTERM, as an operator would: the hub stops the proxy and every user's server."""

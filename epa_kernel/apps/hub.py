@@ -103,6 +103,27 @@ def hub_environment(
     )
 
 
+def hub_api(url: str, state: Path, method: str, path: str) -> tuple[int, object]:
+    """Call the running hub's REST API at ``url`` with the service token in ``state``:
+    (HTTP status, the JSON answer or None); status 0 when the hub is not answering."""
+    import urllib.error
+    import urllib.request
+
+    token_file = Path(state) / "api_token"
+    token = token_file.read_text().strip() if token_file.exists() else ""
+    request = urllib.request.Request(
+        f"{url}/hub/api{path}", method=method, headers={"Authorization": f"token {token}"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            body = answer.read()
+            return answer.status, json.loads(body) if body else None
+    except urllib.error.HTTPError as exc:
+        return exc.code, None
+    except OSError:
+        return 0, None
+
+
 def hub_command() -> list[str]:
     return [sys.executable, "-m", "jupyterhub", "-f", str(CONFIG)]
 

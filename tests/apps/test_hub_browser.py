@@ -18,7 +18,7 @@ from helpers import VALID_ULNS, make_record
 
 TIMEOUT = 120_000  # ms: a cold user server and kernel on a busy 2-core machine
 A, B = "Alex Ash", "Billie Birch"
-A_ULN, B_ULN = VALID_ULNS[0], VALID_ULNS[1]
+A_ULN, B_ULN, C_ULN = VALID_ULNS[0], VALID_ULNS[1], VALID_ULNS[2]
 USERS = {"ada": "admin", "alex": "assessor", "billie": "assessor", "quinn": "iqa"}
 APP = "voila/render/assessor_app.ipynb"
 
@@ -38,13 +38,13 @@ def patient_expect():
 
 @pytest.fixture(scope="module")
 def hub(hub_server):
-    """Alex and Billie each hold one apprentice (Billie's record submitted), Quinn is IQA,
-    Ada the admin; the hub started on that store."""
+    """Alex holds one apprentice, Billie two (both records submitted: one for IQA, one for an
+    amendment), Quinn is IQA, Ada the admin; the hub started on that store."""
     store = Store(hub_server.store_url)
-    for uln, assessor in ((A_ULN, A), (B_ULN, B)):
+    for uln, assessor in ((A_ULN, A), (B_ULN, B), (C_ULN, B)):
         store.assign(make_record(uln=uln, assessor=assessor, judgements={}))
-    b_record = store.put(make_record(uln=B_ULN, assessor=B), author=B)
-    store.submit(b_record, author=B)
+    for uln in (B_ULN, C_ULN):
+        store.submit(store.put(make_record(uln=uln, assessor=B), author=B), author=B)
     for name, role in USERS.items():
         set_user(store, name, role, {"alex": A, "billie": B}.get(name))
     store.close()
@@ -140,7 +140,8 @@ def test_an_assessor_sees_and_reaches_only_their_own_apprentices_and_saves_throu
     expect(page.locator(".epa-assessor")).to_be_hidden()  # identity is not a choice
     options = page.locator(".epa-assignment select option")
     expect(options).to_have_count(1)
-    assert A_ULN in options.inner_text() and B_ULN not in page.content()
+    assert A_ULN in options.inner_text()
+    assert B_ULN not in page.content() and C_ULN not in page.content()
 
     choice = page.locator(".epa-assignment select")
     choice.select_option(label=options.inner_text())
@@ -181,7 +182,7 @@ def test_iqa_records_a_moderation_but_has_no_form_to_change_a_judgement(hub, acc
     expect(reviewer).to_have_value("quinn")
     expect(reviewer).to_be_disabled()
     choice = page.locator(".epa-decision select")
-    choice.select_option(label=choice.locator("option", has_text=B).first.inner_text())
+    choice.select_option(label=choice.locator("option", has_text=B_ULN).inner_text())
     page.locator(".epa-moderation-rationale textarea").fill("Evidence supports the grade.")
     page.locator(".epa-save-moderation").click()
     expect(page.locator(".epa-status")).to_contain_text("Moderation saved")
@@ -192,4 +193,45 @@ def test_iqa_records_a_moderation_but_has_no_form_to_change_a_judgement(hub, acc
     ((version, moderation),) = store.moderations(stored.id)
     assert (version.author, moderation.reviewer) == ("quinn", "quinn")
     assert [v.kind for v in store.history(stored.id)] == ["created", "submitted", "moderated"]
+    store.close()
+
+
+def test_an_admin_amends_a_submitted_record_with_a_reason_and_opens_nobody_elses_server(
+    hub, accounts, browser
+):
+    from playwright.sync_api import expect
+
+    page = sign_in(browser, hub, "ada")
+    page.wait_for_url(f"**/user/ada/{APP}")
+    expect(page.locator(".epa-refused")).to_contain_text("not for the admin role")
+    assert page.get_by_role("link", name="the amendments app").get_attribute("href") == (
+        "amend.ipynb"
+    )
+    page.goto(f"{hub.url}/user/ada/voila/render/amend.ipynb")
+    expect(page.locator(".epa-amend-author input")).to_have_value("ada")
+    choice = page.locator(".epa-amend-record select")
+    choice.select_option(label=choice.locator("option", has_text=C_ULN).inner_text())
+    page.locator(".epa-P1").get_by_role("button", name="Not met", exact=True).click()
+    expect(page.locator(".epa-status")).to_contain_text("Changed, not saved")
+    page.locator(".epa-amend-reason textarea").fill("P1 mis-keyed: the notes say not met")
+    page.locator(".epa-amend").click()
+    expect(page.locator(".epa-status")).to_contain_text("Amended")
+    expect(page.locator(".epa-history-view")).to_contain_text("P1 mis-keyed")
+
+    # the hub's admin is not a way into an assessor's server, and there is no JupyterLab
+    answer = page.goto(f"{hub.url}/user/alex/{APP}")
+    assert "/user/alex/" not in page.url or answer.status in (403, 404)
+    assert A_ULN not in page.content()
+    assert page.goto(f"{hub.url}/user/ada/lab").status == 404
+    page.context.close()
+
+    store = Store(hub.store_url)
+    stored = store.find(C_ULN, "practical_observation")
+    last = store.history(stored.id)[-1]
+    assert (last.kind, last.author, last.reason) == (
+        "amended",
+        "ada",
+        "P1 mis-keyed: the notes say not met",
+    )
+    assert stored.record.judgements["P1"] == "not_met"
     store.close()
