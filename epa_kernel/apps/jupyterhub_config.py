@@ -8,9 +8,11 @@ organisation runs:
 - **Loopback only** unless ``epa hub --host`` says otherwise: the hub's proxy, its API and
   every user's server listen on 127.0.0.1. Put TLS in front (a reverse proxy) before anyone
   reaches it from another machine.
-- **NativeAuthenticator** signs people in: anyone may ask for an account at ``/hub/signup``,
-  nobody gets in until an admin approves them at ``/hub/authorize``; passwords are stored as
-  bcrypt hashes by it; repeated wrong passwords lock the name for a while. The kit's admins
+- **NativeAuthenticator** signs people in: a person whose sign-in name an admin registered in
+  the store (``epa users add``) asks for an account at ``/hub/signup``, and gets in once an admin
+  approves them at ``/hub/authorize``; other names cannot sign up, and a name whose role is
+  withdrawn (``epa users remove``) cannot sign in. Passwords are stored as bcrypt hashes by it;
+  repeated wrong passwords lock the name for a while. The kit's admins
   (``epa users add NAME --role admin``) are the hub's admins. For production, OAuthenticator
   (Azure AD, Google) replaces it: see the README's "Serving a team".
 - **SimpleLocalProcessSpawner** starts each user's server as a local process with its home in
@@ -20,6 +22,11 @@ organisation runs:
 
 import os
 import sys
+
+from nativeauthenticator import NativeAuthenticator
+
+from epa_kernel.store.store import Store
+from epa_kernel.store.users import get_user
 
 c = get_config()  # noqa: F821 - JupyterHub provides it when it loads this file
 
@@ -48,7 +55,21 @@ c.JupyterHub.pid_file = os.path.join(STATE, "jupyterhub.pid")
 c.JupyterHub.cookie_max_age_days = 1  # sign in again every day
 
 # --- sign-in: NativeAuthenticator, every sign-up approved by an admin --------------------------
-c.JupyterHub.authenticator_class = "nativeauthenticator.NativeAuthenticator"
+STORE = Store(os.environ["EPA_STORE_URL"])
+
+
+class KitAuthenticator(NativeAuthenticator):
+    """NativeAuthenticator for names the store gives a role: nobody else can sign up or in.
+
+    The sign-up page says only "Something went wrong" to other names, so it does not tell a
+    stranger which names exist.
+    """
+
+    def validate_username(self, username):
+        return super().validate_username(username) and get_user(STORE, username) is not None
+
+
+c.JupyterHub.authenticator_class = KitAuthenticator
 c.NativeAuthenticator.enable_signup = True
 c.NativeAuthenticator.open_signup = False
 c.NativeAuthenticator.minimum_password_length = 10

@@ -30,7 +30,7 @@ def cmd_users(args) -> int:
             print(f"{'added' if new else 'changed'} {args.name}: {args.role} ({ROLES[args.role]})")
         elif args.action == "remove":
             remove_user(store, args.name)
-            print(f"removed {args.name}: they can still sign in to the hub but reach nothing")
+            print(f"removed {args.name}: they can no longer sign in to the hub or open its apps")
         else:
             for user in list_users(store):
                 shown = f" as {user.assessor}" if user.assessor else ""

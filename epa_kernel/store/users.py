@@ -66,7 +66,7 @@ def set_user(db: Database, name: str, role: str, assessor: str | None = None) ->
 
 
 def remove_user(db: Database, name: str) -> None:
-    """Withdraw ``name``'s role: they can sign in to the hub but reach nothing."""
+    """Withdraw ``name``'s role: the hub no longer signs them in and the apps open nothing."""
     with db.transaction() as conn:
         if conn.execute(delete(users).where(users.c.name == name)).rowcount == 0:
             raise InputError(f"no user {name!r} in the store", field="NAME")

@@ -13,7 +13,7 @@ import re
 import pytest
 
 from epa_kernel.store.store import Store
-from epa_kernel.store.users import set_user
+from epa_kernel.store.users import remove_user, set_user
 from helpers import VALID_ULNS, make_record
 
 TIMEOUT = 120_000  # ms: a cold user server and kernel on a busy 2-core machine
@@ -96,11 +96,18 @@ def accounts(hub, browser):
     return hub
 
 
-def test_a_sign_up_waits_for_an_admins_approval_and_a_user_without_a_role_reaches_nothing(
+def test_only_registered_names_sign_up_each_waits_for_approval_and_a_withdrawn_role_ends_access(
     hub, accounts, browser
 ):
     from playwright.sync_api import expect
 
+    assert "Something went wrong" in sign_up(browser, hub, "mallory")  # no role in the store
+    page = sign_in(browser, hub, "mallory")
+    expect(page.locator("body")).to_contain_text("Invalid username or password")
+    page.context.close()
+
+    store = Store(hub.store_url)
+    set_user(store, "casey", "assessor", "Casey Cole")  # an admin registers casey
     said = sign_up(browser, hub, "casey")
     assert "admin" in said.lower() or "authoriz" in said.lower()
     page = sign_in(browser, hub, "casey")
@@ -108,9 +115,18 @@ def test_a_sign_up_waits_for_an_admins_approval_and_a_user_without_a_role_reache
     assert "/hub/login" in page.url
     page.context.close()
     approve(browser, hub, "casey")
-    page = sign_in(browser, hub, "casey")  # approved, but the store gives casey no role
+    page = sign_in(browser, hub, "casey")
+    expect(page.locator(".epa-signed-in")).to_contain_text("casey (assessor)")
+    expect(page.locator(".epa-assignment select option")).to_have_count(0)
+
+    remove_user(store, "casey")  # the role withdrawn while casey's server runs
+    store.close()
+    page.reload()
     expect(page.locator(".epa-refused")).to_contain_text("casey has no role in this store")
     assert page.locator(".epa-assignment").count() == 0
+    page.context.close()
+    page = sign_in(browser, hub, "casey")
+    expect(page.locator("body")).to_contain_text("Invalid username or password")
     page.context.close()
 
 
