@@ -1,4 +1,5 @@
-"""The ``epa hub`` and ``epa users`` commands: JupyterHub for a team, and who may do what."""
+"""The ``epa hub``, ``epa users`` and ``epa assign`` commands: JupyterHub for a team, who may do
+what, and which assessor assesses whom."""
 
 from __future__ import annotations
 
@@ -40,6 +41,22 @@ def cmd_users(args) -> int:
     return 0
 
 
+def cmd_assign(args) -> int:
+    from epa_kernel.core.uln import uln_is_valid
+    from epa_kernel.errors import InputError
+    from epa_kernel.store.store import open_store
+
+    if not uln_is_valid(args.uln):
+        raise InputError("not a valid ULN (10 digits with a valid check digit)", field="ULN")
+    store = open_store(args.store)
+    try:
+        store.reassign(args.uln, args.method, args.assessor)
+    finally:
+        store.close()
+    print(f"assigned the apprentice's {args.method} to {args.assessor}")
+    return 0
+
+
 def register(sub) -> None:
     from epa_kernel.apps.hub import DEFAULT_STATE
     from epa_kernel.store.users import ROLES
@@ -76,3 +93,10 @@ def register(sub) -> None:
     for q in (add, remove, listing):
         q.add_argument("--store", metavar="URL", help=STORE_HELP)
     p.set_defaults(func=cmd_users)
+
+    p = sub.add_parser("assign", help="give an apprentice's method to another assessor")
+    p.add_argument("uln", metavar="ULN")
+    p.add_argument("method", metavar="METHOD", help="e.g. practical_observation")
+    p.add_argument("--assessor", required=True, metavar="FULL NAME")
+    p.add_argument("--store", metavar="URL", help=STORE_HELP)
+    p.set_defaults(func=cmd_assign)

@@ -71,6 +71,10 @@ class Store(Database):
         """Make ``record``'s assessor responsible for its apprentice and method."""
         people.assign(self, record)
 
+    def reassign(self, uln: str, method: str, assessor: str) -> None:
+        """Give the apprentice's ``method`` to ``assessor`` instead, before its record starts."""
+        people.reassign(self, uln, method, assessor)
+
     def apprentice(self, uln: str) -> dict:
         """The apprentice's details as a record's ``apprentice`` object."""
         return people.apprentice_details(self, uln)

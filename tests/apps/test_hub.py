@@ -98,3 +98,30 @@ def test_an_admins_amendment_is_in_the_history_and_in_the_exported_record(store,
     (amendments,) = (tmp_path / "out").glob("*.amendments.json")
     saved = json.loads(amendments.read_text())["amendments"]
     assert [(a["by"], a["reason"]) for a in saved] == [("ada", last.reason)]
+
+
+def test_an_admin_reassigns_an_apprentice_before_the_record_starts_and_access_follows(tmp_path):
+    from epa_kernel.store.store import Store
+
+    url = f"sqlite:///{tmp_path / 'epa.sqlite'}"
+    store = Store(url)
+    uln, other = VALID_ULNS[0], VALID_ULNS[1]
+    store.assign(make_record(uln=uln, assessor="Alex Ash", judgements={}))
+    store.assign(make_record(uln=other, assessor="Alex Ash", judgements={}))
+    store.put(make_record(uln=other, assessor="Alex Ash", judgements={}), author="Alex Ash")
+    set_user(store, "alex", "assessor", "Alex Ash")
+    set_user(store, "billie", "assessor", "Billie Birch")
+    store.close()
+
+    done = epa("assign", uln, "practical_observation", "--assessor", "Billie Birch", "--store", url)
+    assert done.returncode == 0, done.stderr
+    refused(
+        epa("assign", other, "practical_observation", "--assessor", "Billie Birch", "--store", url),
+        "already started",
+    )
+    refused(epa("assign", "123", "practical_observation", "--assessor", "B", "--store", url), "ULN")
+
+    store = Store(url)
+    assert [a["uln"] for a in Access(store, "billie").assignments_of()] == [uln]
+    assert [a["uln"] for a in Access(store, "alex").assignments_of()] == [other]
+    store.close()
