@@ -156,8 +156,10 @@ def hub(
     allow_remote: bool = False,
     state: Path = DEFAULT_STATE,
     store_url: str | None = None,
+    iqa_sample: Path | None = None,
 ) -> int:
-    """Run the hub until interrupted; returns JupyterHub's exit status."""
+    """Run the hub until interrupted; returns JupyterHub's exit status. ``iqa_sample``: a
+    sampling plan (``epa iqa sample --out``), the only records IQA users can open."""
     if not is_loopback(host) and not allow_remote:
         raise InputError(
             f"{host} is not a loopback address: put the hub behind TLS first, then add "
@@ -168,8 +170,14 @@ def hub(
     proxy = find_proxy()
     url = absolute_store_url(store_url)
     admins = hub_admins(url)
+    if iqa_sample is not None:
+        from epa_kernel.iqa.sampling_plan import sampled_ids
+
+        sampled_ids(iqa_sample)  # a file that is not a plan is refused now, not at sign-in
     state = prepare_state(state)
     env = hub_environment(state=state, host=host, port=port, url=url, admins=admins, proxy=proxy)
+    if iqa_sample is not None:
+        env["EPA_IQA_SAMPLE"] = str(Path(iqa_sample).resolve())
     print(f"EPA hub on http://{host}:{port}/ (state in {state})", flush=True)
     for what, link in urls(host, port).items():
         print(f"  {what}: {link}", flush=True)

@@ -4,7 +4,8 @@ The reviewer sees exactly what the assessor recorded (the read-only record view)
 the engine gives it, records agree or disagree per descriptor with a rationale, and an outcome
 (confirmed, grade changed, referred back). The moderation is saved into the record's
 hash-chained history by the store; the record itself is not changed. On a hub the reviewer is
-the signed-in user (an ``iqa`` or ``admin`` role), not a name typed into the form.
+the signed-in user (an ``iqa`` or ``admin`` role), not a name typed into the form, and with a
+sampling plan (``epa hub --iqa-sample``) IQA can open only the sampled records.
 """
 
 from __future__ import annotations
@@ -156,19 +157,23 @@ class ReviewApp:
 
 
 def show_review(store_url: str | None = None, sample_file: str | None = None):
+    import os
+
     from IPython.display import display
 
     from epa_kernel.apps.signed_in import open_for_app
     from epa_kernel.iqa.sampling_plan import sampled_ids
 
+    sample_file = sample_file or os.environ.get("EPA_IQA_SAMPLE")  # `epa hub --iqa-sample`
+    sampled = sampled_ids(Path(sample_file)) if sample_file else None
     store, banner = open_for_app(
         store_url,
         roles=("iqa", "admin"),
         start="with <code>epa serve --app iqa_review</code>",
+        sample=sampled,
     )
     if store is None:
         return None
-    sampled = sampled_ids(Path(sample_file)) if sample_file else None
     app = ReviewApp(store, sampled, banner=banner)
     display(app.widget)
     return app

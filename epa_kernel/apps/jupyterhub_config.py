@@ -100,7 +100,11 @@ c.Spawner.environment = {
     "PATH": BIN + os.pathsep + os.environ.get("PATH", ""),
     # the server's own config folder: only the Voilà extension (see epa_kernel.apps.hub)
     "JUPYTER_CONFIG_DIR": os.path.join(STATE, "jupyter_config"),
-    **{k: os.environ[k] for k in ("EPA_NOTEBOOKS", "EPA_TEMPLATES") if k in os.environ},
+    **{
+        k: os.environ[k]
+        for k in ("EPA_NOTEBOOKS", "EPA_TEMPLATES", "EPA_IQA_SAMPLE")
+        if k in os.environ
+    },
 }
 c.Spawner.start_timeout = 120  # a cold server on a busy 2-core machine
 c.Spawner.http_timeout = 120

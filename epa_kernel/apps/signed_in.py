@@ -32,18 +32,20 @@ def sign_out_url() -> str:
     return os.environ.get("JUPYTERHUB_BASE_URL", "/").rstrip("/") + "/hub/logout"
 
 
-def app_store(url: str, *, roles: tuple[str, ...]) -> tuple[Store | Access | None, str]:
+def app_store(
+    url: str, *, roles: tuple[str, ...], sample: set[str] | None = None
+) -> tuple[Store | Access | None, str]:
     """The store as this app may use it, and the HTML to show above it (or instead of it).
 
     On a hub: the signed-in user's :class:`Access` when their role is one of ``roles``; else
-    None and a page saying why, with a link to their own app.
+    None and a page saying why, with a link to their own app. ``sample``: see :class:`Access`.
     """
     store = Store(url)
     name = hub_user()
     if name is None:
         return store, ""
     try:
-        access = Access(store, name)
+        access = Access(store, name, sample=sample)
     except AccessError as exc:
         store.close()
         return None, f"<p class='epa-refused'>{escape(str(exc))}. {sign_out(name)}</p>"
@@ -58,7 +60,11 @@ def app_store(url: str, *, roles: tuple[str, ...]) -> tuple[Store | Access | Non
 
 
 def open_for_app(
-    store_url: str | None, *, roles: tuple[str, ...], start: str
+    store_url: str | None,
+    *,
+    roles: tuple[str, ...],
+    start: str,
+    sample: set[str] | None = None,
 ) -> tuple[Store | Access | None, str]:
     """:func:`app_store` on ``store_url`` or ``EPA_STORE_URL`` for an app in a notebook; when
     there is nothing to show, the notebook says why (``start``: how to start the app) and None.
@@ -76,7 +82,7 @@ def open_for_app(
             )
         )
         return None, ""
-    store, banner = app_store(url, roles=roles)
+    store, banner = app_store(url, roles=roles, sample=sample)
     if store is None:
         display(HTML(banner))
     return store, banner

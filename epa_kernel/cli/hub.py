@@ -17,6 +17,7 @@ def cmd_hub(args) -> int:
         allow_remote=args.allow_remote,
         state=args.state,
         store_url=args.store,
+        iqa_sample=args.iqa_sample,
     )
 
 
@@ -77,6 +78,12 @@ def register(sub) -> None:
         help=f"the hub's database, secrets and users' homes (default: {DEFAULT_STATE})",
     )
     p.add_argument("--store", metavar="URL", help=STORE_HELP)
+    p.add_argument(
+        "--iqa-sample",
+        type=Path,
+        metavar="PLAN",
+        help="a sampling plan (epa iqa sample --out): IQA opens only the records it picked",
+    )
     p.set_defaults(func=cmd_hub)
 
     p = sub.add_parser("users", help="who may sign in to the hub and with which role")

@@ -7,8 +7,8 @@ and raises :class:`~epa_kernel.errors.AccessError` for anything outside them:
 
 - an ``assessor`` lists, opens and edits only the apprentices and methods assigned to them, and
   edits only until submission (the store locks a submitted record);
-- ``iqa`` reads submitted records and records moderations in their own name; no draft, no edit,
-  no amendment;
+- ``iqa`` reads submitted records (only the sampled ones when a sampling plan is given) and
+  records moderations in their own name; no draft, no edit, no amendment;
 - ``admin`` reads every record and amends submitted ones with a reason.
 
 A record outside the user's reach is refused with the same words whether or not it exists, so
@@ -21,6 +21,7 @@ from collections.abc import Iterator
 
 from epa_kernel.core.moderation import Moderation
 from epa_kernel.core.records import MethodRecord
+from epa_kernel.core.vocabulary import attempt_stem
 from epa_kernel.errors import AccessError, InputError
 from epa_kernel.store.history import Version
 from epa_kernel.store.store import Store
@@ -29,16 +30,17 @@ from epa_kernel.store.versions import StoredRecord
 
 
 class Access:
-    """What ``name`` may do with ``store``; unknown users are refused at once."""
+    """What ``name`` may do with ``store``; unknown users are refused at once. ``sample``: the
+    decision ids (``<uln>/<attempt stem>``) of an IQA sampling plan, the only records IQA reads."""
 
-    def __init__(self, store: Store, name: str):
+    def __init__(self, store: Store, name: str, *, sample: set[str] | None = None):
         user = get_user(store, name)
         if user is None:
             raise AccessError(
                 f"{name} has no role in this store; an admin gives one with "
                 f"`epa users add {name} --role {'|'.join(ROLES)}`"
             )
-        self.store, self.user = store, user
+        self.store, self.user, self.sample = store, user, sample
 
     @property
     def author(self) -> str:
@@ -82,7 +84,9 @@ class Access:
         if self.user.role == "admin":
             return True
         if self.user.role == "iqa":
-            return stored.submitted
+            r = stored.record
+            decision = f"{r.apprentice.uln}/{attempt_stem(r.method, r.attempt)}"
+            return stored.submitted and (self.sample is None or decision in self.sample)
         return self._assigned(stored.record.apprentice.uln, stored.record.method)
 
     # --- reading -------------------------------------------------------------------------

@@ -45,12 +45,18 @@ def test_bad_users_are_refused_in_one_line_and_nothing_is_stored(tmp_path, args,
     assert listed.returncode == 0 and listed.stdout == ""
 
 
-def test_the_hub_refuses_to_start_without_an_admin_or_off_loopback(tmp_path):
+def test_the_hub_refuses_to_start_without_an_admin_off_loopback_or_on_a_bad_plan(tmp_path):
     store = f"sqlite:///{tmp_path / 'epa.sqlite'}"
     state = tmp_path / "state"
     refused(epa("hub", "--store", store, "--state", state), "no admin", "epa users add")
     assert epa("users", "add", "ada", "--role", "admin", "--store", store).returncode == 0
     refused(epa("hub", "--host", "0.0.0.0", "--store", store, "--state", state), "--host", "TLS")
+    (tmp_path / "plan.json").write_text('{"not": "a plan"}')
+    refused(
+        epa("hub", "--iqa-sample", tmp_path / "plan.json", "--store", store, "--state", state),
+        "plan.json",
+        "sampling plan",
+    )
     assert not state.exists()
 
 

@@ -145,3 +145,14 @@ def test_a_bad_user_is_refused_naming_the_field(store, name, role, assessor, fie
         set_user(store, name, role, assessor)
     assert refused.value.field == field
     assert list_users(store) == []
+
+
+def test_with_a_sampling_plan_iqa_opens_only_the_sampled_records(team):
+    store, b_record = team
+    a_record = store.submit(store.put(make_record(uln=A_ULN, assessor=A), author=A), author=A)
+    sample = {f"{B_ULN}/practical_observation"}
+    quinn = Access(store, "quinn", sample=sample)
+    assert [s.id for s in quinn.all_records()] == [b_record.id]
+    with pytest.raises(AccessError):
+        quinn.get(a_record.id)
+    assert {s.id for s in Access(store, "quinn").all_records()} == {a_record.id, b_record.id}
