@@ -39,8 +39,9 @@ OFF = ("jupyterlab", "notebook", "notebook_shim", "jupyter_lsp", "jupyter_server
 def find_proxy() -> str:
     """The configurable-http-proxy to run, or an error saying how to install it."""
     candidates = [os.environ.get("EPA_HUB_PROXY"), shutil.which(PROXY)]
-    for base in (CHECKOUT, Path.cwd(), CHECKOUT / "outputs" / "hub-tools"):
-        candidates.append(str(base / "node_modules" / ".bin" / PROXY))
+    for base in (CHECKOUT, Path.cwd()):
+        for folder in (base, base / "outputs" / "hub-tools"):
+            candidates.append(str(folder / "node_modules" / ".bin" / PROXY))
     for found in candidates:
         if found and Path(found).is_file() and os.access(found, os.X_OK):
             return found

@@ -87,6 +87,8 @@ c.Spawner.cmd = [sys.executable, "-m", "jupyterhub.singleuser"]
 c.Spawner.args = [
     *(["--allow-root"] if os.geteuid() == 0 else []),
     "--ServerApp.terminals_enabled=False",
+    # no file written, no kernel started through the REST API (epa_kernel.apps.server_policy)
+    "--ServerApp.authorizer_class=epa_kernel.apps.server_policy.AppsOnly",
     "--VoilaConfiguration.show_tracebacks=False",
     # a Voilà kernel whose tab died without saying so is shut down after 15 idle minutes
     "--MappingKernelManager.cull_idle_timeout=900",

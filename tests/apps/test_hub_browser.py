@@ -14,7 +14,7 @@ import pytest
 
 from epa_kernel.store.store import Store
 from epa_kernel.store.users import remove_user, set_user
-from helpers import VALID_ULNS, make_record
+from helpers import ROOT, VALID_ULNS, make_record
 
 TIMEOUT = 120_000  # ms: a cold user server and kernel on a busy 2-core machine
 A, B = "Alex Ash", "Billie Birch"
@@ -171,6 +171,22 @@ def test_an_assessor_sees_and_reaches_only_their_own_apprentices_and_saves_throu
     page.goto(f"{hub.url}/user/alex/{APP}?assessor={B.replace(' ', '%20')}")
     expect(page.locator(".epa-assignment select option")).to_have_count(1)
     assert B_ULN not in page.content()
+    # the shared notebooks folder cannot be written, nor a kernel started, through Jupyter's API
+    xsrf = next(c["value"] for c in page.context.cookies() if c["name"] == "_xsrf")
+    api = f"{hub.url}/user/alex/api"
+    tamper = ROOT / "notebooks" / "tamper-check.txt"
+    try:
+        wrote = page.request.put(
+            f"{api}/contents/{tamper.name}",
+            data={"type": "file", "format": "text", "content": "x"},
+            headers={"X-XSRFToken": xsrf},
+        )
+        assert wrote.status == 403 and not tamper.exists()
+    finally:
+        tamper.unlink(missing_ok=True)
+    started = page.request.post(f"{api}/kernels", data={}, headers={"X-XSRFToken": xsrf})
+    assert started.status == 403
+    assert page.request.get(f"{api}/contents/assessor_app.ipynb").status == 200  # reading is fine
     # another user's server is not Alex's to open
     answer = page.goto(f"{hub.url}/user/billie/{APP}")
     assert "/user/billie/" not in page.url or answer.status in (403, 404)
