@@ -157,7 +157,10 @@ class AssessorApp:
             return
         try:
             stored = self.store.submit(self.stored, author=self.assessor.value)
-        except (InputError, AccessError) as exc:
+        except InputError as exc:
+            self._say(f"Not submitted: {exc.message}", error=True)
+            return
+        except AccessError as exc:
             self._say(f"Not submitted: {exc}", error=True)
             return
         self._show(stored)

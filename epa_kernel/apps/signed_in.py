@@ -83,8 +83,10 @@ def open_for_app(
         )
         return None, ""
     store, banner = app_store(url, roles=roles, sample=sample)
-    if store is None:
-        display(HTML(banner))
+    if store is None:  # a widget, not an HTML output: its links open in the same tab
+        import ipywidgets as w
+
+        display(w.HTML(banner))
     return store, banner
 
 

@@ -131,3 +131,17 @@ def test_an_admin_reassigns_an_apprentice_before_the_record_starts_and_access_fo
     assert [a["uln"] for a in Access(store, "billie").assignments_of()] == [uln]
     assert [a["uln"] for a in Access(store, "alex").assignments_of()] == [other]
     store.close()
+
+
+def test_a_refusal_by_role_is_one_line_and_exit_status_4(monkeypatch, capsys):
+    from epa_kernel import cli
+    from epa_kernel.cli import hub as hub_commands
+    from epa_kernel.errors import AccessError
+
+    def refuse(_args):
+        raise AccessError("alex (assessor) may not amend a submitted record")
+
+    monkeypatch.setattr(hub_commands, "cmd_users", refuse)
+    assert cli.main(["users", "list"]) == 4
+    err = capsys.readouterr().err
+    assert err == "epa: refused: alex (assessor) may not amend a submitted record\n"

@@ -191,6 +191,13 @@ def test_an_assessor_sees_and_reaches_only_their_own_apprentices_and_saves_throu
     answer = page.goto(f"{hub.url}/user/billie/{APP}")
     assert "/user/billie/" not in page.url or answer.status in (403, 404)
     assert B_ULN not in page.content()
+
+    # signing out from the app's own link: the app is then out of reach in that browser
+    page.goto(f"{hub.url}/user/alex/{APP}")
+    page.get_by_role("link", name="Sign out").click()
+    page.wait_for_url("**/hub/login**")
+    page.goto(f"{hub.url}/user/alex/{APP}")
+    assert "/hub/login" in page.url and A_ULN not in page.content()
     page.context.close()
 
     store = Store(hub.store_url)
@@ -207,9 +214,8 @@ def test_iqa_records_a_moderation_but_has_no_form_to_change_a_judgement(hub, acc
     page.wait_for_url(f"**/user/quinn/{APP}")
     expect(page.locator(".epa-refused")).to_contain_text("not for the iqa role")
     assert page.locator(".epa-assignment").count() == 0
-    link = page.get_by_role("link", name="the IQA review app")
-    assert link.get_attribute("href") == "iqa_review.ipynb"  # Voilà opens it in a new tab
-    page.goto(f"{hub.url}/user/quinn/voila/render/iqa_review.ipynb")
+    page.get_by_role("link", name="the IQA review app").click()
+    page.wait_for_url("**/user/quinn/voila/render/iqa_review.ipynb")
     reviewer = page.locator(".epa-reviewer input")
     expect(reviewer).to_have_value("quinn")
     expect(reviewer).to_be_disabled()
