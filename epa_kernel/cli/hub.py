@@ -22,8 +22,9 @@ def cmd_hub(args) -> int:
 
 
 def cmd_users(args) -> int:
+    from epa_kernel.core.vocabulary import ROLES
     from epa_kernel.store.store import open_store
-    from epa_kernel.store.users import ROLES, list_users, remove_user, set_user
+    from epa_kernel.store.users import list_users, remove_user, set_user
 
     store = open_store(args.store)
     try:
@@ -60,7 +61,7 @@ def cmd_assign(args) -> int:
 
 def register(sub) -> None:
     from epa_kernel.apps.hub import DEFAULT_STATE
-    from epa_kernel.store.users import ROLES
+    from epa_kernel.core.vocabulary import ROLES
 
     p = sub.add_parser("hub", help="serve the apps to a team: JupyterHub with sign-in")
     p.add_argument(

@@ -21,11 +21,11 @@ from collections.abc import Iterator
 
 from epa_kernel.core.moderation import Moderation
 from epa_kernel.core.records import MethodRecord
-from epa_kernel.core.vocabulary import attempt_stem
+from epa_kernel.core.vocabulary import ROLES, attempt_stem
 from epa_kernel.errors import AccessError, InputError
 from epa_kernel.store.history import Version
 from epa_kernel.store.store import Store
-from epa_kernel.store.users import ROLES, get_user
+from epa_kernel.store.users import get_user
 from epa_kernel.store.versions import StoredRecord
 
 

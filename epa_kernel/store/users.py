@@ -14,15 +14,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, insert, select, update
 
+from epa_kernel.core.vocabulary import ROLES
 from epa_kernel.errors import InputError
 from epa_kernel.store.database import Database
 from epa_kernel.store.schema import users
 
-ROLES = {
-    "assessor": "sees and edits only the apprentices assigned to them, until submission",
-    "iqa": "reads submitted records and records moderations; changes no judgement",
-    "admin": "reads every record, amends submitted records with a reason, manages users",
-}
 # JupyterHub's sign-in names: NativeAuthenticator refuses spaces, commas and slashes and
 # lower-cases the rest; the same rule here keeps the two in step.
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,99}$")
