@@ -158,9 +158,11 @@ def hub(
     state: Path = DEFAULT_STATE,
     store_url: str | None = None,
     iqa_sample: Path | None = None,
+    config: Path | None = None,
 ) -> int:
     """Run the hub until interrupted; returns JupyterHub's exit status. ``iqa_sample``: a
-    sampling plan (``epa iqa sample --out``), the only records IQA users can open."""
+    sampling plan (``epa iqa sample --out``), the only records IQA users can open; ``config``:
+    a JupyterHub config file of the organisation's, loaded after the kit's."""
     if not is_loopback(host) and not allow_remote:
         raise InputError(
             f"{host} is not a loopback address: put the hub behind TLS first, then add "
@@ -175,8 +177,12 @@ def hub(
         from epa_kernel.iqa.sampling_plan import sampled_ids
 
         sampled_ids(iqa_sample)  # a file that is not a plan is refused now, not at sign-in
+    if config is not None and not Path(config).is_file():
+        raise InputError("no such file", file=str(config), field="--config")
     state = prepare_state(state)
     env = hub_environment(state=state, host=host, port=port, url=url, admins=admins, proxy=proxy)
+    if config is not None:
+        env["EPA_HUB_EXTRA_CONFIG"] = str(Path(config).resolve())
     if iqa_sample is not None:
         env["EPA_IQA_SAMPLE"] = str(Path(iqa_sample).resolve())
     print(f"EPA hub on http://{host}:{port}/ (state in {state})", flush=True)

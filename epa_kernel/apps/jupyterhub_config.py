@@ -18,6 +18,9 @@ organisation runs:
 - **SimpleLocalProcessSpawner** starts each user's server as a local process with its home in
   the state folder, Voilà as its default page (the assessor app), no terminals, no JupyterLab;
   ``JUPYTERHUB_USER`` in its environment is the identity the apps use.
+
+An organisation's own settings (``epa hub --config FILE``: OAuth, TLS certificates, another
+spawner) are loaded last and win.
 """
 
 import os
@@ -123,3 +126,7 @@ c.JupyterHub.load_roles = [
     }
 ]
 c.JupyterHub.log_level = os.environ.get("EPA_HUB_LOG_LEVEL", "INFO")
+
+# --- the organisation's own settings last (`epa hub --config FILE`), e.g. OAuth sign-in ------
+if os.environ.get("EPA_HUB_EXTRA_CONFIG"):
+    load_subconfig(os.environ["EPA_HUB_EXTRA_CONFIG"])  # noqa: F821 - given by JupyterHub

@@ -18,6 +18,7 @@ def cmd_hub(args) -> int:
         state=args.state,
         store_url=args.store,
         iqa_sample=args.iqa_sample,
+        config=args.config,
     )
 
 
@@ -84,6 +85,12 @@ def register(sub) -> None:
         type=Path,
         metavar="PLAN",
         help="a sampling plan (epa iqa sample --out): IQA opens only the records it picked",
+    )
+    p.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="your own JupyterHub settings (OAuth, TLS), loaded after the kit's",
     )
     p.set_defaults(func=cmd_hub)
 

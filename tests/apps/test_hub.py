@@ -57,6 +57,8 @@ def test_the_hub_refuses_to_start_without_an_admin_off_loopback_or_on_a_bad_plan
         "plan.json",
         "sampling plan",
     )
+    missing = tmp_path / "oauth.py"
+    refused(epa("hub", "--config", missing, "--store", store, "--state", state), "oauth.py")
     assert not state.exists()
 
 
