@@ -8,8 +8,9 @@ Run from the kit's folder (the notebooks and templates are found there). Section
 ``throughput`` (``epa run`` at each of ``--sizes`` apprentices; at ``--loop-size`` also the
 papermill CLI loop on ``--loop-notebooks`` of its notebooks, 0 for all, and ``epa run`` without
 kernels started ahead), ``floors`` (bare kernel; grading 100,000 records), ``app`` (the assessor
-app in Chromium), ``exports`` (HTML/PDF per record; ``epa iqa verify``). Scratch files go to a
-temporary folder, deleted at the end unless ``--keep``. ``bench/RESULTS.md`` is written only by
+app in Chromium), ``hub`` (the same app behind ``epa hub``'s sign-in, beside ``epa serve``),
+``exports`` (HTML/PDF per record; ``epa iqa verify``). Scratch files go to a temporary folder,
+deleted at the end unless ``--keep``. ``bench/RESULTS.md`` is written only by
 a run of every section (or to ``--out FILE``), so a partial run never replaces the committed one.
 """
 
@@ -27,9 +28,9 @@ from pathlib import Path
 # themselves.
 sys.modules.setdefault("rfc3987_syntax", None)
 
-from . import app_latency, exports, floors, machine, report, throughput  # noqa: E402
+from . import app_latency, exports, floors, hub_latency, machine, report, throughput  # noqa: E402
 
-SECTIONS = ("throughput", "floors", "app", "exports")
+SECTIONS = ("throughput", "floors", "app", "hub", "exports")
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
 
@@ -66,6 +67,9 @@ def main(argv=None) -> int:
         help=f"sections to run (default: {','.join(SECTIONS)})",
     )
     parser.add_argument("--loads", type=int, default=5, help="page loads per app server")
+    parser.add_argument(
+        "--hub-runs", type=int, default=10, help="sign-ins per mode through epa hub (median of)"
+    )
     parser.add_argument(
         "--out",
         type=Path,
@@ -115,6 +119,14 @@ def main(argv=None) -> int:
             else:
                 print("app")
                 results["app"] = app_latency.measure(work / "app", loads=args.loads)
+        if "hub" in only:
+            why = app_latency.available() or hub_latency.available()
+            if why:
+                results["skipped"]["assessor app behind epa hub"] = why
+                print(f"hub: skipped: {why}")
+            else:
+                print("hub")
+                results["hub"] = hub_latency.measure(work / "hub", runs=args.hub_runs)
         if "exports" in only:
             print("exports")
             runs = (results.get("throughput") or {}).get("run_folders", {})

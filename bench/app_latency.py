@@ -47,7 +47,7 @@ def available() -> str | None:
     return None
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -75,7 +75,7 @@ class Server:
     """``epa serve`` as a subprocess of its own session (stopped with its kernels)."""
 
     def __init__(self, store_url: str, pool_size: int, log: Path):
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log = open(log, "ab")
         self.proc = subprocess.Popen(

@@ -101,6 +101,7 @@ def render(results: dict, command: str) -> str:
     lines += _throughput(results)
     lines += _floors(results)
     lines += _app(results)
+    lines += hub_section(results)
     lines += _exports(results)
     skipped = results.get("skipped") or {}
     if skipped:
@@ -261,6 +262,34 @@ def _app(results: dict) -> list[str]:
             f"(max {_ms(max(s))}).",
         ]
     return out
+
+
+def hub_section(results: dict) -> list[str]:
+    h = results.get("hub")
+    if not h:
+        return []
+
+    def row(label: str, times: list[float]) -> str:
+        return f"| {label} | {_s(statistics.median(times))} | {_s(min(times))}–{_s(max(times))} |"
+
+    return [
+        "",
+        "## The assessor app behind sign-in: `epa hub`",
+        "",
+        f"JupyterHub 5 with NativeAuthenticator, one approved assessor, SQLite store; each "
+        f"sign-in in a fresh Chromium context, from pressing *Sign in* to the first "
+        f"descriptor's buttons (the assignment chosen as soon as the list appears). Cold: the "
+        f"user's server stopped before each sign-in, so the hub starts it; warm: it is already "
+        f"running. Beside it, `epa serve` (2 preheated kernels) on the same store: page to "
+        f"form, {h['runs']} loads, 6 s apart. Hub start-up (command to API answering): "
+        f"**{_s(h['startup'])}**.",
+        "",
+        f"| path | median of {h['runs']} | min–max |",
+        "|---|---|---|",
+        row("`epa hub`: sign-in to form, cold (server started by the sign-in)", h["cold"]),
+        row("`epa hub`: sign-in to form, warm (server running)", h["warm"]),
+        row("`epa serve` (no sign-in): page to form", h["direct"]),
+    ]
 
 
 def _exports(results: dict) -> list[str]:

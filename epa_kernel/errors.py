@@ -5,8 +5,9 @@ descriptor, an impossible ULN) is an :class:`InputError`, which names the file, 
 it and what is allowed; the CLI prints it as one line and exits with status 2. A save refused
 because someone else saved first is a :class:`ConflictError`, an edit of a submitted record a
 :class:`LockedError` (both input errors: the person can act on them). A store that fails under
-the kit (a damaged file, a server gone) is a :class:`StoreError`, exit status 3. Anything else
-escaping is a bug in the kit.
+the kit (a damaged file, a server gone) is a :class:`StoreError`, exit status 3. Something the
+signed-in person's role does not allow (another assessor's apprentice, an IQA edit) is an
+:class:`AccessError`, exit status 4. Anything else escaping is a bug in the kit.
 """
 
 from __future__ import annotations
@@ -42,6 +43,11 @@ class ConflictError(InputError):
 
 class LockedError(InputError):
     """The record is submitted: it can be amended (with a reason), not edited."""
+
+
+class AccessError(EpaError):
+    """The signed-in user's role or assignments do not cover this read or write. The message
+    names the user and what their role allows, never the record's apprentice."""
 
 
 class StoreError(EpaError):

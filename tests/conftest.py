@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from epa_kernel.core.catalogue import get_standard
-from helpers import DEMO_APPRENTICES, AppServer, DemoRun, epa, free_port, write_cohort
+from helpers import (
+    DEMO_APPRENTICES,
+    AppServer,
+    DemoRun,
+    HubServer,
+    epa,
+    free_port,
+    write_cohort,
+)
 
 
 @pytest.fixture
@@ -140,14 +148,10 @@ CHROMIUM = "/usr/bin/chromium"
 @pytest.fixture(scope="session")
 def browser():
     """Headless Chromium. Missing browser: a failure when EPA_REQUIRE_BROWSER=1 (as in CI)."""
-    import os
     from pathlib import Path
 
     if not Path(CHROMIUM).exists():
-        message = f"{CHROMIUM} is missing (apt-get install chromium)"
-        if os.environ.get("EPA_REQUIRE_BROWSER") == "1":
-            pytest.fail(message)
-        pytest.skip(message)  # developer machines without a browser; CI sets the variable
+        require_or_skip(f"{CHROMIUM} is missing (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -166,6 +170,34 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+def require_or_skip(message: str):
+    """A missing part of the browser tests: a failure when EPA_REQUIRE_BROWSER=1 (as in CI)."""
+    import os
+
+    if os.environ.get("EPA_REQUIRE_BROWSER") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def hub_server(tmp_path_factory):
+    """`epa hub` on loopback (JupyterHub, NativeAuthenticator, configurable-http-proxy) on a
+    fresh store; the test module seeds the store before calling ``start()``."""
+    from epa_kernel.apps.hub import check_hub_installed, find_proxy
+    from epa_kernel.errors import InputError
+
+    try:
+        check_hub_installed()
+        find_proxy()
+    except InputError as exc:
+        require_or_skip(str(exc))
+    base = tmp_path_factory.mktemp("hub")
+    with open(base / "hub.log", "ab") as log:  # read it when a hub test fails
+        server = HubServer(f"sqlite:///{base / 'epa.sqlite'}", base, log)
+        yield server
+        server.stop()
 
 
 @pytest.fixture

@@ -366,6 +366,61 @@ class AppServer:
             time.sleep(0.2)
 
 
+class HubServer:
+    """`epa hub` on free loopback ports with its state in ``base``, started and stopped by tests.
+
+    ``api`` calls the hub's REST API with the service token `epa hub` generated in the state.
+    """
+
+    def __init__(self, store_url: str, base: Path, log):
+        self.store_url, self.state, self.log = store_url, base / "hub-state", log
+        self.port, self.proc = free_port(), None
+        self.internal = f"{free_port()},{free_port()}"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 120) -> float:
+        """Start the hub; the seconds until its API answered."""
+        import time
+
+        started = time.monotonic()
+        self.proc = subprocess.Popen(
+            [*EPA, "hub", "--port", str(self.port), "--store", self.store_url]
+            + ["--state", str(self.state)],
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env={**os.environ, "EPA_HUB_INTERNAL_PORTS": self.internal},
+        )
+        while time.monotonic() < started + timeout:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"epa hub exited with {self.proc.returncode}")
+            if self.api("GET", "/") == 200:
+                return time.monotonic() - started
+            time.sleep(0.2)
+        raise RuntimeError("epa hub did not answer in time")
+
+    def api(self, method: str, path: str) -> int:
+        from epa_kernel.apps.hub import hub_api
+
+        return hub_api(self.url, self.state, method, path)[0]
+
+    def stop(self) -> None:
+        """SIGTERM, as an operator would: the hub stops the proxy and every user's server."""
+        import signal
+
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+
+
 # --- Hypothesis strategies: records drawn from the standards' own descriptor lists ---------------
 
 STANDARDS: tuple[Standard, ...] = tuple(std for _, std in sorted(catalogue().items()))

@@ -7,6 +7,10 @@ saved.
 When someone else saved the same record in the meantime, the save is refused and the assessor is
 told, rather than one of the two changes silently winning. A submitted record opens read-only.
 
+On a hub (``epa hub``) the assessor is the user JupyterHub signed in, not a choice: the app holds
+that user's :class:`~epa_kernel.store.access.Access`, so it lists and opens only their own
+assignments (:mod:`epa_kernel.apps.signed_in`).
+
 One app notebook serves every apprentice and method (the assessor chooses), which keeps Voilà's
 pool of preheated kernels usable: parameters in the URL would need a prelaunch hook, and Voilà
 refuses to combine those with preheating.
@@ -24,7 +28,8 @@ from epa_kernel.core.catalogue import get_standard
 from epa_kernel.core.grading import grade_method
 from epa_kernel.core.records import parse_record
 from epa_kernel.core.vocabulary import METHOD_NAMES
-from epa_kernel.errors import ConflictError, InputError
+from epa_kernel.errors import AccessError, ConflictError, InputError
+from epa_kernel.store.access import Access
 from epa_kernel.store.store import Store
 from epa_kernel.store.versions import StoredRecord
 
@@ -33,7 +38,7 @@ ASSIGNMENT_STATES = {"submitted": "submitted", "draft": "in progress"}
 
 
 class AssessorApp:
-    def __init__(self, store: Store, assessor: str | None = None):
+    def __init__(self, store: Store | Access, assessor: str | None = None, *, banner: str = ""):
         self.store = store
         self.stored: StoredRecord | None = None
         self.form: MethodForm | None = None
@@ -56,12 +61,15 @@ class AssessorApp:
         self.form_box = w.VBox()
         self.standing = w.HTML()  # where the apprentice's EPA stands (apps.status_panel)
         self.standing.add_class("epa-standing-panel")
+        if banner:  # signed in on a hub: the assessor is who signed in, not a choice
+            self.assessor.layout.display = "none"
         self.assessor.observe(self._assessor_changed, names="value")
         self.assignment.observe(self._assignment_changed, names="value")
         self.submit_button.on_click(self._submit)
         self.reload_button.on_click(lambda _b: self._open(*self.assignment.value))
         self.widget = w.VBox(
             [
+                *([w.HTML(banner)] if banner else []),
                 w.HBox([self.assessor, self.assignment]),
                 w.HBox([self.submit_button, self.reload_button, self.status]),
                 self.standing,
@@ -138,7 +146,7 @@ class AssessorApp:
         except ConflictError as exc:
             self._say(f"Not saved: this record was {exc.message}", error=True)
             return
-        except InputError as exc:
+        except (InputError, AccessError) as exc:
             self._say(f"Not saved: {exc}", error=True)
             return
         self._say(f"Saved (version {self.stored.version}).")
@@ -157,6 +165,9 @@ class AssessorApp:
         except InputError as exc:
             self._say(f"Not submitted: {exc.message}", error=True)
             return
+        except AccessError as exc:
+            self._say(f"Not submitted: {exc}", error=True)
+            return
         self._show(stored)
         self._assessor_changed()
 
@@ -165,22 +176,19 @@ def show_app(store_url: str | None = None, assessor: str | None = None) -> Asses
     """Show the app on the store at ``store_url`` or ``EPA_STORE_URL`` (set by ``epa serve``).
 
     Without either it says so rather than creating an empty database wherever the kernel runs.
+    On a hub, ``assessor`` is ignored: the signed-in user is the assessor.
     """
-    import os
+    from IPython.display import display
 
-    from IPython.display import HTML, display
+    from epa_kernel.apps.signed_in import open_for_app
 
-    from epa_kernel.store.store import Store
-
-    url = store_url or os.environ.get("EPA_STORE_URL")
-    if not url:
-        display(
-            HTML(
-                "<p>No store is configured. Start the app with <code>epa serve</code>, "
-                "or set the <code>store_url</code> parameter.</p>"
-            )
-        )
+    store, banner = open_for_app(
+        store_url, roles=("assessor",), start="the app with <code>epa serve</code>"
+    )
+    if store is None:
         return None
-    app = AssessorApp(Store(url), assessor)
+    if isinstance(store, Access):
+        assessor = store.user.assessor
+    app = AssessorApp(store, assessor, banner=banner)
     display(app.widget)
     return app

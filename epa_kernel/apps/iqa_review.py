@@ -3,7 +3,9 @@
 The reviewer sees exactly what the assessor recorded (the read-only record view) and the grade
 the engine gives it, records agree or disagree per descriptor with a rationale, and an outcome
 (confirmed, grade changed, referred back). The moderation is saved into the record's
-hash-chained history by the store; the record itself is not changed.
+hash-chained history by the store; the record itself is not changed. On a hub the reviewer is
+the signed-in user (an ``iqa`` or ``admin`` role), not a name typed into the form, and with a
+sampling plan (``epa hub --iqa-sample``) IQA can open only the sampled records.
 """
 
 from __future__ import annotations
@@ -21,12 +23,13 @@ from epa_kernel.core.moderation import Moderation
 from epa_kernel.core.vocabulary import GRADES, MODERATION_LABELS
 from epa_kernel.errors import field_path
 from epa_kernel.exports import record_html as views
+from epa_kernel.store.access import Access
 from epa_kernel.store.store import Store
 from epa_kernel.store.versions import StoredRecord
 
 
 class ReviewApp:
-    def __init__(self, store: Store, sampled: set[str] | None = None):
+    def __init__(self, store: Store | Access, sampled: set[str] | None = None, *, banner: str = ""):
         from epa_kernel.iqa.decisions import decision_id
 
         self.store = store
@@ -40,6 +43,8 @@ class ReviewApp:
                 options.append((f"{did} — {r.assessor}{done}", stored.id))
         self.reviewer = w.Text(description="Reviewer", placeholder="your name")
         self.reviewer.add_class("epa-reviewer")
+        if isinstance(store, Access):  # signed in on a hub: the reviewer is who signed in
+            self.reviewer.value, self.reviewer.disabled = store.user.name, True
         self.decision = w.Dropdown(
             options=options, value=None, description="Decision", layout=w.Layout(width="560px")
         )
@@ -70,6 +75,7 @@ class ReviewApp:
         self.save.on_click(self._save)
         self.widget = w.VBox(
             [
+                *([w.HTML(banner)] if banner else []),
                 w.HBox([self.reviewer, self.decision]),
                 w.HBox(
                     [
@@ -157,20 +163,21 @@ class ReviewApp:
 def show_review(store_url: str | None = None, sample_file: str | None = None):
     import os
 
-    from IPython.display import HTML, display
+    from IPython.display import display
 
+    from epa_kernel.apps.signed_in import open_for_app
     from epa_kernel.iqa.sampling_plan import sampled_ids
 
-    url = store_url or os.environ.get("EPA_STORE_URL")
-    if not url:
-        display(
-            HTML(
-                "<p>No store is configured. Start with <code>epa serve --app iqa_review</code>"
-                ", or set the <code>store_url</code> parameter.</p>"
-            )
-        )
-        return None
+    sample_file = sample_file or os.environ.get("EPA_IQA_SAMPLE")  # `epa hub --iqa-sample`
     sampled = sampled_ids(Path(sample_file)) if sample_file else None
-    app = ReviewApp(Store(url), sampled)
+    store, banner = open_for_app(
+        store_url,
+        roles=("iqa", "admin"),
+        start="with <code>epa serve --app iqa_review</code>",
+        sample=sampled,
+    )
+    if store is None:
+        return None
+    app = ReviewApp(store, sampled, banner=banner)
     display(app.widget)
     return app

@@ -1,4 +1,4 @@
-"""Starting Voilà on the assessor app (or the IQA review app).
+"""Starting Voilà on the assessor app (or the IQA review or amendments app).
 
 Voilà runs as its own process (``python -m voila``) on the kit's ``assessor_app.ipynb`` with a
 pool of preheated kernels: each kernel has already run the app notebook when a page asks for it,
@@ -22,7 +22,11 @@ from pathlib import Path
 from epa_kernel.errors import InputError
 from epa_kernel.paths import notebooks_dir, store_url
 
-APPS = {"assessor": "assessor_app.ipynb", "iqa_review": "iqa_review.ipynb"}
+APPS = {
+    "assessor": "assessor_app.ipynb",
+    "iqa_review": "iqa_review.ipynb",
+    "amend": "amend.ipynb",  # an admin's amendments of submitted records
+}
 
 
 def absolute_store_url(url: str | None) -> str:

@@ -3,22 +3,22 @@
 An assessor opening a form, and a reviewer opening a decision, need the same answer ``epa
 status`` gives the EPAO: how many days the assessment window has left, which methods are
 graded, which attempt this is, which deadlines are due or missed, whether an appeal is open and
-whether the results are released and the certificate claimed. The panel asks the same pure
-engine (:func:`epa_kernel.core.epa_status.epa_status`) over the apprentice's stored records,
-drafts included (a draft not yet fully judged shows as assessed, not graded), with today's date
-read here, in the app, never in the engine; the appeal, release and claim come from the store.
+whether the results are released and the certificate claimed. The store gives it
+(:mod:`epa_kernel.store.standing`: the pure engine over the apprentice's stored records, with
+the appeal, release and claim), for today's date read here, in the app, never in the engine;
+this module draws it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from html import escape
 
-from epa_kernel.core.catalogue import get_standard
-from epa_kernel.core.epa_status import EpaStatus, WindowStatus, epa_status
+from epa_kernel.core.epa_status import WindowStatus
 from epa_kernel.core.vocabulary import GRADE_COLOURS
-from epa_kernel.errors import InputError
+from epa_kernel.errors import AccessError, InputError
+from epa_kernel.store.access import Access
+from epa_kernel.store.standing import Standing
 from epa_kernel.store.store import Store
 
 STATE_WORDS = {"not_assessed": "not assessed", "assessed": "assessed, not graded", "graded": ""}
@@ -33,41 +33,6 @@ STYLE = (
     f"{{color:{GRADE_COLOURS['Fail']}}}"
     "</style>"
 )
-
-
-@dataclass(frozen=True)
-class Standing:
-    """What the panel shows: the engine's status, and the store's appeal, release and claim."""
-
-    status: EpaStatus
-    open_appeals: tuple[str, ...]  # "appeal 1 on work_based_project: lodged"
-    released: str | None  # "on <when> by <who>"
-    claimed: str | None
-
-
-def standing(store: Store, uln: str, today: date) -> Standing:
-    """The apprentice's standing on ``today``; InputError when their records cannot be read
-    together (two standard versions, say), with the engine's reason."""
-    stored = store.records_of(uln)
-    if not stored:
-        raise InputError("no stored records for this apprentice yet")
-    first = stored[0].record
-    standard = get_standard(first.standard, first.version)
-    records = [s.record for s in stored]
-    gateway = next((r.apprentice.gateway_date for r in records if r.apprentice.gateway_date), None)
-    status = epa_status(standard, gateway, records, today)
-    appeals = tuple(
-        f"{a.kind} {a.number} on {s.record.method} ({s.record.attempt_key}): {a.status}"
-        for s, a in store.open_appeals(stored)
-    )
-    release = store.releases().get(uln)
-    claim = next((c for c in store.claims() if c.uln == uln), None)
-    return Standing(
-        status,
-        appeals,
-        f"on {release.at[:10]} by {release.by}" if release else None,
-        f"on {claim.at[:10]} ({claim.grade}, batch {claim.file})" if claim else None,
-    )
 
 
 def _window(w: WindowStatus | None) -> str:
@@ -131,9 +96,10 @@ def panel_html(s: Standing) -> str:
     )
 
 
-def panel_for(store: Store, uln: str, today: date | None = None) -> str:
-    """The panel HTML for ``uln``, or a one-line explanation when it cannot be drawn."""
+def panel_for(store: Store | Access, uln: str, today: date | None = None) -> str:
+    """The panel HTML for ``uln`` as ``store`` (the Store, or a signed-in user's Access) gives
+    it on ``today`` (default: today's date, read here), or a line saying why it cannot be."""
     try:
-        return panel_html(standing(store, uln, today or date.today()))
-    except InputError as exc:
+        return panel_html(store.standing(uln, today or date.today()))
+    except (InputError, AccessError) as exc:
         return f"<div class='epa-standing'>EPA status not available: {escape(exc.message)}</div>"

@@ -5,7 +5,8 @@ EPA lifecycle (``epa status``); each parses its arguments, calls the kit and pri
 logic of its own. Every failure a person can meet
 is turned into an exit status here, in one place: bad input is one line on stderr naming the
 file, the field and what is allowed, exit status 2; a store or a system that failed under the
-kit is one line, exit status 3 — never a traceback.
+kit is one line, exit status 3; something the user's role does not allow is one line, exit
+status 4 — never a traceback.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ import sys
 from collections.abc import Sequence
 
 from epa_kernel import __version__
-from epa_kernel.cli import appeals, apps, batch, demo, iqa, lifecycle, standards, store
-from epa_kernel.errors import InputError, StoreError
+from epa_kernel.cli import appeals, apps, batch, demo, hub, iqa, lifecycle, standards, store
+from epa_kernel.errors import AccessError, InputError, StoreError
 
 EXIT_BAD_INPUT = 2
 EXIT_SYSTEM = 3  # a read or write the system refused (disk full, permissions), or the store failed
+EXIT_DENIED = 4  # the signed-in user's role does not allow it
 EXIT_INTERRUPTED = 130
-COMMAND_MODULES = (standards, batch, demo, store, apps, iqa, lifecycle, appeals)
+COMMAND_MODULES = (standards, batch, demo, store, apps, hub, iqa, lifecycle, appeals)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,6 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:  # with ConflictError and LockedError: the person can act on it
         print(f"epa: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except AccessError as exc:
+        print(f"epa: refused: {exc}", file=sys.stderr)
+        return EXIT_DENIED
     except StoreError as exc:
         return store_failed(str(exc))
     except KeyboardInterrupt:

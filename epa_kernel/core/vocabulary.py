@@ -70,6 +70,13 @@ MODERATION_LABELS = {
 
 NOT_GRADED = "Not yet graded"
 
+#: The roles a signed-in user can hold on a hub (epa_kernel.store.users), and what each allows.
+ROLES = {
+    "assessor": "sees and edits only the apprentices assigned to them, until submission",
+    "iqa": "reads submitted records and records moderations; changes no judgement",
+    "admin": "reads every record, amends submitted records with a reason, manages users",
+}
+
 #: One palette for every screen and chart (accessible on white: contrast ≥ 4.5:1).
 GRADE_COLOURS = {"Fail": "#b00020", "Pass": "#1b5e20", "Distinction": "#0d47a1", None: "#555"}
 

@@ -134,6 +134,20 @@ def method_record(standard: Standard, record: MethodRecord, outcome: MethodOutco
     )
 
 
+def history_table(history) -> str:
+    """A record's history (store versions: who, when, what and why), amendments marked, so an
+    amended record shows what was changed after submission and the reason given."""
+    rows = [
+        f"<tr class='epa-version-{escape(v.kind)}'><td>{v.version}</td><td>{escape(v.kind)}</td>"
+        f"<td>{escape(v.author)}</td><td>{escape(v.at[:19].replace('T', ' '))} UTC</td>"
+        f"<td>{escape(v.reason)}</td></tr>"
+        for v in history
+    ]
+    return "<h4>History</h4>" + _table(
+        "epa-history", ("Version", "Change", "By", "When", "Why"), rows
+    )
+
+
 def epa_result(standard: Standard, outcome: EpaOutcome) -> str:
     def grade(method_id: str) -> str:
         return (

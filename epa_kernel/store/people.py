@@ -8,7 +8,7 @@ details stored stand, as evidence does.
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 
 from epa_kernel.core.records import MethodRecord
 from epa_kernel.errors import InputError
@@ -89,3 +89,40 @@ def assignments_of(db: Database, assessor: str) -> list[dict]:
     )
     with db.connection() as conn:
         return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def reassign(db: Database, uln: str, method: str, assessor: str) -> None:
+    """Give the apprentice's ``method`` to ``assessor`` instead (an admin's decision).
+
+    Only before its record is started: a record names its assessor, and a draft or a submitted
+    record keeps the assessor who made it (a submitted one is changed by amendment only).
+    """
+    key = (assignments.c.uln == uln) & (assignments.c.method == method)
+    with db.transaction() as conn:
+        rows = conn.execute(select(assignments).where(key)).all()
+        if not rows:
+            raise InputError(
+                "no such assignment; import the apprentice's record first (epa import)",
+                field="ULN METHOD",
+            )
+        started = conn.execute(
+            select(records.c.id).where((records.c.uln == uln) & (records.c.method == method))
+        ).first()
+        if started is not None:
+            raise InputError(
+                "its record is already started by the assigned assessor; it stays theirs "
+                "(a submitted record is changed by amendment)",
+                field="ULN METHOD",
+            )
+        if conn.execute(select(assessors).where(assessors.c.name == assessor)).first() is None:
+            conn.execute(insert(assessors).values(name=assessor))
+        conn.execute(delete(assignments).where(key))
+        conn.execute(
+            insert(assignments).values(
+                assessor=assessor,
+                uln=uln,
+                method=method,
+                standard=rows[0].standard,
+                version=rows[0].version,
+            )
+        )

@@ -1,4 +1,4 @@
-"""The store's tables: people, assignments, records, their append-only history, releases, claims.
+"""The store's tables: people, users and roles, records, their append-only history, releases.
 
 One definition for the store, retention and the benchmarks. ``record_versions`` is append-only
 (a version is never updated in place); ``records`` holds each record's status and the pointer to
@@ -34,6 +34,17 @@ apprentices = Table(
 )
 
 assessors = Table("assessors", metadata, Column("name", String(200), primary_key=True))
+
+#: Who may sign in and what their role lets them do (:mod:`epa_kernel.store.access`): ``name`` is
+#: the sign-in name the hub gives (``JUPYTERHUB_USER``), ``role`` assessor | iqa | admin, and an
+#: assessor's ``assessor`` the name their records and assignments carry.
+users = Table(
+    "users",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("role", String(12), nullable=False),
+    Column("assessor", String(200)),
+)
 
 assignments = Table(
     "assignments",

@@ -46,6 +46,8 @@ from epa_kernel.store.database import Database
 from epa_kernel.store.history import Version, verify_history
 from epa_kernel.store.moderations import add_moderation, moderations_in
 from epa_kernel.store.schema import records, versions
+from epa_kernel.store.standing import Standing
+from epa_kernel.store.standing import standing as standing_of
 from epa_kernel.store.versions import Clock, StoredRecord
 
 
@@ -70,6 +72,10 @@ class Store(Database):
     def assign(self, record: MethodRecord) -> None:
         """Make ``record``'s assessor responsible for its apprentice and method."""
         people.assign(self, record)
+
+    def reassign(self, uln: str, method: str, assessor: str) -> None:
+        """Give the apprentice's ``method`` to ``assessor`` instead, before its record starts."""
+        people.reassign(self, uln, method, assessor)
 
     def apprentice(self, uln: str) -> dict:
         """The apprentice's details as a record's ``apprentice`` object."""
@@ -258,6 +264,10 @@ class Store(Database):
         with self.connection() as conn:
             ids = [r.id for r in conn.execute(query)]
         return [self.get(record_id) for record_id in ids]
+
+    def standing(self, uln: str, today: date) -> Standing:
+        """Where the apprentice's EPA stands on ``today`` (:mod:`epa_kernel.store.standing`)."""
+        return standing_of(self, uln, today)
 
     def verify(self) -> list[str]:
         """Problems found by recomputing every record's hash chain; empty when all is intact."""

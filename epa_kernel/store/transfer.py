@@ -2,7 +2,10 @@
 
 Importing never overwrites: a record the store already holds is a conflict, counted and left
 as it is, so importing the same folder twice is harmless. Exporting writes one canonical JSON
-file per record, named by ULN, method and attempt (the ULN is validated, so it is a safe name).
+file per record, named by ULN, method and attempt (the ULN is validated, so it is a safe name);
+a record amended after submission gets a second file beside it, ``<name>.amendments.json``,
+listing each amendment's version, author, time and reason, so the exported record carries why
+it differs from what was submitted.
 """
 
 from __future__ import annotations
@@ -32,14 +35,23 @@ def import_records(
 
 
 def export_records(store, folder: Path) -> int:
-    """Write every stored record to ``folder`` as ``<uln>_<method>_<attempt>.json``; the count."""
+    """Write every stored record to ``folder`` as ``<uln>_<method>_<attempt>.json`` (and its
+    amendments beside it); the count of records."""
     count = 0
     for stored in store.all_records():
         r = stored.record
-        name = f"{r.apprentice.uln}_{r.method}_{r.attempt_key}.json"
+        name = f"{r.apprentice.uln}_{r.method}_{r.attempt_key}"
         write_atomic(
-            folder / name,
+            folder / f"{name}.json",
             json.dumps(json.loads(r.canonical_json()), indent=2, ensure_ascii=False) + "\n",
         )
+        amendments = [
+            {"version": v.version, "by": v.author, "at": v.at, "reason": v.reason}
+            for v in store.history(stored.id)
+            if v.kind == "amended"
+        ]
+        if amendments:
+            text = json.dumps({"amendments": amendments}, indent=2, ensure_ascii=False)
+            write_atomic(folder / f"{name}.amendments.json", text + "\n")
         count += 1
     return count

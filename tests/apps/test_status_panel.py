@@ -9,7 +9,7 @@ import pytest
 
 from epa_kernel.apps.assessor_app import AssessorApp
 from epa_kernel.apps.iqa_review import ReviewApp
-from epa_kernel.apps.status_panel import panel_for, standing
+from epa_kernel.apps.status_panel import panel_for
 from epa_kernel.core.catalogue import get_standard
 from helpers import VALID_ULNS, dated_record, lodge_appeal
 
@@ -52,7 +52,7 @@ def test_the_panel_counts_the_window_and_shows_each_method_and_the_deadlines(sto
 def test_an_open_appeal_then_the_release_and_the_claim_are_shown(store):
     stored = put(store, "practical_observation", date(2026, 3, 2), grade="Fail")
     lodge_appeal(store, stored, date(2026, 3, 10), date(2026, 3, 5))
-    got = standing(store, ULN, date(2026, 3, 20))
+    got = store.standing(ULN, date(2026, 3, 20))
     assert got.open_appeals == ("appeal 1 on practical_observation (first): lodged",)
     store.resolve_appeal(
         store.get(stored.id),

@@ -1,0 +1,95 @@
+"""Who is using an app: on a hub, the user JupyterHub signed in; on a laptop, nobody in particular.
+
+JupyterHub starts each user's server with ``JUPYTERHUB_USER`` in its environment and the Voilà
+kernels inherit it, so the apps take identity from there and never from a widget. Each app then
+holds an :class:`~epa_kernel.store.access.Access` for that user instead of the whole store, and a
+user whose role is not the app's is sent to their own app. Without a hub (``epa serve`` on one
+laptop, loopback only) the apps hold the store as before.
+"""
+
+from __future__ import annotations
+
+import os
+from html import escape
+
+from epa_kernel.errors import AccessError
+from epa_kernel.store.access import Access
+from epa_kernel.store.store import Store
+
+#: Each role's app on the hub, relative to any Voilà page of the single-user server.
+ROLE_APPS = {
+    "assessor": ("assessor_app.ipynb", "the assessor app"),
+    "iqa": ("iqa_review.ipynb", "the IQA review app"),
+    "admin": ("amend.ipynb", "the amendments app"),
+}
+
+
+def hub_user() -> str | None:
+    return os.environ.get("JUPYTERHUB_USER") or None
+
+
+def sign_out_url() -> str:
+    return os.environ.get("JUPYTERHUB_BASE_URL", "/").rstrip("/") + "/hub/logout"
+
+
+def app_store(
+    url: str, *, roles: tuple[str, ...], sample: set[str] | None = None
+) -> tuple[Store | Access | None, str]:
+    """The store as this app may use it, and the HTML to show above it (or instead of it).
+
+    On a hub: the signed-in user's :class:`Access` when their role is one of ``roles``; else
+    None and a page saying why, with a link to their own app. ``sample``: see :class:`Access`.
+    """
+    store = Store(url)
+    name = hub_user()
+    if name is None:
+        return store, ""
+    try:
+        access = Access(store, name, sample=sample)
+    except AccessError as exc:
+        store.close()
+        return None, f"<p class='epa-refused'>{escape(str(exc))}. {sign_out(name)}</p>"
+    if access.user.role not in roles:
+        page, title = ROLE_APPS[access.user.role]
+        store.close()
+        return None, (
+            f"<p class='epa-refused'>This app is not for the {escape(access.user.role)} role. "
+            f"Open <a href='{page}'>{title}</a>. {sign_out(name, access.user.role)}</p>"
+        )
+    return access, f"<p class='epa-signed-in'>{sign_out(name, access.user.role)}</p>"
+
+
+def open_for_app(
+    store_url: str | None,
+    *,
+    roles: tuple[str, ...],
+    start: str,
+    sample: set[str] | None = None,
+) -> tuple[Store | Access | None, str]:
+    """:func:`app_store` on ``store_url`` or ``EPA_STORE_URL`` for an app in a notebook; when
+    there is nothing to show, the notebook says why (``start``: how to start the app) and None.
+
+    Without a URL it says so rather than creating an empty database wherever the kernel runs.
+    """
+    from IPython.display import HTML, display
+
+    url = store_url or os.environ.get("EPA_STORE_URL")
+    if not url:
+        display(
+            HTML(
+                f"<p>No store is configured. Start {start}, "
+                "or set the <code>store_url</code> parameter.</p>"
+            )
+        )
+        return None, ""
+    store, banner = app_store(url, roles=roles, sample=sample)
+    if store is None:  # a widget, not an HTML output: its links open in the same tab
+        import ipywidgets as w
+
+        display(w.HTML(banner))
+    return store, banner
+
+
+def sign_out(name: str, role: str | None = None) -> str:
+    who = f"{escape(name)} ({escape(role)})" if role else escape(name)
+    return f"Signed in as <b>{who}</b> · <a href='{escape(sign_out_url())}'>Sign out</a>"

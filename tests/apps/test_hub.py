@@ -1,0 +1,149 @@
+"""`epa hub` and `epa users` without a browser: refusals, the private state, amendments.
+
+An operator relies on `epa hub` refusing to start where it would be unsafe or useless (no admin
+to approve sign-ups, an address other machines reach) before it writes anything, on secrets that
+only the hub's user can read and that survive a restart, and on an amendment that is kept in the
+record's history and leaves the store with the record.
+"""
+
+from __future__ import annotations
+
+import json
+import stat
+
+import pytest
+
+from epa_kernel.apps.amend import AmendApp
+from epa_kernel.apps.hub import SECRETS, prepare_state
+from epa_kernel.store.access import Access
+from epa_kernel.store.transfer import export_records
+from epa_kernel.store.users import set_user
+from helpers import VALID_ULNS, epa, make_record
+
+
+def refused(done, *words: str) -> str:
+    assert done.returncode == 2, (done.returncode, done.stdout, done.stderr)
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("epa: ") and "Traceback" not in done.stderr
+    for word in words:
+        assert word in lines[0], (word, lines[0])
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["add", "Alex Ash", "--role", "assessor", "--assessor", "Alex Ash"], ["NAME"]),
+        (["add", "alex", "--role", "assessor"], ["--assessor", "records carry"]),
+        (["remove", "nobody"], ["no user 'nobody'"]),
+    ],
+)
+def test_bad_users_are_refused_in_one_line_and_nothing_is_stored(tmp_path, args, words):
+    store = f"sqlite:///{tmp_path / 'epa.sqlite'}"
+    refused(epa("users", *args, "--store", store), *words)
+    listed = epa("users", "list", "--store", store)
+    assert listed.returncode == 0 and listed.stdout == ""
+
+
+def test_the_hub_refuses_to_start_without_an_admin_off_loopback_or_on_a_bad_plan(tmp_path):
+    store = f"sqlite:///{tmp_path / 'epa.sqlite'}"
+    state = tmp_path / "state"
+    refused(epa("hub", "--store", store, "--state", state), "no admin", "epa users add")
+    assert epa("users", "add", "ada", "--role", "admin", "--store", store).returncode == 0
+    refused(epa("hub", "--host", "0.0.0.0", "--store", store, "--state", state), "--host", "TLS")
+    (tmp_path / "plan.json").write_text('{"not": "a plan"}')
+    refused(
+        epa("hub", "--iqa-sample", tmp_path / "plan.json", "--store", store, "--state", state),
+        "plan.json",
+        "sampling plan",
+    )
+    missing = tmp_path / "oauth.py"
+    refused(epa("hub", "--config", missing, "--store", store, "--state", state), "oauth.py")
+    assert not state.exists()
+
+
+def test_the_state_folder_is_private_and_its_secrets_survive_a_restart(tmp_path):
+    state = prepare_state(tmp_path / "hub")
+    assert stat.S_IMODE(state.stat().st_mode) == 0o700
+    first = {}
+    for name in SECRETS:
+        assert stat.S_IMODE((state / name).stat().st_mode) == 0o600
+        first[name] = (state / name).read_text()
+        assert len(first[name].strip()) == 64
+    prepare_state(tmp_path / "hub")  # a restart
+    assert {name: (state / name).read_text() for name in SECRETS} == first
+    config = json.loads((state / "jupyter_config" / "jupyter_server_config.json").read_text())
+    extensions = config["ServerApp"]["jpserver_extensions"]
+    assert extensions["voila"] and not extensions["jupyterlab"]
+
+
+def test_an_admins_amendment_is_in_the_history_and_in_the_exported_record(store, tmp_path):
+    uln = VALID_ULNS[0]
+    record = make_record(uln=uln)
+    store.assign(record)
+    submitted = store.submit(store.put(record, author="A. Assessor"), author="A. Assessor")
+    set_user(store, "ada", "admin")
+    app = AmendApp(Access(store, "ada"))
+    assert app.author.value == "ada" and app.author.disabled
+    app.choice.value = submitted.id
+    app._amend()  # nothing changed yet
+    assert "Nothing to amend" in app.status.value
+    changed = submitted.record.model_copy(
+        update={"judgements": {**submitted.record.judgements, "P1": "not_met"}}
+    )
+    app._change(changed)
+    app._amend()  # no reason
+    assert "reason" in app.status.value and store.get(submitted.id).version == submitted.version
+    app.reason.value = "P1 mis-keyed; the assessor's notes say not met"
+    app._amend()
+    assert "Amended" in app.status.value
+    last = store.history(submitted.id)[-1]
+    assert (last.kind, last.author) == ("amended", "ada")
+    assert "mis-keyed" in app.history.value and "amended" in app.history.value
+    assert store.get(submitted.id).record.judgements["P1"] == "not_met"
+
+    export_records(store, tmp_path / "out")
+    (amendments,) = (tmp_path / "out").glob("*.amendments.json")
+    saved = json.loads(amendments.read_text())["amendments"]
+    assert [(a["by"], a["reason"]) for a in saved] == [("ada", last.reason)]
+
+
+def test_an_admin_reassigns_an_apprentice_before_the_record_starts_and_access_follows(tmp_path):
+    from epa_kernel.store.store import Store
+
+    url = f"sqlite:///{tmp_path / 'epa.sqlite'}"
+    store = Store(url)
+    uln, other = VALID_ULNS[0], VALID_ULNS[1]
+    store.assign(make_record(uln=uln, assessor="Alex Ash", judgements={}))
+    store.assign(make_record(uln=other, assessor="Alex Ash", judgements={}))
+    store.put(make_record(uln=other, assessor="Alex Ash", judgements={}), author="Alex Ash")
+    set_user(store, "alex", "assessor", "Alex Ash")
+    set_user(store, "billie", "assessor", "Billie Birch")
+    store.close()
+
+    done = epa("assign", uln, "practical_observation", "--assessor", "Billie Birch", "--store", url)
+    assert done.returncode == 0, done.stderr
+    refused(
+        epa("assign", other, "practical_observation", "--assessor", "Billie Birch", "--store", url),
+        "already started",
+    )
+    refused(epa("assign", "123", "practical_observation", "--assessor", "B", "--store", url), "ULN")
+
+    store = Store(url)
+    assert [a["uln"] for a in Access(store, "billie").assignments_of()] == [uln]
+    assert [a["uln"] for a in Access(store, "alex").assignments_of()] == [other]
+    store.close()
+
+
+def test_a_refusal_by_role_is_one_line_and_exit_status_4(monkeypatch, capsys):
+    from epa_kernel import cli
+    from epa_kernel.cli import hub as hub_commands
+    from epa_kernel.errors import AccessError
+
+    def refuse(_args):
+        raise AccessError("alex (assessor) may not amend a submitted record")
+
+    monkeypatch.setattr(hub_commands, "cmd_users", refuse)
+    assert cli.main(["users", "list"]) == 4
+    err = capsys.readouterr().err
+    assert err == "epa: refused: alex (assessor) may not amend a submitted record\n"

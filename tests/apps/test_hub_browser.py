@@ -1,0 +1,275 @@
+"""The apps behind real sign-in: `epa hub` (JupyterHub, NativeAuthenticator, Voilà) in Chromium.
+
+What an assessment organisation relies on: nobody gets in without an admin's approval and the
+right password, a signed-out browser reaches nothing, an assessor sees and reaches only their
+own apprentices (not by the list, not by a URL, not by another user's server), their work
+survives a reload through the hub, and IQA moderates without being able to change a judgement.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from epa_kernel.store.store import Store
+from epa_kernel.store.users import remove_user, set_user
+from helpers import ROOT, VALID_ULNS, make_record
+
+TIMEOUT = 120_000  # ms: a cold user server and kernel on a busy 2-core machine
+A, B = "Alex Ash", "Billie Birch"
+A_ULN, B_ULN, C_ULN = VALID_ULNS[0], VALID_ULNS[1], VALID_ULNS[2]
+USERS = {"ada": "admin", "alex": "assessor", "billie": "assessor", "quinn": "iqa"}
+APP = "voila/render/assessor_app.ipynb"
+
+
+def password(name: str) -> str:
+    return f"Tr0ub4dor-{name}-horse"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def patient_expect():
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT)
+    yield
+    expect.set_options(timeout=5_000)
+
+
+@pytest.fixture(scope="module")
+def hub(hub_server):
+    """Alex holds one apprentice, Billie two (both records submitted: one for IQA, one for an
+    amendment), Quinn is IQA, Ada the admin; the hub started on that store."""
+    store = Store(hub_server.store_url)
+    for uln, assessor in ((A_ULN, A), (B_ULN, B), (C_ULN, B)):
+        store.assign(make_record(uln=uln, assessor=assessor, judgements={}))
+    for uln in (B_ULN, C_ULN):
+        store.submit(store.put(make_record(uln=uln, assessor=B), author=B), author=B)
+    for name, role in USERS.items():
+        set_user(store, name, role, {"alex": A, "billie": B}.get(name))
+    store.close()
+    hub_server.start()
+    return hub_server
+
+
+def sign_up(browser, hub, name: str) -> str:
+    page = browser.new_context().new_page()
+    page.goto(f"{hub.url}/hub/signup")
+    page.fill("#username_input", name)
+    page.fill("#password_input", password(name))
+    page.fill("#password_confirmation_input", password(name))
+    page.click("#signup_submit")
+    page.wait_for_load_state()
+    text = page.inner_text("body")
+    page.context.close()
+    return text
+
+
+def sign_in(browser, hub, name: str, secret: str | None = None, next_url: str = ""):
+    """A fresh browser context (no cookies) signed in as ``name``; returns its page."""
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(f"{hub.url}/hub/login" + (f"?next={next_url}" if next_url else ""))
+    page.fill("#username_input", name)
+    page.fill("#password_input", secret or password(name))
+    page.click("#login_submit")
+    return page
+
+
+def approve(browser, hub, *names: str) -> None:
+    page = sign_in(browser, hub, "ada", next_url="/hub/authorize")
+    page.wait_for_url("**/hub/authorize**")
+    for name in names:
+        row = page.locator(f"tr#{name}")
+        if row.locator("a", has_text=re.compile(r"^\s*Authorize")).count():
+            row.locator("a", has_text=re.compile(r"^\s*Authorize")).click()
+            page.wait_for_url("**/hub/authorize**")
+    page.context.close()
+
+
+@pytest.fixture(scope="module")
+def accounts(hub, browser):
+    """Everyone signed up; Ada (an admin, so approved at once) approves the others."""
+    for name in USERS:
+        sign_up(browser, hub, name)
+    approve(browser, hub, *(n for n in USERS if n != "ada"))
+    return hub
+
+
+def test_only_registered_names_sign_up_each_waits_for_approval_and_a_withdrawn_role_ends_access(
+    hub, accounts, browser
+):
+    from playwright.sync_api import expect
+
+    assert "Something went wrong" in sign_up(browser, hub, "mallory")  # no role in the store
+    page = sign_in(browser, hub, "mallory")
+    expect(page.locator("body")).to_contain_text("Invalid username or password")
+    page.context.close()
+
+    store = Store(hub.store_url)
+    set_user(store, "casey", "assessor", "Casey Cole")  # an admin registers casey
+    said = sign_up(browser, hub, "casey")
+    assert "admin" in said.lower() or "authoriz" in said.lower()
+    page = sign_in(browser, hub, "casey")
+    expect(page.locator("body")).to_contain_text("has not been authorized")
+    assert "/hub/login" in page.url
+    page.context.close()
+    approve(browser, hub, "casey")
+    page = sign_in(browser, hub, "casey")
+    expect(page.locator(".epa-signed-in")).to_contain_text("casey (assessor)")
+    expect(page.locator(".epa-assignment select option")).to_have_count(0)
+
+    remove_user(store, "casey")  # the role withdrawn while casey's server runs
+    store.close()
+    page.reload()
+    expect(page.locator(".epa-refused")).to_contain_text("casey has no role in this store")
+    assert page.locator(".epa-assignment").count() == 0
+    page.context.close()
+    page = sign_in(browser, hub, "casey")
+    expect(page.locator("body")).to_contain_text("Invalid username or password")
+    page.context.close()
+
+
+def test_a_wrong_password_is_refused_and_a_signed_out_browser_reaches_nothing(
+    hub, accounts, browser
+):
+    from playwright.sync_api import expect
+
+    page = sign_in(browser, hub, "alex", "not-" + password("alex"))
+    expect(page.locator("body")).to_contain_text("Invalid username or password")
+    assert "/hub/login" in page.url
+    for path in (f"/user/alex/{APP}", "/user/alex/api/contents", "/hub/authorize"):
+        answer = page.goto(hub.url + path)
+        assert "/hub/login" in page.url or answer.status == 403, path
+        assert "Alex" not in page.content() and "billie" not in page.content()
+    page.context.close()
+
+
+def test_an_assessor_sees_and_reaches_only_their_own_apprentices_and_saves_through_the_hub(
+    hub, accounts, browser
+):
+    from playwright.sync_api import expect
+
+    page = sign_in(browser, hub, "alex")
+    page.wait_for_url(f"**/user/alex/{APP}")
+    expect(page.locator(".epa-signed-in")).to_contain_text("alex (assessor)")
+    expect(page.locator(".epa-assessor")).to_be_hidden()  # identity is not a choice
+    options = page.locator(".epa-assignment select option")
+    expect(options).to_have_count(1)
+    assert A_ULN in options.inner_text()
+    assert B_ULN not in page.content() and C_ULN not in page.content()
+
+    choice = page.locator(".epa-assignment select")
+    choice.select_option(label=options.inner_text())
+    page.locator(".epa-P1").get_by_role("button", name="Met", exact=True).click()
+    page.locator(".epa-status", has_text=re.compile(r"Saved \(version \d+\)")).wait_for()
+    page.reload()  # the same state, read back from the store through the hub
+    choice.select_option(label=page.locator(".epa-assignment select option").inner_text())
+    expect(page.locator(".epa-P1 button.mod-active")).to_have_text("Met")
+
+    # a URL parameter naming another assessor changes nothing
+    page.goto(f"{hub.url}/user/alex/{APP}?assessor={B.replace(' ', '%20')}")
+    expect(page.locator(".epa-assignment select option")).to_have_count(1)
+    assert B_ULN not in page.content()
+    # the shared notebooks folder cannot be written, nor a kernel started, through Jupyter's API
+    xsrf = next(c["value"] for c in page.context.cookies() if c["name"] == "_xsrf")
+    api = f"{hub.url}/user/alex/api"
+    tamper = ROOT / "notebooks" / "tamper-check.txt"
+    try:
+        wrote = page.request.put(
+            f"{api}/contents/{tamper.name}",
+            data={"type": "file", "format": "text", "content": "x"},
+            headers={"X-XSRFToken": xsrf},
+        )
+        assert wrote.status == 403 and not tamper.exists()
+    finally:
+        tamper.unlink(missing_ok=True)
+    started = page.request.post(f"{api}/kernels", data={}, headers={"X-XSRFToken": xsrf})
+    assert started.status == 403
+    assert page.request.get(f"{api}/contents/assessor_app.ipynb").status == 200  # reading is fine
+    # another user's server is not Alex's to open
+    answer = page.goto(f"{hub.url}/user/billie/{APP}")
+    assert "/user/billie/" not in page.url or answer.status in (403, 404)
+    assert B_ULN not in page.content()
+
+    # signing out from the app's own link: the app is then out of reach in that browser
+    page.goto(f"{hub.url}/user/alex/{APP}")
+    page.get_by_role("link", name="Sign out").click()
+    page.wait_for_url("**/hub/login**")
+    page.goto(f"{hub.url}/user/alex/{APP}")
+    assert "/hub/login" in page.url and A_ULN not in page.content()
+    page.context.close()
+
+    store = Store(hub.store_url)
+    stored = store.find(A_ULN, "practical_observation")
+    assert stored.record.judgements == {"P1": "met"}
+    assert {v.author for v in store.history(stored.id)} == {A}
+    store.close()
+
+
+def test_iqa_records_a_moderation_but_has_no_form_to_change_a_judgement(hub, accounts, browser):
+    from playwright.sync_api import expect
+
+    page = sign_in(browser, hub, "quinn")
+    page.wait_for_url(f"**/user/quinn/{APP}")
+    expect(page.locator(".epa-refused")).to_contain_text("not for the iqa role")
+    assert page.locator(".epa-assignment").count() == 0
+    page.get_by_role("link", name="the IQA review app").click()
+    page.wait_for_url("**/user/quinn/voila/render/iqa_review.ipynb")
+    reviewer = page.locator(".epa-reviewer input")
+    expect(reviewer).to_have_value("quinn")
+    expect(reviewer).to_be_disabled()
+    choice = page.locator(".epa-decision select")
+    choice.select_option(label=choice.locator("option", has_text=B_ULN).inner_text())
+    page.locator(".epa-moderation-rationale textarea").fill("Evidence supports the grade.")
+    page.locator(".epa-save-moderation").click()
+    expect(page.locator(".epa-status")).to_contain_text("Moderation saved")
+    page.context.close()
+
+    store = Store(hub.store_url)
+    stored = store.find(B_ULN, "practical_observation")
+    ((version, moderation),) = store.moderations(stored.id)
+    assert (version.author, moderation.reviewer) == ("quinn", "quinn")
+    assert [v.kind for v in store.history(stored.id)] == ["created", "submitted", "moderated"]
+    store.close()
+
+
+def test_an_admin_amends_a_submitted_record_with_a_reason_and_opens_nobody_elses_server(
+    hub, accounts, browser
+):
+    from playwright.sync_api import expect
+
+    page = sign_in(browser, hub, "ada")
+    page.wait_for_url(f"**/user/ada/{APP}")
+    expect(page.locator(".epa-refused")).to_contain_text("not for the admin role")
+    assert page.get_by_role("link", name="the amendments app").get_attribute("href") == (
+        "amend.ipynb"
+    )
+    page.goto(f"{hub.url}/user/ada/voila/render/amend.ipynb")
+    expect(page.locator(".epa-amend-author input")).to_have_value("ada")
+    choice = page.locator(".epa-amend-record select")
+    choice.select_option(label=choice.locator("option", has_text=C_ULN).inner_text())
+    page.locator(".epa-P1").get_by_role("button", name="Not met", exact=True).click()
+    expect(page.locator(".epa-status")).to_contain_text("Changed, not saved")
+    page.locator(".epa-amend-reason textarea").fill("P1 mis-keyed: the notes say not met")
+    page.locator(".epa-amend").click()
+    expect(page.locator(".epa-status")).to_contain_text("Amended")
+    expect(page.locator(".epa-history-view")).to_contain_text("P1 mis-keyed")
+
+    # the hub's admin is not a way into an assessor's server, and there is no JupyterLab
+    answer = page.goto(f"{hub.url}/user/alex/{APP}")
+    assert "/user/alex/" not in page.url or answer.status in (403, 404)
+    assert A_ULN not in page.content()
+    assert page.goto(f"{hub.url}/user/ada/lab").status == 404
+    page.context.close()
+
+    store = Store(hub.store_url)
+    stored = store.find(C_ULN, "practical_observation")
+    last = store.history(stored.id)[-1]
+    assert (last.kind, last.author, last.reason) == (
+        "amended",
+        "ada",
+        "P1 mis-keyed: the notes say not met",
+    )
+    assert stored.record.judgements["P1"] == "not_met"
+    store.close()
