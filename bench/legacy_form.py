@@ -1,4 +1,9 @@
-"""The form an assessor fills: ipywidgets bound to one method record.
+"""The baseline the bench measures: the assessor's form as it was, built from ipywidgets.
+
+Kept only here, beside the bench that compares it with the one-widget checklist
+(:mod:`epa_kernel.apps.method_form`): a toggle and a note per descriptor plus layout boxes, each
+a widget model, a comm message and a view for the browser to build. It drafts records with the
+new form's :func:`~epa_kernel.apps.method_form.draft_record`, so only the widgets differ.
 
 For each applicable descriptor, grouped by module with its KSBs: a met / not met control (and
 deferred where the standard allows it) and a note; the method's evidence facts with their limits
@@ -19,15 +24,14 @@ from typing import Any
 import ipywidgets as w
 from ipywidgets.widgets.widget_selection import ToggleButtonsStyle
 from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
-from pydantic import ValidationError
 
+from epa_kernel.apps.method_form import MethodForm, draft_record
 from epa_kernel.core.grading import grade_method
 from epa_kernel.core.method_spec import Criterion
 from epa_kernel.core.outcomes import MethodOutcome
-from epa_kernel.core.records import MethodRecord, check_against
+from epa_kernel.core.records import MethodRecord
 from epa_kernel.core.spec import Standard
 from epa_kernel.core.vocabulary import JUDGEMENT_COLOURS, JUDGEMENT_LABELS
-from epa_kernel.errors import InputError, from_validation_error
 from epa_kernel.exports.record_html import outcome_panel
 
 # Deferred is offered only where the standard allows it (see _descriptor_row).
@@ -51,10 +55,9 @@ FORM_CSS = (
 .jp-OutputArea-output:has(.epa-side) {overflow: visible}
 </style>"""
 )
-INTEGER_FACTS = {"word_count", "slides", "portfolio_items", "questions_asked"}
 
 
-class MethodForm:
+class LegacyMethodForm(MethodForm):
     """A live form for one method record under one standard version."""
 
     def __init__(
@@ -89,8 +92,8 @@ class MethodForm:
         self._html_style = HTMLStyle()
         self._text_style = TextStyle()
         self._toggle_style = ToggleButtonsStyle(button_width="80px")
-        self.outcome_html = w.HTML()
-        self.outcome_html.add_class("epa-outcome-panel")
+        self.panel_html = w.HTML()
+        self.panel_html.add_class("epa-outcome-panel")
         self.message = w.HTML()
         self.widget = self._build()
         self._apply_visibility()
@@ -140,7 +143,7 @@ class MethodForm:
             children.append(row)
         form = w.VBox(children, layout=w.Layout(flex="1 1 60%"))
         panel = w.VBox(
-            [self.outcome_html, self.message, *self.side],
+            [self.panel_html, self.message, *self.side],
             layout=w.Layout(flex="1 1 40%", padding="0 0 0 16px"),
         )
         panel.add_class("epa-side")
@@ -200,64 +203,23 @@ class MethodForm:
             self._rows[criterion.id].layout.display = None if shown else "none"
 
     def _draft(self) -> MethodRecord:
-        """The record as on screen; raises InputError when something typed is not allowed."""
-        channels = self.channels()
-        applicable = {c.id for c in self.method.applicable(channels)}
-        judgements = {
-            cid: t.value
-            for cid, t in self._toggles.items()
-            if t.value is not None and cid in applicable
-        }
-        # Judgements made elsewhere for descriptors deferred into this method are kept as given.
-        judgements.update({k: v for k, v in self.record.judgements.items() if "." in k})
-        notes = {cid: n.value for cid, n in self._notes.items() if n.value.strip()}
-        notes.update({k: v for k, v in self.record.notes.items() if "." in k})
-        evidence: dict[str, Any] = {}
-        for fact, field in self._facts.items():
-            text = field.value.strip()
-            if text:
-                try:
-                    evidence[fact] = int(text) if fact in INTEGER_FACTS else float(text)
-                except ValueError:
-                    kind = "a whole number" if fact in INTEGER_FACTS else "a number"
-                    raise InputError(f"{text!r} is not {kind}", field=f"evidence.{fact}") from None
-        data = self.record.model_dump(mode="json")
-        data.update(
-            channels=list(channels) if channels else None,
-            judgements=judgements,
-            notes=notes,
-            evidence=evidence,
+        """The record as on screen (the new form's rules: only the widgets differ)."""
+        return draft_record(
+            self.standard,
+            self.record,
+            {cid: t.value for cid, t in self._toggles.items()},
+            {cid: n.value for cid, n in self._notes.items()},
+            self.channels(),
+            {fact: field.value for fact, field in self._facts.items()},
         )
-        try:
-            record = MethodRecord.model_validate(data)
-        except ValidationError as exc:
-            raise from_validation_error(exc) from None
-        if self.method.channels and not channels:
-            raise InputError("tick at least one channel observed", field="channels")
-        check_against(record, self.standard)
-        return record
 
     def _regrade(self) -> MethodOutcome:
         outcome = grade_method(self.standard, self.record)
-        self.outcome_html.value = outcome_panel(self.method, outcome)
+        self.panel_html.value = outcome_panel(self.method, outcome)
         return outcome
 
-    def _changed(self, _change=None) -> None:
-        self._apply_visibility()
-        try:
-            record = self._draft()
-        except InputError as exc:
-            self.error = str(exc)
-            self.message.value = f"<p style='color:#b00020'>Not saved: {_escape(str(exc))}</p>"
-            return
-        self.error = None
-        self.message.value = ""
-        if record == self.record:
-            return
-        self.record = record
-        self.outcome = self._regrade()
-        if self.on_change is not None:
-            self.on_change(record)
+    def _say(self, text: str) -> None:
+        self.message.value = text and f"<p style='color:#b00020'>{_escape(text)}</p>"
 
     # --- driving the form from code (trainer notebook, tests) --------------------------------
 

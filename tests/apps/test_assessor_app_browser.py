@@ -37,7 +37,7 @@ def open_assignment(page, url: str, label_part: str) -> None:
 
 
 def tick(page, criterion: str, label: str) -> None:
-    page.locator(f".epa-{criterion}").get_by_role("button", name=label, exact=True).click()
+    page.locator(f".epa-{criterion}").get_by_role("radio", name=label, exact=True).click()
 
 
 def grade_shown(page):
@@ -51,7 +51,7 @@ def wait_saved(page) -> None:
 
 
 def selected(page, criterion: str) -> str:
-    return page.locator(f".epa-{criterion} button.mod-active").inner_text()
+    return page.locator(f".epa-{criterion} [role=radio][aria-checked=true]").inner_text()
 
 
 PASSES_F2F = [
