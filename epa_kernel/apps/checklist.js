@@ -54,6 +54,7 @@ function render({ model, el }) {
   const message = h("div", { class: "epa-message", role: "alert" });
   const sideWidgets = h("div", { class: "epa-side-widgets" });
   const side = h("div", { class: "epa-side" }, panel, message, sideWidgets);
+  el.classList.add("epa-checklist-view");
   el.append(h("div", { class: "epa-checklist" }, main, side));
 
   const set = (name, value) => {
