@@ -2,10 +2,11 @@
 
 Two forms side by side in one run: the one-widget checklist the kit ships
 (:mod:`epa_kernel.apps.checklist`) and today's baseline built from ipywidgets
-(:mod:`bench.legacy_form`, served by the same app notebook with the form class swapped). For
-each, on a server already running and warmed by one page load, in a browser that has visited it
-before (one Chromium context per server, so its HTTP cache holds Voilà's scripts, as an
-assessor's browser would):
+(:mod:`bench.legacy_form`, served by the same app notebook with the form class swapped), a
+server each, their page loads taken in turn so that a busy moment on the shared machine falls on
+both. For each, on a server already running and warmed by one page load, in a browser that has
+visited it before (one Chromium context per server, so its HTTP cache holds Voilà's scripts, as
+an assessor's browser would):
 
 - **page to form**: from asking for the page to the first descriptor's buttons on screen, the
   assessor and assignment chosen as soon as their lists appear (also: page to the assessor list,
@@ -15,7 +16,6 @@ assessor's browser would):
 - **tick to grade, tick to saved**: from a click on a descriptor's "Met"/"Not met" to the grade
   shown in the outcome panel, and to the status line saying the new version was saved in the
   store. Alternating ticks (Fail / not yet graded), on a preheated server.
-
 - **where the time goes** (:mod:`bench.app_breakdown`): one more load per form on the
   preheated server, traced by Chromium, split into waiting for the page, the app and the form.
 
@@ -187,41 +187,54 @@ def ticks(page, count: int, role: str) -> tuple[list[float], list[float]]:
     return to_grade, to_saved
 
 
-def one_server(browser, work: Path, form: str, pool_size: int, *, loads, tick_count, refill):
-    """Every figure for one form on one server: first load, warm loads, ticks, breakdown."""
+def side_by_side(browser, work: Path, forms, pool_size: int, *, loads, tick_count, refill):
+    """Every figure for each form, one server each, their page loads taken in turn (so a busy
+    moment on the machine falls on both): first load, warm loads, ticks, breakdown."""
     from bench import app_breakdown
 
-    name = f"{form}-{pool_size}"
-    store_url = f"sqlite:///{work / f'app-{name}.sqlite'}"
-    uln = seed(store_url)
-    notebook = legacy_notebook(work) if form == "ipywidgets" else None
-    server = Server(store_url, pool_size, work / f"serve-{name}.log", notebook)
-    context = browser.new_context()
-    out: dict = {}
+    servers, contexts, ulns = {}, {}, {}
+    out: dict = {form: {} for form in forms}
     try:
-        page = context.new_page()
-        out["first"] = open_form(page, server.url, uln)["form"]  # warms the server
-        page.close()
-        loaded = []
-        # Without a pool nothing refills: a short pause between assessors is enough.
-        pause = refill if pool_size else 1.0
-        for _ in range(loads):
-            time.sleep(pause)
-            page = context.new_page()
-            loaded.append(open_form(page, server.url, uln))
-            if pool_size and "ticks" not in out:
-                grade, saved = ticks(page, tick_count, FORMS[form])
-                out["ticks"] = {"grade": grade, "saved": saved}
+        for form in forms:
+            name = f"{form}-{pool_size}"
+            store_url = f"sqlite:///{work / f'app-{name}.sqlite'}"
+            ulns[form] = seed(store_url)
+            notebook = legacy_notebook(work) if form == "ipywidgets" else None
+            servers[form] = Server(store_url, pool_size, work / f"serve-{name}.log", notebook)
+            contexts[form] = browser.new_context()
+
+        def load(form, page):
+            return open_form(page, servers[form].url, ulns[form])
+
+        for form in forms:
+            page = contexts[form].new_page()
+            out[form]["first"] = load(form, page)["form"]  # warms the server
             page.close()
-        out.update({key: [m[key] for m in loaded] for key in ("app", "chosen", "form")})
-        if pool_size:
-            time.sleep(pause)
-            out["breakdown"] = app_breakdown.traced_load(
-                browser, context, lambda page: open_form(page, server.url, uln)
-            )
+        loaded: dict = {form: [] for form in forms}
+        # Each server gets ``refill`` seconds between its loads for Voilà to refill its pool;
+        # without a pool nothing refills, and a short pause between assessors is enough.
+        pause = refill / len(forms) if pool_size else 1.0
+        for _ in range(loads):
+            for form in forms:
+                time.sleep(pause)
+                page = contexts[form].new_page()
+                loaded[form].append(load(form, page))
+                if pool_size and "ticks" not in out[form]:
+                    grade, saved = ticks(page, tick_count, FORMS[form])
+                    out[form]["ticks"] = {"grade": grade, "saved": saved}
+                page.close()
+        for form in forms:
+            out[form].update({k: [m[k] for m in loaded[form]] for k in ("app", "chosen", "form")})
+            if pool_size:
+                time.sleep(pause)
+                out[form]["breakdown"] = app_breakdown.traced_load(
+                    browser, contexts[form], lambda page, form=form: load(form, page)
+                )
     finally:
-        context.close()
-        server.stop()
+        for form in contexts:
+            contexts[form].close()
+        for form in servers:
+            servers[form].stop()
     return out
 
 
@@ -250,16 +263,17 @@ def measure(
         try:
             for form in forms:
                 out["forms"][form] = {"build": app_breakdown.kernel_build(form)}
-                for pool_size in pool_sizes:
-                    r = one_server(
-                        browser,
-                        work,
-                        form,
-                        pool_size,
-                        loads=loads,
-                        tick_count=tick_count,
-                        refill=refill,
-                    )
+            for pool_size in pool_sizes:
+                figures = side_by_side(
+                    browser,
+                    work,
+                    forms,
+                    pool_size,
+                    loads=loads,
+                    tick_count=tick_count,
+                    refill=refill,
+                )
+                for form, r in figures.items():
                     out["forms"][form][pool_size] = r
                     say(
                         f"  {form}, pool {pool_size}: page to form median "

@@ -4,10 +4,10 @@
 // the outcome panel, any message and the descriptors to hide.
 //
 // Keyboard: each descriptor is a radio group (one Tab stop; arrow keys move and choose, Space
-// or Enter chooses, M / N / D choose met / not met / deferred); Tab goes on to its note.
+// or Enter chooses, letter keys choose as ``spec.keys`` says, e.g. M / N / D for met / not met /
+// deferred); Tab goes on to its note.
 
 const TYPING_PAUSE_MS = 400; // notes and facts are sent this long after the last key, or on leaving
-const SHORTCUTS = { m: "met", n: "not_met", d: "deferred" };
 
 function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -136,14 +136,14 @@ function render({ model, el }) {
     const note = h("input", {
       type: "text",
       class: "epa-note",
-      placeholder: "note",
-      "aria-label": `Note on ${c.id}`,
+      placeholder: spec.note,
+      "aria-label": `${spec.note} on ${c.id}`,
       autocomplete: "off",
     });
     cleanups.push(typed(note, (text) => setKey("notes", c.id, text)));
     const row = h(
       "div",
-      { class: `epa-row epa-${c.id}` },
+      { class: `epa-row epa-${c.id.replaceAll(".", "-")}` },
       h("div", { class: "epa-text", id: labelId }, h("b", { text: c.id }), " " + c.text, h("br"), h("small", { text: c.tags })),
       h("div", { class: "epa-controls" }, group, note),
     );
@@ -165,8 +165,8 @@ function render({ model, el }) {
     else if (event.key === "Home") to = 0;
     else if (event.key === "End") to = radios.length - 1;
     else if (event.key === " " || event.key === "Enter") to = at;
-    else if (SHORTCUTS[event.key.toLowerCase()]) {
-      to = radios.findIndex((r) => r.dataset.value === SHORTCUTS[event.key.toLowerCase()]);
+    else if (spec.keys[event.key.toLowerCase()]) {
+      to = radios.findIndex((r) => r.dataset.value === spec.keys[event.key.toLowerCase()]);
       if (to < 0) return;
     } else return;
     event.preventDefault();
@@ -212,7 +212,10 @@ function render({ model, el }) {
     const readonly = model.get("readonly");
     el.querySelectorAll(".epa-main input, .epa-main button").forEach((c) => (c.disabled = readonly));
   };
-  const paintOutcome = () => (panel.innerHTML = model.get("outcome"));
+  const paintOutcome = () => {
+    panel.innerHTML = model.get("outcome");
+    side.hidden = !model.get("outcome") && !(model.get("side") || []).length;
+  };
   const paintMessage = () => (message.textContent = model.get("message"));
 
   async function paintSide() {

@@ -27,10 +27,13 @@ class Checklist(anywidget.AnyWidget):
     _esm = (HERE / "checklist.js").read_text(encoding="utf-8")
     _css = (HERE / "checklist.css").read_text(encoding="utf-8")
 
-    #: What is drawn, fixed for the form: descriptors grouped by module, channels, facts,
-    #: judgement labels and colours (see ``MethodForm.spec``).
+    #: What is drawn, fixed for the form: ``criteria`` (id, module, text, tags, options) in
+    #: order, ``channels`` and ``facts`` (may be empty), the options' ``labels`` and
+    #: ``colours``, shortcut ``keys`` (letter -> option) and what a ``note`` is called (see
+    #: ``method_form.checklist_spec``; the IQA review asks agree / disagree with a rationale).
     spec = t.Dict().tag(sync=True)
-    #: Descriptor id -> ``met`` / ``not_met`` / ``deferred``; unjudged descriptors are absent.
+    #: Descriptor id -> the option chosen (``met`` / ``not_met`` / ``deferred`` on the method
+    #: form); descriptors not yet judged are absent.
     judgements = t.Dict().tag(sync=True)
     notes = t.Dict().tag(sync=True)
     channels = t.List(t.Unicode()).tag(sync=True)

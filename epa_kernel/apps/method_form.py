@@ -61,6 +61,8 @@ def checklist_spec(method: Method) -> dict:
         ],
         "labels": {value: JUDGEMENT_LABELS[value] for value in JUDGEMENT_COLOURS},
         "colours": JUDGEMENT_COLOURS,
+        "keys": {"m": "met", "n": "not_met", "d": "deferred"},
+        "note": "note",
     }
 
 

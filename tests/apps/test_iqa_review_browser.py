@@ -33,14 +33,10 @@ def test_a_reviewer_records_a_moderation_in_the_voila_app(browser, tmp_path):
                     "option", has_text="professional_discussion"
                 ).first.inner_text()
             )
-            page.locator(".epa-review-P3").get_by_role(
-                "button", name="Disagree", exact=True
-            ).click()
+            page.locator(".epa-P3").get_by_role("radio", name="Disagree", exact=True).click()
             page.locator(".epa-save-moderation").click()
             expect(page.locator(".epa-status")).to_contain_text("a disagreement needs a rationale")
-            page.locator(".epa-review-P3").locator("xpath=..").locator("input").fill(
-                "The example given was from a colleague's case."
-            )
+            page.locator(".epa-P3 .epa-note").fill("The example given was from a colleague's case.")
             page.locator(".epa-moderation-rationale textarea").fill("Referred back for P3.")
             page.locator(".epa-moderation-outcome select").select_option(
                 label="Referred back to the assessor"
