@@ -54,21 +54,14 @@ def kernel_build(form: str, repeats: int = 7) -> dict:
     """Seconds to build ``form`` for the bench's record (median), its models and their bytes."""
     import ipywidgets
 
-    from bench.app_latency import ASSESSOR
-    from epa_kernel.batch.demo_cohort import cohort_records
+    from bench.app_latency import bench_records
     from epa_kernel.core.catalogue import get_standard
-    from epa_kernel.core.records import parse_record
 
     if form == "ipywidgets":
         from bench.legacy_form import LegacyMethodForm as Form
     else:
         from epa_kernel.apps.method_form import MethodForm as Form
-    name, data = next(
-        (n, d)
-        for n, d in cohort_records()
-        if d["method"] == "practical_observation" and d["standard"] == "ST0072"
-    )
-    record, _ = parse_record(dict(data, judgements={}, notes={}, assessor=ASSESSOR), file=name)
+    record = bench_records(1)[0]
     standard = get_standard(record.standard, record.version)
     active = ipywidgets.Widget._active_widgets  # model id -> widget, as the kernel holds them
     times, models, size = [], 0, 0

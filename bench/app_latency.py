@@ -16,6 +16,8 @@ an assessor's browser would):
 - **tick to grade, tick to saved**: from a click on a descriptor's "Met"/"Not met" to the grade
   shown in the outcome panel, and to the status line saying the new version was saved in the
   store. Alternating ticks (Fail / not yet graded), on a preheated server.
+- **the next form in an open app**: the assessor, with the app still open, chooses their other
+  assignment; from the choice to its form on screen (alternately, on a preheated server).
 - **where the time goes** (:mod:`bench.app_breakdown`): one more load per form on the
   preheated server, traced by Chromium, split into waiting for the page, the app and the form.
 
@@ -62,22 +64,32 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def seed(store_url: str) -> str:
-    """One not-yet-started practical observation assigned to the bench's assessor; its ULN."""
+def bench_records(count: int = 2) -> list:
+    """Not-yet-started ST0072 practical observations of the demo cohort, for the bench."""
     from epa_kernel.batch.demo_cohort import cohort_records
     from epa_kernel.core.records import parse_record
-    from epa_kernel.store.store import Store
 
-    name, data = next(
+    chosen = [
         (n, d)
         for n, d in cohort_records()
         if d["method"] == "practical_observation" and d["standard"] == "ST0072"
-    )
-    record, _ = parse_record(dict(data, judgements={}, notes={}, assessor=ASSESSOR), file=name)
+    ][:count]
+    return [
+        parse_record(dict(d, judgements={}, notes={}, assessor=ASSESSOR), file=n)[0]
+        for n, d in chosen
+    ]
+
+
+def seed(store_url: str) -> list[str]:
+    """Assign the bench's records to its assessor; their ULNs (the first is the one timed)."""
+    from epa_kernel.store.store import Store
+
     store = Store(store_url)
-    store.assign(record)
+    records = bench_records()
+    for record in records:
+        store.assign(record)
     store.close()
-    return record.apprentice.uln
+    return [r.apprentice.uln for r in records]
 
 
 def legacy_notebook(work: Path) -> Path:
@@ -155,6 +167,25 @@ def open_form(page, url: str, uln: str) -> dict[str, float]:
     return {"app": t_app, "chosen": t_chosen, "form": time.perf_counter() - t0}
 
 
+def switches(page, ulns: list[str], count: int) -> list[float]:
+    """In an open app, choose the other assignment, alternately; seconds to its form on screen."""
+    choice = page.locator(".epa-assignment select")
+    took = []
+    for i in range(count):
+        uln = ulns[(i + 1) % len(ulns)]
+        label = choice.locator("option", has_text=uln).inner_text()
+        page.evaluate("window.epaBefore = document.querySelector('.epa-P1')")
+        t0 = time.perf_counter()
+        choice.select_option(label=label)
+        page.wait_for_function(
+            "() => !window.epaBefore.isConnected && document.querySelector('.epa-P1 button')",
+            polling="raf",
+            timeout=TIMEOUT,
+        )
+        took.append(time.perf_counter() - t0)
+    return took
+
+
 def _version(page) -> int:
     """The version the status line names (the form may be drawn a moment before it)."""
     status = page.locator(".epa-status", has_text=re.compile(r"version \d+"))
@@ -204,7 +235,7 @@ def side_by_side(browser, work: Path, forms, pool_size: int, *, loads, tick_coun
             contexts[form] = browser.new_context()
 
         def load(form, page):
-            return open_form(page, servers[form].url, ulns[form])
+            return open_form(page, servers[form].url, ulns[form][0])
 
         for form in forms:
             page = contexts[form].new_page()
@@ -222,6 +253,7 @@ def side_by_side(browser, work: Path, forms, pool_size: int, *, loads, tick_coun
                 if pool_size and "ticks" not in out[form]:
                     grade, saved = ticks(page, tick_count, FORMS[form])
                     out[form]["ticks"] = {"grade": grade, "saved": saved}
+                    out[form]["switch"] = switches(page, ulns[form], tick_count)
                 page.close()
         for form in forms:
             out[form].update({k: [m[k] for m in loaded[form]] for k in ("app", "chosen", "form")})

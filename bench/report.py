@@ -267,6 +267,19 @@ def _app(results: dict) -> list[str]:
                     f"{_s(statistics.median(x['app']))} | {_s(statistics.median(x['form']))} | "
                     f"{_s(min(x['form']))}–{_s(max(x['form']))} |"
                 )
+    switched = [(f, r[2]["switch"]) for f, r in forms.items() if "switch" in r.get(2, {})]
+    if switched:
+        out += [
+            "",
+            "The next form in an app already open (the assessor chooses their other assignment; "
+            "from the choice to its form on screen, preheated server): "
+            + "; ".join(
+                f"{FORM_NAMES.get(f, f)} **{_s(statistics.median(t))}** median of {len(t)} "
+                f"({_s(min(t))}–{_s(max(t))})"
+                for f, t in switched
+            )
+            + ".",
+        ]
     out += _breakdown(forms)
     for form, r in forms.items():
         ticks = r.get(2, {}).get("ticks")
