@@ -137,7 +137,7 @@ function render({ model, el }) {
       type: "text",
       class: "epa-note",
       placeholder: spec.note,
-      "aria-label": `${spec.note} on ${c.id}`,
+      "aria-label": `${c.id}: ${spec.note}`,
       autocomplete: "off",
     });
     cleanups.push(typed(note, (text) => setKey("notes", c.id, text)));
