@@ -21,7 +21,8 @@ function h(tag, attrs = {}, ...children) {
   return el;
 }
 
-// A text field that sends its value after a pause in typing, and at once when left.
+// A text field that sends its value after a pause in typing, and at once when left, or when
+// the page is closed or reloaded in the middle of a word.
 function typed(input, send) {
   let timer = null;
   const flush = () => {
@@ -29,12 +30,17 @@ function typed(input, send) {
     timer = null;
     send(input.value);
   };
+  const pending = () => timer !== null && flush();
   input.addEventListener("input", () => {
     clearTimeout(timer);
     timer = setTimeout(flush, TYPING_PAUSE_MS);
   });
   input.addEventListener("change", flush);
-  return () => clearTimeout(timer);
+  window.addEventListener("pagehide", pending);
+  return () => {
+    clearTimeout(timer);
+    window.removeEventListener("pagehide", pending);
+  };
 }
 
 // Lumino-based widget views (the trainer's tabs) need their attach messages.

@@ -131,27 +131,33 @@ class MethodForm:
         self.on_change = on_change
         self.readonly = readonly
         self.error: str | None = None
-        evidence = record.evidence.model_dump(exclude_none=True)
         self.widget = Checklist(
             spec=checklist_spec(self.method),
-            # Judgements made elsewhere for descriptors deferred into this method ("method.P3")
-            # are not on this form; the record keeps them as given.
-            judgements={k: v for k, v in record.judgements.items() if "." not in k},
-            notes={k: v for k, v in record.notes.items() if "." not in k},
-            channels=list(record.channels or ()),
-            evidence={
-                f.fact: f"{evidence[f.fact]:g}"
-                for f in self.method.evidence or ()
-                if f.fact in evidence
-            },
             readonly=readonly,
             side=list(side),
+            **self._shown(record),
         )
         self._apply_visibility()
         self.outcome = self._regrade()
         self.widget.observe(self._changed, names=list(STATE))
 
     # --- state ----------------------------------------------------------------------------
+
+    def _shown(self, record: MethodRecord) -> dict:
+        """The widget's traits for ``record``."""
+        evidence = record.evidence.model_dump(exclude_none=True)
+        return {
+            # Judgements made elsewhere for descriptors deferred into this method ("method.P3")
+            # are not on this form; the record keeps them as given.
+            "judgements": {k: v for k, v in record.judgements.items() if "." not in k},
+            "notes": {k: v for k, v in record.notes.items() if "." not in k},
+            "channels": list(record.channels or ()),
+            "evidence": {
+                f.fact: f"{evidence[f.fact]:g}"
+                for f in self.method.evidence or ()
+                if f.fact in evidence
+            },
+        }
 
     def channels(self) -> tuple[str, ...] | None:
         if not self.method.channels:
@@ -187,6 +193,11 @@ class MethodForm:
         self.widget.message = text
 
     def _changed(self, _change=None) -> None:
+        if self.readonly:  # a page that did not disable its controls: the record stands
+            with self.widget.hold_sync():
+                for name, value in self._shown(self.record).items():
+                    setattr(self.widget, name, value)
+            return
         # One message back to the browser for whatever this change redraws.
         with self.widget.hold_sync():
             self._apply_visibility()

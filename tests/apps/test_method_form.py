@@ -73,5 +73,12 @@ def test_notes_and_descriptor_texts_are_shown_as_text_not_markup(st0072):
 
 
 def test_readonly_form_cannot_be_changed(st0072):
-    form = MethodForm(st0072, make_record(), readonly=True)
+    saved = []
+    record = make_record()
+    form = MethodForm(st0072, record, readonly=True, on_change=saved.append)
     assert form.widget.readonly  # the browser disables every control (the browser test clicks)
+    form.set_judgement("P1", "not_met")  # as a page that ignored that would send it
+    form.set_note("P1", "changed afterwards")
+    assert saved == [] and form.record == record
+    assert form.widget.judgements["P1"] == record.judgements["P1"]
+    assert form.widget.notes.get("P1", "") == record.notes.get("P1", "")
