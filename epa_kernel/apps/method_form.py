@@ -135,7 +135,7 @@ class MethodForm:
             spec=checklist_spec(self.method),
             readonly=readonly,
             side=list(side),
-            **self._shown(record),
+            **self._traits(record),
         )
         self._apply_visibility()
         self.outcome = self._regrade()
@@ -143,7 +143,7 @@ class MethodForm:
 
     # --- state ----------------------------------------------------------------------------
 
-    def _shown(self, record: MethodRecord) -> dict:
+    def _traits(self, record: MethodRecord) -> dict:
         """The widget's traits for ``record``."""
         evidence = record.evidence.model_dump(exclude_none=True)
         return {
@@ -195,7 +195,7 @@ class MethodForm:
     def _changed(self, _change=None) -> None:
         if self.readonly:  # a page that did not disable its controls: the record stands
             with self.widget.hold_sync():
-                for name, value in self._shown(self.record).items():
+                for name, value in self._traits(self.record).items():
                     setattr(self.widget, name, value)
             return
         # One message back to the browser for whatever this change redraws.

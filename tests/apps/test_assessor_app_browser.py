@@ -82,6 +82,8 @@ def test_assessor_fills_an_observation_and_nothing_is_lost(browser, app_server):
     from playwright.sync_api import expect
 
     expect(grade_shown(page)).to_have_text("Not yet graded")
+    chosen = page.locator(".epa-assignment select option:checked")
+    expect(chosen).to_contain_text("Practical observation (in progress)")  # was "not started"
     tick(page, "P1", "Not met")
     expect(grade_shown(page)).to_have_text("Fail")
     tick(page, "P1", "Met")
