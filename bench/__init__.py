@@ -8,7 +8,9 @@ and with whatever else it is doing (the load average is recorded before and afte
 - :mod:`bench.throughput`: ``epa run`` against a shell loop of ``papermill`` commands;
 - :mod:`bench.floors`: a bare kernel's start, trivial execution and shutdown; the pure
   grading engine on 100,000 records;
-- :mod:`bench.app_latency`: the assessor app in Chromium, with and without preheated kernels;
+- :mod:`bench.app_latency`: the assessor app in Chromium, with and without preheated kernels,
+  the checklist form beside the ipywidgets form it replaced (:mod:`bench.legacy_form`);
+  :mod:`bench.app_breakdown` traces where a page load's time goes;
 - :mod:`bench.exports`: HTML and PDF export per record, and ``epa iqa verify`` throughput.
 
 ``bench/pdf_engines.py`` and ``bench/load_store.py`` are separate scripts (PDF engines compared;

@@ -8,10 +8,12 @@ Run from the kit's folder (the notebooks and templates are found there). Section
 ``throughput`` (``epa run`` at each of ``--sizes`` apprentices; at ``--loop-size`` also the
 papermill CLI loop on ``--loop-notebooks`` of its notebooks, 0 for all, and ``epa run`` without
 kernels started ahead), ``floors`` (bare kernel; grading 100,000 records), ``app`` (the assessor
-app in Chromium), ``hub`` (the same app behind ``epa hub``'s sign-in, beside ``epa serve``),
-``exports`` (HTML/PDF per record; ``epa iqa verify``). Scratch files go to a temporary folder,
-deleted at the end unless ``--keep``. ``bench/RESULTS.md`` is written only by
-a run of every section (or to ``--out FILE``), so a partial run never replaces the committed one.
+app in Chromium: the checklist form and the ipywidgets form before it, each with and without
+preheated kernels, and where a page load's time goes), ``hub`` (the same app behind ``epa hub``'s
+sign-in, beside ``epa serve``), ``exports`` (HTML/PDF per record; ``epa iqa verify``). Scratch
+files go to a temporary folder, deleted at the end unless ``--keep``. ``bench/RESULTS.md`` is
+written only by a run of every section (or to ``--out FILE``), so a partial run never replaces
+the committed one.
 """
 
 from __future__ import annotations
@@ -66,7 +68,7 @@ def main(argv=None) -> int:
         default=",".join(SECTIONS),
         help=f"sections to run (default: {','.join(SECTIONS)})",
     )
-    parser.add_argument("--loads", type=int, default=5, help="page loads per app server")
+    parser.add_argument("--loads", type=int, default=10, help="page loads per app server")
     parser.add_argument(
         "--hub-runs", type=int, default=10, help="sign-ins per mode through epa hub (median of)"
     )

@@ -58,3 +58,14 @@ def test_every_optional_extra_is_in_environment_yml_too():
     for extra, requirements in project["optional-dependencies"].items():
         assert _pins(requirements).items() <= conda.items(), extra
     assert "dask" in {_name(r) for r in project["optional-dependencies"]["test"]}  # CI: Dask tests
+
+
+def test_a_non_editable_install_ships_the_checklist_module_and_its_css():
+    """CI installs with `pip install .`: the form's ES module and CSS must be package data."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    globs = project["tool"]["setuptools"]["package-data"]["epa_kernel"]
+    package = ROOT / "epa_kernel"
+    assets = [p for p in (package / "apps").iterdir() if p.suffix in (".js", ".css")]
+    assert {p.name for p in assets} >= {"checklist.js", "checklist.css"}
+    for path in assets:
+        assert any(path.relative_to(package).match(g) for g in globs), path.name

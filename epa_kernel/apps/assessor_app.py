@@ -42,6 +42,7 @@ class AssessorApp:
         self.store = store
         self.stored: StoredRecord | None = None
         self.form: MethodForm | None = None
+        self._quiet = False
         names = store.assessors()
         self.assessor = w.Dropdown(
             options=names, value=assessor if assessor in names else None, description="Assessor"
@@ -97,8 +98,16 @@ class AssessorApp:
         self.assignment.options = options
 
     def _assignment_changed(self, change) -> None:
-        if change["new"] is not None:
+        if change["new"] is not None and not self._quiet:
             self._open(*change["new"])
+
+    def _relabel(self) -> None:
+        """The assignment list says again how each stands, the one open staying chosen."""
+        chosen = self.assignment.value
+        self._quiet = True
+        self._assessor_changed()
+        self.assignment.value = chosen
+        self._quiet = False
 
     def _open(self, uln: str, method: str) -> None:
         """Show the stored record for this assignment, creating its draft the first time."""
@@ -123,6 +132,9 @@ class AssessorApp:
             stored = self.store.put(
                 parse_record(data, file="<new draft>")[0], author=assessor, reason="draft opened"
             )
+            self._show(stored)
+            self._relabel()  # no longer "not started"
+            return
         self._show(stored)
 
     def _show(self, stored: StoredRecord) -> None:

@@ -1,11 +1,12 @@
 """The IQA review app: a sampled record beside the assessor's outcome, and the moderation form.
 
 The reviewer sees exactly what the assessor recorded (the read-only record view) and the grade
-the engine gives it, records agree or disagree per descriptor with a rationale, and an outcome
-(confirmed, grade changed, referred back). The moderation is saved into the record's
-hash-chained history by the store; the record itself is not changed. On a hub the reviewer is
-the signed-in user (an ``iqa`` or ``admin`` role), not a name typed into the form, and with a
-sampling plan (``epa hub --iqa-sample``) IQA can open only the sampled records.
+the engine gives it, records agree or disagree per descriptor with a rationale (the assessor's
+:class:`~epa_kernel.apps.checklist.Checklist`, asking agree / disagree: one widget for every
+descriptor), and an outcome (confirmed, grade changed, referred back). The moderation is saved
+into the record's hash-chained history by the store; the record itself is not changed. On a hub
+the reviewer is the signed-in user (an ``iqa`` or ``admin`` role), not a name typed into the
+form, and with a sampling plan (``epa hub --iqa-sample``) IQA can open only the sampled records.
 """
 
 from __future__ import annotations
@@ -16,16 +17,45 @@ from pathlib import Path
 import ipywidgets as w
 from pydantic import ValidationError
 
+from epa_kernel.apps.checklist import Checklist
 from epa_kernel.apps.status_panel import panel_for
 from epa_kernel.core.catalogue import get_standard
 from epa_kernel.core.grading import grade_method
 from epa_kernel.core.moderation import Moderation
-from epa_kernel.core.vocabulary import GRADES, MODERATION_LABELS
+from epa_kernel.core.vocabulary import (
+    GRADES,
+    JUDGEMENT_COLOURS,
+    JUDGEMENT_LABELS,
+    MODERATION_LABELS,
+)
 from epa_kernel.errors import field_path
 from epa_kernel.exports import record_html as views
 from epa_kernel.store.access import Access
 from epa_kernel.store.store import Store
 from epa_kernel.store.versions import StoredRecord
+
+
+def review_spec(standard, method: str, judgements: dict[str, str]) -> dict:
+    """The checklist asking agree / disagree with each of the assessor's judgements."""
+    # "P3" is this method's; "work_based_project.P3" was deferred in from another method.
+    texts = {(m.id, c.id): c.text for m in standard.methods for c in m.criteria}
+    criteria = []
+    for cid, value in judgements.items():
+        other, _, own = cid.rpartition(".")
+        text = texts.get((other or method, own), "")
+        criteria.append(
+            {"id": cid, "module": "Each judgement", "text": text, "options": ["agree", "disagree"]}
+            | {"tags": f"assessor: {JUDGEMENT_LABELS[value]}"}
+        )
+    return {
+        "criteria": criteria,
+        "channels": [],
+        "facts": [],
+        "labels": {"agree": "Agree", "disagree": "Disagree"},
+        "colours": {"agree": JUDGEMENT_COLOURS["met"], "disagree": JUDGEMENT_COLOURS["not_met"]},
+        "keys": {"a": "agree", "d": "disagree"},
+        "note": "rationale (needed to disagree)",
+    }
 
 
 class ReviewApp:
@@ -52,7 +82,7 @@ class ReviewApp:
         self.record_html = w.HTML()
         self.standing = w.HTML()  # where the apprentice's EPA stands (apps.status_panel)
         self.standing.add_class("epa-standing-panel")
-        self.reviews: dict[str, tuple[w.ToggleButtons, w.Text]] = {}
+        self.review: Checklist | None = None
         self.review_box = w.VBox()
         self.outcome = w.Dropdown(
             options=[(v, k) for k, v in MODERATION_LABELS.items()],
@@ -102,21 +132,11 @@ class ReviewApp:
         outcome = grade_method(standard, stored.record)
         self.record_html.value = views.method_record(standard, stored.record, outcome)
         self.standing.value = panel_for(self.store, stored.record.apprentice.uln)
-        rows = []
-        self.reviews = {}
-        for cid in stored.record.judgements:
-            toggle = w.ToggleButtons(
-                options=[("Agree", True), ("Disagree", False)],
-                value=True,
-                style={"button_width": "80px"},
-            )
-            toggle.add_class(f"epa-review-{cid.replace('.', '-')}")
-            why = w.Text(
-                placeholder="rationale (needed to disagree)", layout=w.Layout(width="260px")
-            )
-            self.reviews[cid] = (toggle, why)
-            rows.append(w.HBox([w.HTML(f"<b>{escape(cid)}</b>&nbsp;"), toggle, why]))
-        self.review_box.children = rows
+        self.review = Checklist(
+            spec=review_spec(standard, stored.record.method, stored.record.judgements),
+            judgements=dict.fromkeys(stored.record.judgements, "agree"),
+        )
+        self.review_box.children = [self.review]
         self.save.disabled = False
         past = self.store.moderations(record_id)
         self.status.value = (
@@ -133,8 +153,11 @@ class ReviewApp:
             "new_grade": self.new_grade.value,
             "rationale": self.rationale.value,
             "descriptors": {
-                cid: {"agree": t.value, "rationale": why.value}
-                for cid, (t, why) in self.reviews.items()
+                cid: {
+                    "agree": self.review.judgements.get(cid) != "disagree",
+                    "rationale": self.review.notes.get(cid, ""),
+                }
+                for cid in self.stored.record.judgements
             },
         }
         try:

@@ -1,10 +1,11 @@
-"""The form an assessor fills: ipywidgets bound to one method record.
+"""The form an assessor fills: one checklist widget bound to one method record.
 
-For each applicable descriptor, grouped by module with its KSBs: a met / not met control (and
+For each applicable descriptor, grouped by module with its KSBs: a met / not met choice (and
 deferred where the standard allows it) and a note; the method's evidence facts with their limits
 beside them; channels where the method has them; and a live outcome panel that the grading engine
-redraws after every change. The form holds no grading logic: it builds a record from what is on
-screen and asks :func:`epa_kernel.core.grading.grade_method`.
+redraws after every change. The browser draws all of it as one
+:class:`~epa_kernel.apps.checklist.Checklist`; this module holds no grading logic either: it
+builds a record from the widget's traits and asks :func:`epa_kernel.core.grading.grade_method`.
 
 ``on_change`` receives each new valid record, so a caller (the Voilà app's store) can save every
 change as it happens; widget state lives only in the kernel.
@@ -13,45 +14,101 @@ change as it happens; widget state lives only in the kernel.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from html import escape as _escape
 from typing import Any
 
-import ipywidgets as w
-from ipywidgets.widgets.widget_selection import ToggleButtonsStyle
-from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
+from ipywidgets import Widget
 from pydantic import ValidationError
 
+from epa_kernel.apps.checklist import Checklist
 from epa_kernel.core.grading import grade_method
-from epa_kernel.core.method_spec import Criterion
+from epa_kernel.core.method_spec import Method
 from epa_kernel.core.outcomes import MethodOutcome
 from epa_kernel.core.records import MethodRecord, check_against
 from epa_kernel.core.spec import Standard
-from epa_kernel.core.vocabulary import JUDGEMENT_COLOURS, JUDGEMENT_LABELS
+from epa_kernel.core.vocabulary import CHANNEL_LABELS, JUDGEMENT_COLOURS, JUDGEMENT_LABELS
 from epa_kernel.errors import InputError, from_validation_error
 from epa_kernel.exports.record_html import outcome_panel
 
-# Deferred is offered only where the standard allows it (see _descriptor_row).
-JUDGEMENT_OPTIONS = [(JUDGEMENT_LABELS[value], value) for value in ("met", "not_met")]
-DEFERRED_OPTION = (JUDGEMENT_LABELS["deferred"], "deferred")
-
-# The chosen judgement must be visible at a glance (its button filled with its colour; buttons in
-# the order met, not met, deferred), and the grade must stay in view while the assessor scrolls a
-# 40-descriptor form.
-BUTTON_FILLS = "".join(
-    f".epa-judgement .widget-toggle-button.mod-active:nth-child({n}) "
-    f"{{background:{JUDGEMENT_COLOURS[value]};color:#fff}}\n"
-    for n, value in enumerate(("met", "not_met", "deferred"), start=1)
-)
-FORM_CSS = (
-    "<style>\n"
-    + BUTTON_FILLS
-    + """\
-.epa-side {position:sticky; top:0; align-self:flex-start; max-height:100vh; overflow:auto}
-.widget-box:has(.epa-side), .jp-OutputArea:has(.epa-side), .jp-OutputArea-child:has(.epa-side),
-.jp-OutputArea-output:has(.epa-side) {overflow: visible}
-</style>"""
-)
 INTEGER_FACTS = {"word_count", "slides", "portfolio_items", "questions_asked"}
+STATE = ("judgements", "notes", "channels", "evidence")
+
+
+def checklist_spec(method: Method) -> dict:
+    """What the checklist draws for ``method``: plain data, sent to the browser once."""
+    criteria = []
+    for c in method.criteria:
+        tags = [c.band.upper(), *c.ksbs]
+        if c.applies_to:
+            tags.append("only " + " / ".join(CHANNEL_LABELS[ch] for ch in c.applies_to))
+        if c.deferrable_to:
+            tags.append(f"may defer to {c.deferrable_to.replace('_', ' ')}")
+        options = ["met", "not_met", *(["deferred"] if c.deferrable_to else [])]
+        criteria.append(
+            {"id": c.id, "module": c.module, "text": c.text, "tags": " · ".join(tags)}
+            | {"options": options}
+        )
+    return {
+        "criteria": criteria,
+        "channels": [{"id": ch, "label": CHANNEL_LABELS[ch]} for ch in method.channels or ()],
+        "facts": [
+            {
+                "fact": limit.fact,
+                "label": limit.label,
+                "allowed": limit.describe(),
+                "integer": limit.fact in INTEGER_FACTS,
+            }
+            for limit in method.evidence or ()
+        ],
+        "labels": {value: JUDGEMENT_LABELS[value] for value in JUDGEMENT_COLOURS},
+        "colours": JUDGEMENT_COLOURS,
+        "keys": {"m": "met", "n": "not_met", "d": "deferred"},
+        "note": "note",
+    }
+
+
+def draft_record(
+    standard: Standard,
+    record: MethodRecord,
+    judgements: dict[str, str | None],
+    notes: dict[str, str],
+    channels: tuple[str, ...] | None,
+    evidence_typed: dict[str, str],
+) -> MethodRecord:
+    """``record`` with what a form shows; raises InputError when something typed is not allowed.
+
+    Judgements of descriptors not assessed under ``channels`` are left out; judgements and notes
+    made elsewhere for descriptors deferred into this method ("method.P3") are kept as given.
+    """
+    method = standard.method(record.method)
+    applicable = {c.id for c in method.applicable(channels)}
+    judged = {cid: v for cid, v in judgements.items() if v is not None and cid in applicable}
+    judged.update({k: v for k, v in record.judgements.items() if "." in k})
+    noted = {cid: text for cid, text in notes.items() if text.strip()}
+    noted.update({k: v for k, v in record.notes.items() if "." in k})
+    evidence: dict[str, Any] = {}
+    for fact, typed in evidence_typed.items():
+        text = typed.strip()
+        if text:
+            try:
+                evidence[fact] = int(text) if fact in INTEGER_FACTS else float(text)
+            except ValueError:
+                kind = "a whole number" if fact in INTEGER_FACTS else "a number"
+                raise InputError(f"{text!r} is not {kind}", field=f"evidence.{fact}") from None
+    data = record.model_dump(mode="json")
+    data.update(
+        channels=list(channels) if channels else None,
+        judgements=judged,
+        notes=noted,
+        evidence=evidence,
+    )
+    try:
+        drafted = MethodRecord.model_validate(data)
+    except ValidationError as exc:
+        raise from_validation_error(exc) from None
+    if method.channels and not channels:
+        raise InputError("tick at least one channel observed", field="channels")
+    check_against(drafted, standard)
+    return drafted
 
 
 class MethodForm:
@@ -64,209 +121,119 @@ class MethodForm:
         *,
         on_change: Callable[[MethodRecord], Any] | None = None,
         readonly: bool = False,
-        side: Sequence[w.Widget] = (),
+        side: Sequence[Widget] = (),
     ):
         # ``side``: more widgets under the outcome panel, kept in view beside the descriptors
         # (the trainer's notebook puts its explanations there).
-        self.side = tuple(side)
         self.standard = standard
         self.method = standard.method(record.method)
         self.record = record
         self.on_change = on_change
         self.readonly = readonly
         self.error: str | None = None
-        self._toggles: dict[str, w.ToggleButtons] = {}
-        self._notes: dict[str, w.Text] = {}
-        self._rows: dict[str, w.Widget] = {}
-        self._channels: dict[str, w.Checkbox] = {}
-        self._facts: dict[str, w.Text] = {}
-        # One layout and one style model per kind, shared by every descriptor row: each widget
-        # would otherwise bring its own, and every model is a message to the browser and an
-        # object it builds before the form appears (385 models for a 25-descriptor form; 215
-        # shared). Rows keep a layout each: hiding a row sets its own ``display``.
-        self._plain = w.Layout()
-        self._note_layout = w.Layout(width="auto")
-        self._html_style = HTMLStyle()
-        self._text_style = TextStyle()
-        self._toggle_style = ToggleButtonsStyle(button_width="80px")
-        self.outcome_html = w.HTML()
-        self.outcome_html.add_class("epa-outcome-panel")
-        self.message = w.HTML()
-        self.widget = self._build()
+        self.widget = Checklist(
+            spec=checklist_spec(self.method),
+            readonly=readonly,
+            side=list(side),
+            **self._traits(record),
+        )
         self._apply_visibility()
         self.outcome = self._regrade()
-
-    # --- building -------------------------------------------------------------------------
-
-    def _build(self) -> w.Widget:
-        children: list[w.Widget] = []
-        if self.method.channels:
-            for channel in self.method.channels:
-                box = w.Checkbox(
-                    value=channel in (self.record.channels or ()),
-                    description=channel.replace("_", " "),
-                    indent=False,
-                    disabled=self.readonly,
-                )
-                box.observe(self._changed, names="value")
-                box.add_class(f"epa-channel-{channel}")
-                self._channels[channel] = box
-            children.append(
-                w.HBox([w.HTML("<b>Channels observed:</b>&nbsp;"), *self._channels.values()])
-            )
-        if self.method.evidence:
-            children.append(w.HTML("<h4>Evidence</h4>"))
-            for limit in self.method.evidence:
-                value = getattr(self.record.evidence, limit.fact)
-                field = w.Text(
-                    value="" if value is None else f"{value:g}",
-                    placeholder="not recorded",
-                    description=limit.label,
-                    disabled=self.readonly,
-                    style={"description_width": "260px"},
-                    layout=w.Layout(width="420px"),
-                )
-                field.observe(self._changed, names="value")
-                field.add_class(f"epa-fact-{limit.fact}")
-                self._facts[limit.fact] = field
-                children.append(w.HBox([field, w.HTML(f"&nbsp;allowed: {limit.describe()}")]))
-        module = None
-        for criterion in self.method.criteria:
-            if criterion.module != module:
-                module = criterion.module
-                children.append(w.HTML(f"<h4>{_escape(module)}</h4>"))
-            row = self._descriptor_row(criterion)
-            self._rows[criterion.id] = row
-            children.append(row)
-        form = w.VBox(children, layout=w.Layout(flex="1 1 60%"))
-        panel = w.VBox(
-            [self.outcome_html, self.message, *self.side],
-            layout=w.Layout(flex="1 1 40%", padding="0 0 0 16px"),
-        )
-        panel.add_class("epa-side")
-        return w.VBox([w.HTML(FORM_CSS), w.HBox([form, panel])])
-
-    def _descriptor_row(self, criterion: Criterion) -> w.Widget:
-        options = list(JUDGEMENT_OPTIONS)
-        if criterion.deferrable_to:
-            options.append(DEFERRED_OPTION)
-        # Classes given at construction: add_class afterwards is one more message per call.
-        toggle = w.ToggleButtons(
-            options=options,
-            value=self.record.judgements.get(criterion.id),
-            disabled=self.readonly,
-            style=self._toggle_style,
-            layout=self._plain,
-            _dom_classes=(f"epa-{criterion.id}", "epa-judgement"),
-        )
-        toggle.observe(self._changed, names="value")
-        note = w.Text(
-            value=self.record.notes.get(criterion.id, ""),
-            placeholder="note",
-            disabled=self.readonly,
-            layout=self._note_layout,
-            style=self._text_style,
-        )
-        note.observe(self._changed, names="value")
-        self._toggles[criterion.id] = toggle
-        self._notes[criterion.id] = note
-        tags = [criterion.band.upper(), *criterion.ksbs]
-        if criterion.applies_to:
-            tags.append("only " + " / ".join(c.replace("_", " ") for c in criterion.applies_to))
-        if criterion.deferrable_to:
-            tags.append(f"may defer to {criterion.deferrable_to.replace('_', ' ')}")
-        label = w.HTML(
-            f"<b>{criterion.id}</b> {_escape(criterion.text)}<br>"
-            f"<small>{_escape(' · '.join(tags))}</small>",
-            layout=self._plain,
-            style=self._html_style,
-        )
-        return w.VBox(
-            [label, w.HBox([toggle, note], layout=self._plain)],
-            layout=w.Layout(margin="0 0 8px 0", border_bottom="1px solid #eee"),
-        )
+        self.widget.observe(self._changed, names=list(STATE))
 
     # --- state ----------------------------------------------------------------------------
 
+    def _traits(self, record: MethodRecord) -> dict:
+        """The widget's traits for ``record``."""
+        evidence = record.evidence.model_dump(exclude_none=True)
+        return {
+            # Judgements made elsewhere for descriptors deferred into this method ("method.P3")
+            # are not on this form; the record keeps them as given.
+            "judgements": {k: v for k, v in record.judgements.items() if "." not in k},
+            "notes": {k: v for k, v in record.notes.items() if "." not in k},
+            "channels": list(record.channels or ()),
+            "evidence": {
+                f.fact: f"{evidence[f.fact]:g}"
+                for f in self.method.evidence or ()
+                if f.fact in evidence
+            },
+        }
+
     def channels(self) -> tuple[str, ...] | None:
-        if not self._channels:
+        if not self.method.channels:
             return None
-        return tuple(c for c, box in self._channels.items() if box.value) or None
+        return tuple(c for c in self.method.channels if c in self.widget.channels) or None
+
+    def shown(self) -> list[str]:
+        """The descriptors on screen: those assessed under the channels ticked."""
+        return [c.id for c in self.method.criteria if c.id not in self.widget.hidden]
+
+    @property
+    def outcome_html(self) -> str:
+        return self.widget.outcome
 
     def _apply_visibility(self) -> None:
         channels = self.channels()
-        for criterion in self.method.criteria:
-            shown = criterion.applies(channels) if self.method.channels else True
-            self._rows[criterion.id].layout.display = None if shown else "none"
+        self.widget.hidden = [
+            c.id for c in self.method.criteria if self.method.channels and not c.applies(channels)
+        ]
 
     def _draft(self) -> MethodRecord:
         """The record as on screen; raises InputError when something typed is not allowed."""
+        w = self.widget
         channels = self.channels()
-        applicable = {c.id for c in self.method.applicable(channels)}
-        judgements = {
-            cid: t.value
-            for cid, t in self._toggles.items()
-            if t.value is not None and cid in applicable
-        }
-        # Judgements made elsewhere for descriptors deferred into this method are kept as given.
-        judgements.update({k: v for k, v in self.record.judgements.items() if "." in k})
-        notes = {cid: n.value for cid, n in self._notes.items() if n.value.strip()}
-        notes.update({k: v for k, v in self.record.notes.items() if "." in k})
-        evidence: dict[str, Any] = {}
-        for fact, field in self._facts.items():
-            text = field.value.strip()
-            if text:
-                try:
-                    evidence[fact] = int(text) if fact in INTEGER_FACTS else float(text)
-                except ValueError:
-                    kind = "a whole number" if fact in INTEGER_FACTS else "a number"
-                    raise InputError(f"{text!r} is not {kind}", field=f"evidence.{fact}") from None
-        data = self.record.model_dump(mode="json")
-        data.update(
-            channels=list(channels) if channels else None,
-            judgements=judgements,
-            notes=notes,
-            evidence=evidence,
-        )
-        try:
-            record = MethodRecord.model_validate(data)
-        except ValidationError as exc:
-            raise from_validation_error(exc) from None
-        if self.method.channels and not channels:
-            raise InputError("tick at least one channel observed", field="channels")
-        check_against(record, self.standard)
-        return record
+        return draft_record(self.standard, self.record, w.judgements, w.notes, channels, w.evidence)
 
     def _regrade(self) -> MethodOutcome:
         outcome = grade_method(self.standard, self.record)
-        self.outcome_html.value = outcome_panel(self.method, outcome)
+        self.widget.outcome = outcome_panel(self.method, outcome)
         return outcome
 
+    def _say(self, text: str) -> None:
+        self.widget.message = text
+
     def _changed(self, _change=None) -> None:
-        self._apply_visibility()
-        try:
-            record = self._draft()
-        except InputError as exc:
-            self.error = str(exc)
-            self.message.value = f"<p style='color:#b00020'>Not saved: {_escape(str(exc))}</p>"
+        if self.readonly:  # a page that did not disable its controls: the record stands
+            with self.widget.hold_sync():
+                for name, value in self._traits(self.record).items():
+                    setattr(self.widget, name, value)
             return
-        self.error = None
-        self.message.value = ""
-        if record == self.record:
-            return
-        self.record = record
-        self.outcome = self._regrade()
+        # One message back to the browser for whatever this change redraws.
+        with self.widget.hold_sync():
+            self._apply_visibility()
+            try:
+                record = self._draft()
+            except InputError as exc:
+                self.error = str(exc)
+                self._say(f"Not saved: {exc}")
+                return
+            self.error = None
+            self._say("")
+            if record == self.record:
+                return
+            self.record = record
+            self.outcome = self._regrade()
         if self.on_change is not None:
             self.on_change(record)
 
     # --- driving the form from code (trainer notebook, tests) --------------------------------
 
+    def _set(self, name: str, key: str, value) -> None:
+        current = dict(getattr(self.widget, name))
+        if value is None:
+            current.pop(key, None)
+        else:
+            current[key] = value
+        setattr(self.widget, name, current)
+
     def set_judgement(self, criterion_id: str, value: str | None) -> None:
-        self._toggles[criterion_id].value = value
+        self._set("judgements", criterion_id, value)
+
+    def set_note(self, criterion_id: str, text: str) -> None:
+        self._set("notes", criterion_id, text)
 
     def set_fact(self, fact: str, value: str) -> None:
-        self._facts[fact].value = value
+        self._set("evidence", fact, value)
 
     def set_channels(self, channels) -> None:
-        for channel, box in self._channels.items():
-            box.value = channel in channels
+        self.widget.channels = [c for c in self.method.channels if c in channels]

@@ -37,7 +37,7 @@ def open_assignment(page, url: str, label_part: str) -> None:
 
 
 def tick(page, criterion: str, label: str) -> None:
-    page.locator(f".epa-{criterion}").get_by_role("button", name=label, exact=True).click()
+    page.locator(f".epa-{criterion}").get_by_role("radio", name=label, exact=True).click()
 
 
 def grade_shown(page):
@@ -51,7 +51,7 @@ def wait_saved(page) -> None:
 
 
 def selected(page, criterion: str) -> str:
-    return page.locator(f".epa-{criterion} button.mod-active").inner_text()
+    return page.locator(f".epa-{criterion} [role=radio][aria-checked=true]").inner_text()
 
 
 PASSES_F2F = [
@@ -82,6 +82,8 @@ def test_assessor_fills_an_observation_and_nothing_is_lost(browser, app_server):
     from playwright.sync_api import expect
 
     expect(grade_shown(page)).to_have_text("Not yet graded")
+    chosen = page.locator(".epa-assignment select option:checked")
+    expect(chosen).to_contain_text("Practical observation (in progress)")  # was "not started"
     tick(page, "P1", "Not met")
     expect(grade_shown(page)).to_have_text("Fail")
     tick(page, "P1", "Met")
@@ -172,3 +174,83 @@ def test_two_browsers_on_one_record_get_a_conflict_not_an_overwrite(browser, app
     store.close()
     for page in (first, second, third):
         page.close()
+
+
+FOCUSED = """() => {
+    const el = document.activeElement;
+    const row = el && el.closest('.epa-row');
+    return {
+        inForm: !!(el && el.closest('.epa-checklist')),
+        role: el && el.getAttribute('role'),
+        row: row ? [...row.classList].find((c) => /^epa-[PD]\\d+$/.test(c)).slice(4) : null,
+        note: !!(el && el.classList.contains('epa-note')),
+        fact: !!(el && el.closest('.epa-fact')),
+        channel: el && el.closest('label') ? el.closest('label').className : null,
+    };
+}"""
+
+
+def test_a_remote_observation_is_filled_with_the_keyboard_alone(browser, app_server):
+    """Tab from the assignment list through the whole form: channels with Space, the evidence
+    typed, each descriptor a radio group (Space chooses, arrow keys move and choose, M/N keys),
+    a note typed; the grade follows and everything is saved."""
+    from playwright.sync_api import expect
+
+    seed(app_server.store_url, ("1000000019", "practical_observation"))
+    app_server.start()
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(TIMEOUT)
+    open_assignment(page, app_server.url, "Practical observation")
+    page.locator(".epa-assignment select").focus()
+    keys = page.keyboard
+    for _ in range(10):  # past Submit and Reload to the first channel
+        keys.press("Tab")
+        if page.evaluate(FOCUSED)["channel"] == "epa-channel-face_to_face":
+            break
+    keys.press("Tab")
+    keys.press("Space")  # non-face-to-face ticked, then face-to-face unticked
+    keys.press("Shift+Tab")
+    keys.press("Space")
+    expect(page.locator(".epa-P7")).to_be_visible()
+    expect(page.locator(".epa-P4")).to_be_hidden()
+    keys.press("Tab")
+    keys.press("Tab")
+    assert page.evaluate(FOCUSED)["fact"]
+    keys.type("75")
+    judged = []
+    for _ in range(100):
+        keys.press("Tab")
+        at = page.evaluate(FOCUSED)
+        if not at["inForm"]:
+            break
+        if at["note"] and at["row"] == "P1":
+            keys.type("Seen on a video call; <b>clear</b> rapport")
+        elif at["role"] == "radio" and at["row"] == "D5":
+            keys.press("ArrowRight")  # from Met (the group's first stop) to Not met, chosen
+            judged.append(at["row"])
+        elif at["role"] == "radio" and at["row"] == "D4":
+            keys.press("n")
+            keys.press("m")  # changed their mind: met
+            judged.append(at["row"])
+        elif at["role"] == "radio":
+            keys.press("Space")
+            judged.append(at["row"])
+    remote = ["P1", "P2", "P3", "P7", "P8", "P9", "P10", "P11", "P13", "P14", "P15", "P16"]
+    remote += ["P17", "P18", "P19", "P20", "D1", "D2", "D3", "D4", "D5"]
+    assert judged == remote  # every descriptor shown, in order, one Tab stop each
+    expect(grade_shown(page)).to_have_text("Distinction")
+    assert selected(page, "D5") == "Not met" and selected(page, "D4") == "Met"
+    wait_saved(page)
+    page.set_viewport_size({"width": 1400, "height": 4200})
+    page.screenshot(path=str(SCREENSHOTS / "assessor_form_remote.png"), full_page=True)
+    open_assignment(page, app_server.url, "Practical observation")  # what the store holds
+    expect(grade_shown(page)).to_have_text("Distinction")
+    page.close()
+
+    store = Store(app_server.store_url)
+    record = store.find("1000000019", "practical_observation").record
+    store.close()
+    assert record.channels == ("non_face_to_face",)
+    assert record.evidence.duration_minutes == 75
+    assert record.notes == {"P1": "Seen on a video call; <b>clear</b> rapport"}
+    assert record.judgements == {c: "not_met" if c == "D5" else "met" for c in remote}

@@ -34,13 +34,13 @@ def test_clicking_a_descriptor_changes_the_grade_in_the_voila_app(browser, train
     expect(current).to_have_count(1)
     expect(current.locator("td").last).to_have_text("Pass")
 
-    page.locator(".epa-P1").get_by_role("button", name="Not met", exact=True).click()
+    page.locator(".epa-P1").get_by_role("radio", name="Not met", exact=True).click()
     expect(grade).to_have_text("Fail")
     expect(current.locator("td").nth(1)).to_have_text("Fail")
     expect(current.locator("td").last).to_have_text("Fail")
 
-    page.locator(".epa-P1").get_by_role("button", name="Met", exact=True).click()
-    page.locator(".epa-D2").get_by_role("button", name="Met", exact=True).click()
+    page.locator(".epa-P1").get_by_role("radio", name="Met", exact=True).click()
+    page.locator(".epa-D2").get_by_role("radio", name="Met", exact=True).click()
     expect(grade).to_have_text("Distinction")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "grading_logic.png"))

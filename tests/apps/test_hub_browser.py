@@ -161,11 +161,11 @@ def test_an_assessor_sees_and_reaches_only_their_own_apprentices_and_saves_throu
 
     choice = page.locator(".epa-assignment select")
     choice.select_option(label=options.inner_text())
-    page.locator(".epa-P1").get_by_role("button", name="Met", exact=True).click()
+    page.locator(".epa-P1").get_by_role("radio", name="Met", exact=True).click()
     page.locator(".epa-status", has_text=re.compile(r"Saved \(version \d+\)")).wait_for()
     page.reload()  # the same state, read back from the store through the hub
     choice.select_option(label=page.locator(".epa-assignment select option").inner_text())
-    expect(page.locator(".epa-P1 button.mod-active")).to_have_text("Met")
+    expect(page.locator(".epa-P1 [role=radio][aria-checked=true]")).to_have_text("Met")
 
     # a URL parameter naming another assessor changes nothing
     page.goto(f"{hub.url}/user/alex/{APP}?assessor={B.replace(' ', '%20')}")
@@ -249,7 +249,7 @@ def test_an_admin_amends_a_submitted_record_with_a_reason_and_opens_nobody_elses
     expect(page.locator(".epa-amend-author input")).to_have_value("ada")
     choice = page.locator(".epa-amend-record select")
     choice.select_option(label=choice.locator("option", has_text=C_ULN).inner_text())
-    page.locator(".epa-P1").get_by_role("button", name="Not met", exact=True).click()
+    page.locator(".epa-P1").get_by_role("radio", name="Not met", exact=True).click()
     expect(page.locator(".epa-status")).to_contain_text("Changed, not saved")
     page.locator(".epa-amend-reason textarea").fill("P1 mis-keyed: the notes say not met")
     page.locator(".epa-amend").click()

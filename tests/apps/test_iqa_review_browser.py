@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from epa_kernel.core.catalogue import get_standard
 from epa_kernel.store.store import Store
-from helpers import AppServer, free_port, judgements_for, make_record
+from helpers import ROOT, AppServer, free_port, judgements_for, make_record
 
 TIMEOUT = 60_000
 
@@ -34,21 +34,19 @@ def test_a_reviewer_records_a_moderation_in_the_voila_app(browser, tmp_path):
                 ).first.inner_text()
             )
             expect(page.locator(".epa-standing-panel")).to_contain_text("appeals: none open")
-            page.locator(".epa-review-P3").get_by_role(
-                "button", name="Disagree", exact=True
-            ).click()
+            page.locator(".epa-P3").get_by_role("radio", name="Disagree", exact=True).click()
             page.locator(".epa-save-moderation").click()
             expect(page.locator(".epa-status")).to_contain_text("a disagreement needs a rationale")
-            page.locator(".epa-review-P3").locator("xpath=..").locator("input").fill(
-                "The example given was from a colleague's case."
-            )
+            page.locator(".epa-P3 .epa-note").fill("The example given was from a colleague's case.")
             page.locator(".epa-moderation-rationale textarea").fill("Referred back for P3.")
             page.locator(".epa-moderation-outcome select").select_option(
                 label="Referred back to the assessor"
             )
             page.locator(".epa-save-moderation").click()
             expect(page.locator(".epa-status")).to_contain_text("Moderation saved")
-            page.screenshot(path=str(tmp_path / "review.png"))
+            shots = ROOT / "outputs" / "screenshots"
+            shots.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(shots / "iqa_review.png"), full_page=True)
             page.close()
         finally:
             server.kill()

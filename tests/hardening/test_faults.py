@@ -265,10 +265,10 @@ def test_epa_serve_and_its_kernels_killed_while_saving_leave_a_whole_record(brow
 
     open_it()
     order = ["P1", "P2", "P3", "P4", "P5", "P6", "P10", "P11"]
-    page.locator(".epa-P1").get_by_role("button", name="Met", exact=True).click()
+    page.locator(".epa-P1").get_by_role("radio", name="Met", exact=True).click()
     expect(page.locator(".epa-status")).to_contain_text("Saved (version")
     for cid in order[1:]:  # as fast as the browser sends them: saves are in flight
-        page.locator(f".epa-{cid}").get_by_role("button", name="Met", exact=True).click()
+        page.locator(f".epa-{cid}").get_by_role("radio", name="Met", exact=True).click()
     kill_tree(app_server.proc.pid)
     app_server.kill()
 
@@ -283,8 +283,8 @@ def test_epa_serve_and_its_kernels_killed_while_saving_leave_a_whole_record(brow
     app_server.start()
     open_it()  # the page shows what the store holds, and saving carries on
     for cid in kept:
-        assert page.locator(f".epa-{cid} button.mod-active").inner_text() == "Met"
-    page.locator(".epa-P12").get_by_role("button", name="Not met", exact=True).click()
+        assert page.locator(f".epa-{cid} [role=radio][aria-checked=true]").inner_text() == "Met"
+    page.locator(".epa-P12").get_by_role("radio", name="Not met", exact=True).click()
     expect(page.locator(".epa-status")).to_contain_text("Saved (version")
     page.close()
     store = Store(app_server.store_url)

@@ -169,7 +169,7 @@ def test_a_hostile_note_typed_into_the_assessor_app_is_stored_exactly_and_runs_n
         page.locator(".epa-outcome-panel").wait_for()
 
     open_it()
-    note = page.locator(".epa-P1").locator("xpath=..").locator("input[type=text]")
+    note = page.locator(".epa-P1 .epa-note")
     note.fill(BROWSER_NOTE)
     note.press("Tab")
     expect(page.locator(".epa-status")).to_contain_text("Saved (version")
@@ -182,7 +182,7 @@ def test_a_hostile_note_typed_into_the_assessor_app_is_stored_exactly_and_runs_n
     stored.close()
 
     open_it()  # reloaded from the store: the same text, still inert
-    note = page.locator(".epa-P1").locator("xpath=..").locator("input[type=text]")
+    note = page.locator(".epa-P1 .epa-note")
     assert note.input_value() == BROWSER_NOTE
     assert page.evaluate("window.__pwned") is None
     assert page.locator("img[src=x]").count() == 0 and page.locator("img[src=y]").count() == 0
