@@ -93,6 +93,11 @@ c.Spawner.args = [
     # no file written, no kernel started through the REST API (epa_kernel.apps.server_policy)
     "--ServerApp.authorizer_class=epa_kernel.apps.server_policy.AppsOnly",
     "--VoilaConfiguration.show_tracebacks=False",
+    # Voilà runs the notebook in the server; the page only talks widgets to its kernel. Any other
+    # message from a browser (an execute_request typed by hand) is dropped, so a signed-in user
+    # cannot run their own code with the store's credentials.
+    "--MappingKernelManager.allowed_message_types="
+    "['comm_open','comm_msg','comm_close','comm_info_request','kernel_info_request']",
     # a Voilà kernel whose tab died without saying so is shut down after 15 idle minutes
     "--MappingKernelManager.cull_idle_timeout=900",
     "--MappingKernelManager.cull_interval=60",

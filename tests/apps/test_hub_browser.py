@@ -23,6 +23,26 @@ USERS = {"ada": "admin", "alex": "assessor", "billie": "assessor", "quinn": "iqa
 APP = "voila/render/assessor_app.ipynb"
 
 
+# In the page: a second socket on the kernel's channels asks for the kernel's info, then sends an
+# execute_request (what a user who knows Jupyter's messaging would send); the reply types seen.
+RUN_CODE = """async ({url, code}) => {
+  const ws = new WebSocket(url);
+  const seen = [];
+  ws.onmessage = (e) => seen.push(JSON.parse(e.data).header.msg_type);
+  await new Promise((ok) => (ws.onopen = ok));
+  const msg = (type, content) => JSON.stringify({
+    header: {msg_id: crypto.randomUUID(), msg_type: type, session: "s", username: "u",
+             date: new Date().toISOString(), version: "5.3"},
+    parent_header: {}, metadata: {}, content, channel: "shell"});
+  ws.send(msg("execute_request", {code, silent: false, store_history: false,
+                                  user_expressions: {}, allow_stdin: false}));
+  ws.send(msg("kernel_info_request", {}));
+  await new Promise((ok) => setTimeout(ok, 4000));
+  ws.close();
+  return seen;
+}"""
+
+
 def password(name: str) -> str:
     return f"Tr0ub4dor-{name}-horse"
 
@@ -146,7 +166,7 @@ def test_a_wrong_password_is_refused_and_a_signed_out_browser_reaches_nothing(
 
 
 def test_an_assessor_sees_and_reaches_only_their_own_apprentices_and_saves_through_the_hub(
-    hub, accounts, browser
+    hub, accounts, browser, tmp_path
 ):
     from playwright.sync_api import expect
 
@@ -168,6 +188,8 @@ def test_an_assessor_sees_and_reaches_only_their_own_apprentices_and_saves_throu
     expect(page.locator(".epa-P1 [role=radio][aria-checked=true]")).to_have_text("Met")
 
     # a URL parameter naming another assessor changes nothing
+    channels: list[str] = []
+    page.on("websocket", lambda ws: channels.append(ws.url) if "/channels" in ws.url else None)
     page.goto(f"{hub.url}/user/alex/{APP}?assessor={B.replace(' ', '%20')}")
     expect(page.locator(".epa-assignment select option")).to_have_count(1)
     assert B_ULN not in page.content()
@@ -187,6 +209,11 @@ def test_an_assessor_sees_and_reaches_only_their_own_apprentices_and_saves_throu
     started = page.request.post(f"{api}/kernels", data={}, headers={"X-XSRFToken": xsrf})
     assert started.status == 403
     assert page.request.get(f"{api}/contents/assessor_app.ipynb").status == 200  # reading is fine
+    # nor can code be run in the page's kernel by hand: only widget messages reach it
+    marker = tmp_path / "ran.txt"
+    replies = page.evaluate(RUN_CODE, {"url": channels[-1], "code": f"open({str(marker)!r}, 'w')"})
+    assert "execute_reply" not in replies and not marker.exists()
+    assert "kernel_info_reply" in replies  # the same socket does reach the kernel
     # another user's server is not Alex's to open
     answer = page.goto(f"{hub.url}/user/billie/{APP}")
     assert "/user/billie/" not in page.url or answer.status in (403, 404)
