@@ -277,7 +277,9 @@ def test_epa_serve_and_its_kernels_killed_while_saving_leave_a_whole_record(brow
     stored = store.find("1000000019", "practical_observation")
     kept = set(stored.record.judgements)
     assert kept == set(order[: len(kept)]) and kept  # saved in order; none half-made
-    assert len(store.history(stored.id)) == 1 + len(kept)  # created, then one per tick saved
+    # created, then a version per save: one per tick, or one for two ticks the checklist sent in
+    # one update when they came faster than a save (its judgements are one synced dict)
+    assert 2 <= len(store.history(stored.id)) <= 1 + len(kept)
     store.close()
 
     app_server.start()
