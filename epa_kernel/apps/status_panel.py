@@ -14,15 +14,13 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from epa_kernel.core.epa_status import WindowStatus
+from epa_kernel.batch.status_view import SHOWN, STATES, window_line
 from epa_kernel.core.vocabulary import GRADE_COLOURS
 from epa_kernel.errors import AccessError, InputError
 from epa_kernel.store.access import Access
 from epa_kernel.store.standing import Standing
 from epa_kernel.store.store import Store
 
-STATE_WORDS = {"not_assessed": "not assessed", "assessed": "assessed, not graded", "graded": ""}
-SHOWN = ("missed", "overdue", "due")  # deadline states listed; the rest are counted
 WHO = {"epao": "EPAO"}
 # A box apart from the form, compact; missed and overdue deadlines in the Fail colour.
 STYLE = (
@@ -35,30 +33,23 @@ STYLE = (
 )
 
 
-def _window(w: WindowStatus | None) -> str:
-    if w is None:
-        return ""
-    if w.state == "open":
-        return f"{w.what} open: {w.days_left} day(s) left, last day {w.closes}"
-    if w.state == "closed":
-        return f"{w.what} closed on {w.closes}"
-    return f"{w.what} opens {w.opens}"
-
-
 def panel_html(s: Standing) -> str:
     """The panel as HTML; every value from a record or the store is escaped."""
     st = s.status
     head = f"EPA status on {st.today}"
+    window = escape(window_line(st.window)) if st.window else ""
     rows = [
-        f"<div class='epa-standing-window'>gateway {st.gateway}; {escape(_window(st.window))}</div>"
+        f"<div class='epa-standing-window'>gateway {st.gateway}; {window}</div>"
         if st.gateway
         else f"<div class='epa-standing-problem'>{escape(st.problem or '')}</div>"
     ]
     cells = []
     for m in st.methods:
         tried = ", ".join(f"{a.attempt} {a.grade or '…'}" for a in m.attempts) or "—"
-        state = STATE_WORDS[m.state] or escape(m.grade or "")
-        again = f"<br><small>{escape(_window(m.resit_window))}</small>" if m.resit_window else ""
+        state = escape(m.grade or "") if m.state == "graded" else STATES[m.state]
+        again = (
+            f"<br><small>{escape(window_line(m.resit_window))}</small>" if m.resit_window else ""
+        )
         cells.append(
             f"<tr><td>{escape(m.name)}</td><td>{state}</td><td>{escape(tried)}{again}</td></tr>"
         )
@@ -75,9 +66,7 @@ def panel_html(s: Standing) -> str:
     ]
     rows += [
         f"<div class='epa-standing-invalid'>not allowed: {escape(attempt.reason)}</div>"
-        for m in st.methods
-        for attempt in m.attempts
-        if not attempt.valid
+        for attempt in st.invalid
     ]
     appeal = "; ".join(s.open_appeals) or "none open"
     rows.append(f"<div class='epa-standing-appeal'>appeals: {escape(appeal)}</div>")

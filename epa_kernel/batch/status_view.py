@@ -53,7 +53,8 @@ def status_json(rows: list[ApprenticeStatus], today: date) -> dict:
     return {"today": today.isoformat(), "apprentices": [row_json(r) for r in rows]}
 
 
-def _window_line(w: WindowStatus) -> str:
+def window_line(w: WindowStatus) -> str:
+    """A window as a person reads it (``epa status`` and the apps' status panel)."""
     if w.state == "open":
         return f"{w.what} open: last day {w.closes}, {w.days_left} day(s) left"
     if w.state == "closed":
@@ -79,7 +80,7 @@ def row_lines(row: ApprenticeStatus) -> list[str]:
         lines.append(f"  ! {s.problem}")
     else:
         assert s.window is not None
-        lines.append(f"  gateway {s.gateway}; {_window_line(s.window)}")
+        lines.append(f"  gateway {s.gateway}; {window_line(s.window)}")
     lines += [f"  ! {note}" for note in row.notes]
     width = max(len(m.method) for m in s.methods)
     for m in s.methods:
@@ -90,7 +91,7 @@ def row_lines(row: ApprenticeStatus) -> list[str]:
             if a.inside_window is False and a.window_reason:
                 lines.append(f"         {a.window_reason}")
         if m.resit_window:
-            lines.append(f"      {_window_line(m.resit_window)}")
+            lines.append(f"      {window_line(m.resit_window)}")
     lines.append(f"  overall: {s.overall or '(not yet graded)'}: {'; '.join(s.overall_reasons)}")
     for a in s.invalid:
         lines.append(f"  ! attempt not allowed: {row.files[a.index]}: {a.reason}")

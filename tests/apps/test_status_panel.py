@@ -39,7 +39,7 @@ def test_the_panel_counts_the_window_and_shows_each_method_and_the_deadlines(sto
     put(store, "apprentice_showcase", date(2026, 3, 9), submit=False)  # a draft counts too
     html = panel_for(store, ULN, today=date(2026, 3, 20))
     # gateway 2 Feb + 3 months = 2 May (002): 43 days after 20 March
-    assert "assessment window open: 43 day(s) left, last day 2026-05-02" in html
+    assert "assessment window open: last day 2026-05-02, 43 day(s) left" in html
     assert "Fail" in html and "not assessed" in html  # observation failed; discussion not yet
     assert "resit/retake window open" in html
     # feedback on the failed observation: 10 working days from 2 March = 16 March, not done
