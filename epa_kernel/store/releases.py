@@ -101,10 +101,13 @@ def release(db: Database, clock: Clock, uln: str, *, by: str) -> tuple[Release, 
     return _release(row), new
 
 
-def latest_releases(db: Database) -> dict[str, Release]:
-    """Each released apprentice's latest release, by ULN."""
+def latest_releases(db: Database, uln: str | None = None) -> dict[str, Release]:
+    """Each released apprentice's latest release, by ULN (only ``uln``'s when given)."""
+    query = select(releases).order_by(releases.c.id)
+    if uln is not None:
+        query = query.where(releases.c.uln == uln)
     with db.connection() as conn:
-        rows = conn.execute(select(releases).order_by(releases.c.id)).all()
+        rows = conn.execute(query).all()
     return {r.uln: _release(r) for r in rows}
 
 
@@ -114,9 +117,13 @@ def results_now(db: Database, uln: str) -> str:
         return digest(current_results(conn, uln))
 
 
-def claims(db: Database) -> list[Claim]:
+def claims(db: Database, uln: str | None = None) -> list[Claim]:
+    """The certificate claims recorded, in order (only ``uln``'s when given)."""
+    query = select(certificate_claims).order_by(certificate_claims.c.id)
+    if uln is not None:
+        query = query.where(certificate_claims.c.uln == uln)
     with db.connection() as conn:
-        rows = conn.execute(select(certificate_claims).order_by(certificate_claims.c.id)).all()
+        rows = conn.execute(query).all()
     return [
         Claim(r.uln, r.standard, r.version, r.grade, r.achieved_on, r.results, r.file, r.at)
         for r in rows

@@ -43,8 +43,8 @@ def standing(store, uln: str, today: date) -> Standing:
         f"{a.kind} {a.number} on {s.record.method} ({s.record.attempt_key}): {a.status}"
         for s, a in store.open_appeals(stored)
     )
-    release = store.releases().get(uln)
-    claim = next((c for c in store.claims() if c.uln == uln), None)
+    release = store.releases(uln).get(uln)
+    claim = next(iter(store.claims(uln)), None)
     return Standing(
         epa_status(standard, gateway, records, today),
         appeals,

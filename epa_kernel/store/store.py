@@ -189,16 +189,17 @@ class Store(Database):
         and whether it is new (releasing the same results again writes nothing)."""
         return release_rows.release(self, self.clock, uln, by=by)
 
-    def releases(self) -> dict[str, release_rows.Release]:
-        """Each released apprentice's latest release, by ULN."""
-        return release_rows.latest_releases(self)
+    def releases(self, uln: str | None = None) -> dict[str, release_rows.Release]:
+        """Each released apprentice's latest release, by ULN (only ``uln``'s when given)."""
+        return release_rows.latest_releases(self, uln)
 
     def results_digest(self, uln: str) -> str:
         """The digest of the apprentice's submitted results now, to compare with a release's."""
         return release_rows.results_now(self, uln)
 
-    def claims(self) -> list[release_rows.Claim]:
-        return release_rows.claims(self)
+    def claims(self, uln: str | None = None) -> list[release_rows.Claim]:
+        """The certificate claims recorded (only ``uln``'s when given)."""
+        return release_rows.claims(self, uln)
 
     def record_claims(self, rows: list[dict], *, file: str) -> None:
         """Record a batch of certificate claims (one transaction) written to ``file``."""
