@@ -60,7 +60,7 @@ def review_spec(standard, method: str, judgements: dict[str, str]) -> dict:
 
 class ReviewApp:
     def __init__(self, store: Store | Access, sampled: set[str] | None = None, *, banner: str = ""):
-        from epa_kernel.iqa.decisions import decision_id
+        from epa_kernel.core.vocabulary import decision_id
 
         self.store = store
         self.stored: StoredRecord | None = None

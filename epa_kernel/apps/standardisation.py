@@ -11,6 +11,7 @@ def show_standardisation(
 ):
     from IPython.display import HTML, display
 
+    from epa_kernel.core.vocabulary import decision_id
     from epa_kernel.iqa import decisions as source
     from epa_kernel.iqa.standardisation import disagreements, grade_chart, grade_table, outliers
     from epa_kernel.store.store import Store
@@ -22,7 +23,7 @@ def show_standardisation(
         by_id = {d.id: d for d in found}
         for stored in store.all_records(submitted_only=True):
             r = stored.record
-            did = source.decision_id(r.apprentice.uln, r.method, r.attempt_key)
+            did = decision_id(r.apprentice.uln, r.method, r.attempt_key)
             moderated += [(by_id[did], m) for _, m in store.moderations(stored.id)]
     elif run_dir and Path(run_dir).is_dir():
         found = source.from_run(run_dir)

@@ -26,6 +26,7 @@ __all__ = [
     "attempt_key",
     "attempt_label",
     "attempt_stem",
+    "decision_id",
 ]
 
 #: Every assessment method any standard may have, in the order results list them.
@@ -102,3 +103,10 @@ def attempt_stem(method: str, attempt: str) -> str:
     ``practical_observation`` for a first attempt, ``practical_observation.resit`` for a resit,
     ``practical_observation.resit2`` for a second; notebooks, exports and IQA ids all use it."""
     return method if attempt == "first" else f"{method}.{attempt}"
+
+
+def decision_id(uln: str, method: str, attempt: str) -> str:
+    """IQA's id for one method attempt of one apprentice: ``<uln>/<attempt stem>``, the same
+    stem as the attempt's notebook, so an id names the file the decision was read from. The
+    store's access checks use it too, to tell whether a record was sampled."""
+    return f"{uln}/{attempt_stem(method, attempt)}"

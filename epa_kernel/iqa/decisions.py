@@ -13,7 +13,7 @@ from epa_kernel.core.bundles import method_outcome_bundle
 from epa_kernel.core.catalogue import get_standard
 from epa_kernel.core.grading import grade_epa, grade_method, select_attempts
 from epa_kernel.core.uln import uln_is_valid
-from epa_kernel.core.vocabulary import attempt_key, attempt_stem
+from epa_kernel.core.vocabulary import attempt_key, decision_id
 from epa_kernel.errors import InputError
 from epa_kernel.exports.outcomes import read_epa_outcome, read_method_outcome
 from epa_kernel.iqa.sampling import Decision
@@ -38,12 +38,6 @@ def _decision(bundle: dict, outcome: dict) -> Decision:
         distinction_required=outcome["distinction_required"],
         content_hash=bundle["content_hash"],
     )
-
-
-def decision_id(uln: str, method: str, attempt: str) -> str:
-    """IQA's id for one method attempt of one apprentice: ``<uln>/<attempt stem>``, the same
-    stem as the attempt's notebook, so an id names the file the decision was read from."""
-    return f"{uln}/{attempt_stem(method, attempt)}"
 
 
 def from_run(folder: str | Path) -> list[Decision]:

@@ -11,9 +11,9 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+from epa_kernel.core.vocabulary import decision_id
 from epa_kernel.errors import InputError
 from epa_kernel.files import read_json, write_atomic
-from epa_kernel.iqa.decisions import decision_id
 from epa_kernel.iqa.sampling import Decision, Pick, Policy
 
 

@@ -160,7 +160,7 @@ def _plan(
 ) -> tuple[dict[str, Check], list[Job]]:
     """The checks of the notebooks to verify (static problems found already), and the jobs that
     re-run them into ``scratch``."""
-    from epa_kernel.iqa.decisions import decision_id
+    from epa_kernel.core.vocabulary import decision_id
 
     notebooks = notebooks_dir()
     checks: dict[str, Check] = {}
@@ -231,7 +231,7 @@ def _plan(
 
 
 def _id_of(check: Check) -> str:
-    from epa_kernel.iqa.decisions import decision_id
+    from epa_kernel.core.vocabulary import decision_id
 
     parts = check.notebook.stem.split(".")
     return decision_id(check.uln, check.method, parts[1] if len(parts) > 1 else "first")

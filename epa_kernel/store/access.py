@@ -22,7 +22,7 @@ from datetime import date
 
 from epa_kernel.core.moderation import Moderation
 from epa_kernel.core.records import MethodRecord
-from epa_kernel.core.vocabulary import ROLES, attempt_stem
+from epa_kernel.core.vocabulary import ROLES, decision_id
 from epa_kernel.errors import AccessError, InputError
 from epa_kernel.store.history import Version
 from epa_kernel.store.standing import Standing
@@ -87,7 +87,7 @@ class Access:
             return True
         if self.user.role == "iqa":
             r = stored.record
-            decision = f"{r.apprentice.uln}/{attempt_stem(r.method, r.attempt_key)}"
+            decision = decision_id(r.apprentice.uln, r.method, r.attempt_key)
             return stored.submitted and (self.sample is None or decision in self.sample)
         return self._assigned(stored.record.apprentice.uln, stored.record.method)
 
