@@ -20,6 +20,7 @@ from datetime import date
 from epa_kernel.batch.cohort import Apprentice, Cohort
 from epa_kernel.batch.status_done import DoneEntry, check_done_keys
 from epa_kernel.core.epa_status import EpaStatus, epa_status
+from epa_kernel.core.lifecycle import refuse_invalid
 from epa_kernel.errors import InputError
 
 
@@ -116,5 +117,4 @@ def raise_for_invalid_attempts(rows: list[ApprenticeStatus]) -> None:
     """Raise an InputError naming the file of the first attempt the rules do not allow (field
     ``attempt``, the engine's reason); return when every attempt is allowed."""
     for row in rows:
-        for attempt in row.status.invalid:
-            raise InputError(attempt.reason, file=row.files[attempt.index], field="attempt")
+        refuse_invalid(row.status.invalid, row.files)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Protocol
 
 from epa_kernel.core.deadlines import DeadlineStatus, deadlines, ordered_attempts, record_grades
 from epa_kernel.core.model import Model
@@ -230,11 +231,21 @@ def raise_for_invalid(report: Lifecycle, files: Sequence[str] | None = None) -> 
     refuse_invalid(report.attempts, files)
 
 
-def refuse_invalid(checks: Sequence[AttemptCheck], files: Sequence[str] | None = None) -> None:
+class CheckedAttempt(Protocol):
+    """What :func:`refuse_invalid` reads of a checked attempt: an :class:`AttemptCheck`, or
+    the :class:`~epa_kernel.core.epa_status.AttemptStatus` that ``epa status`` reports."""
+
+    index: int
+    valid: bool
+    reason: str
+
+
+def refuse_invalid(checks: Sequence[CheckedAttempt], files: Sequence[str] | None = None) -> None:
     """Raise an InputError for the first of ``checks`` that is not allowed (see
     :func:`raise_for_invalid`). The batch run and ``epa grade`` call it with
     :func:`attempt_checks` alone: whether a resit may follow needs no date, so a resit after a
-    pass is refused before any notebook runs or any grade is given."""
+    pass is refused before any notebook runs or any grade is given; ``epa status`` with the
+    attempts its report listed."""
     for check in checks:
         if not check.valid:
             error = InputError(check.reason, field="attempt")
