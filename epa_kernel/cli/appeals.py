@@ -7,10 +7,9 @@ EPAO staff who act on them, never names; appellants' names and grounds stay in t
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
-from epa_kernel.cli.options import STORE_HELP, iso_date, positive_int
+from epa_kernel.cli.options import STORE_HELP, attempt_key_option, iso_date, positive_int
 from epa_kernel.errors import InputError
 
 
@@ -131,18 +130,6 @@ def cmd_certificates(args) -> int:
         store.record_claims(claims_to_record(rows), file=args.out.name)
     print(f"wrote {len(rows)} certificate claims to {args.out}; {len(refused)} refused")
     return 1 if refused else 0
-
-
-def attempt_key_option(text: str) -> str:
-    """``--attempt``: an attempt key as the store names it (``first``, ``resit``, ``resit2``)."""
-    import re
-
-    if not re.fullmatch(r"first|(resit|retake)([2-9]|[1-9][0-9])?", text):
-        raise argparse.ArgumentTypeError(
-            f"{text!r}: give first, resit or retake, with the sitting after it from the "
-            "second on (resit2)"
-        )
-    return text
 
 
 def add_record_arguments(p) -> None:

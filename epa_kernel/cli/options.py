@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 from datetime import date
 
 STORE_HELP = "default: EPA_STORE_URL, else outputs/epa.sqlite"
@@ -61,6 +62,23 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return value
+
+
+def attempt_key_option(text: str) -> str:
+    """``--attempt``: an attempt as the store names it (``core.vocabulary.attempt_key``): its
+    kind, with the sitting after a resit or retake from the second on (``resit2``)."""
+    from typing import get_args
+
+    from epa_kernel.core.values import Attempt
+
+    kinds = get_args(Attempt)
+    again = "|".join(a for a in kinds if a != "first")
+    if not re.fullmatch(rf"first|({again})([2-9]|[1-9][0-9])?", text):
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give {', '.join(kinds[:-1])} or {kinds[-1]}, with the sitting after it "
+            "from the second on (resit2)"
+        )
+    return text
 
 
 def iso_date(text: str) -> date:

@@ -527,3 +527,18 @@ def test_criteria_with_an_unknown_version(tmp_path):
         "ST0071 has no version '2.0'",
         "known: 1.0, 1.1",
     )
+
+
+@pytest.mark.parametrize("text", ["first", "resit", "retake", "resit2", "retake12"])
+def test_attempt_option_takes_the_names_the_store_uses(text):
+    from epa_kernel.cli.options import attempt_key_option
+
+    assert attempt_key_option(text) == text
+
+
+@pytest.mark.parametrize("text", ["first2", "resit1", "resit0", "third", "resit100", ""])
+def test_attempt_option_refuses_any_other_name(tmp_path, text):
+    args = ["appeal", "resolve", "1000000019", "practical_observation", "--attempt", text]
+    bad = epa(*args, "--number", "1", "--status", "withdrawn", "--by", "Rita", cwd=tmp_path)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert "give first, resit or retake, with the sitting after it" in bad.stderr
