@@ -113,7 +113,8 @@ class AssessorApp:
         """Show the stored record for this assignment, creating its draft the first time."""
         assessor = self.assessor.value
         stored = self.store.find(uln, method)
-        if stored is None:
+        new = stored is None
+        if new:
             row = next(
                 a
                 for a in self.store.assignments_of(assessor)
@@ -132,10 +133,9 @@ class AssessorApp:
             stored = self.store.put(
                 parse_record(data, file="<new draft>")[0], author=assessor, reason="draft opened"
             )
-            self._show(stored)
-            self._relabel()  # no longer "not started"
-            return
         self._show(stored)
+        if new:
+            self._relabel()  # no longer "not started"
 
     def _show(self, stored: StoredRecord) -> None:
         self.stored = stored
