@@ -23,10 +23,13 @@ USERS = {"ada": "admin", "alex": "assessor", "billie": "assessor", "quinn": "iqa
 APP = "voila/render/assessor_app.ipynb"
 
 
-# In the page: a second socket on the kernel's channels asks for the kernel's info, then sends an
-# execute_request (what a user who knows Jupyter's messaging would send); the reply types seen.
+# In the page: a second socket on the kernel's channels asks for the kernel's info until it
+# answers (so the socket is known to reach the kernel), then sends an execute_request (what a
+# user who knows Jupyter's messaging would send); the reply types seen.
 RUN_CODE = """async ({url, code}) => {
-  const ws = new WebSocket(url);
+  const own = new URL(url);  // a session of its own, not the page's reconnecting
+  own.searchParams.set("session_id", crypto.randomUUID());
+  const ws = new WebSocket(own);
   const seen = [];
   ws.onmessage = (e) => seen.push(JSON.parse(e.data).header.msg_type);
   await new Promise((ok) => (ws.onopen = ok));
@@ -34,10 +37,14 @@ RUN_CODE = """async ({url, code}) => {
     header: {msg_id: crypto.randomUUID(), msg_type: type, session: "s", username: "u",
              date: new Date().toISOString(), version: "5.3"},
     parent_header: {}, metadata: {}, content, channel: "shell"});
+  const wait = (ms) => new Promise((ok) => setTimeout(ok, ms));
+  for (let i = 0; i < 30 && !seen.includes("kernel_info_reply"); i++) {
+    ws.send(msg("kernel_info_request", {}));
+    await wait(1000);
+  }
   ws.send(msg("execute_request", {code, silent: false, store_history: false,
                                   user_expressions: {}, allow_stdin: false}));
-  ws.send(msg("kernel_info_request", {}));
-  await new Promise((ok) => setTimeout(ok, 4000));
+  await wait(4000);
   ws.close();
   return seen;
 }"""
