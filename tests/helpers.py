@@ -375,7 +375,7 @@ class HubServer:
     def __init__(self, store_url: str, base: Path, log):
         self.store_url, self.state, self.log = store_url, base / "hub-state", log
         self.port, self.proc = free_port(), None
-        self.internal = f"{free_port()},{free_port()}"
+        self.internal = f"{free_port()},{free_port()},{free_port()}"
 
     @property
     def url(self) -> str:

@@ -34,6 +34,8 @@ MAY_IMPORT = {
     "batch": {FOUNDATION, "core", "exports"},
     "iqa": {FOUNDATION, "core", "store", "exports", "batch"},
     "trainer": {FOUNDATION, "core", "exports"},
+    # the store service behind a hub (server, client, wire) and nothing that serves a page
+    "service": {FOUNDATION, "core", "store", "iqa"},
 }
 MAY_IMPORT["apps"] = {FOUNDATION, *MAY_IMPORT}
 MAY_IMPORT["cli"] = {*MAY_IMPORT}

@@ -4,9 +4,11 @@ The hub itself is configured by :mod:`epa_kernel.apps.jupyterhub_config`; this m
 everything it needs ready and runs it until interrupted:
 
 - the **state folder** (default ``outputs/hub``, outside git): created private (0700), with a
-  cookie secret and an API token generated at first start (0600), the hub's database, the
-  users' homes, and the users' servers' own Jupyter config (only the Voilà extension on: no
-  JupyterLab, no terminals);
+  cookie secret and an API token generated at first start (0600), the hub's database and, when
+  not run as root, the users' homes;
+- as root, the **OS boundary**: each user's server runs as an OS user of its own
+  (:mod:`epa_kernel.apps.os_users`), so the Python, the kit and its notebooks must be readable
+  by other users; the hub refuses to start, naming what is not;
 - the **store**, created or checked before the hub starts, which must have an admin
   (``epa users add NAME --role admin``): the kit's admins are the hub's admins;
 - **configurable-http-proxy**, from npm: ``EPA_HUB_PROXY``, else on ``PATH``, else in a
@@ -32,8 +34,6 @@ CONFIG = Path(__file__).with_name("jupyterhub_config.py")
 DEFAULT_STATE = Path("outputs") / "hub"
 PROXY = "configurable-http-proxy"
 SECRETS = ("cookie_secret", "api_token")
-# Extensions a user's server must not offer: the kit's apps are its only pages.
-OFF = ("jupyterlab", "notebook", "notebook_shim", "jupyter_lsp", "jupyter_server_terminals")
 
 
 def find_proxy() -> str:
@@ -64,11 +64,31 @@ def prepare_state(state: Path) -> Path:
             with os.fdopen(fd, "w") as out:
                 out.write(secrets.token_hex(32) + "\n")
         path.chmod(0o600)  # JupyterHub refuses a cookie secret others could read
-    config = state / "jupyter_config"
-    config.mkdir(exist_ok=True)
-    settings = {"ServerApp": {"jpserver_extensions": {"voila": True, **dict.fromkeys(OFF, False)}}}
-    (config / "jupyter_server_config.json").write_text(json.dumps(settings, indent=1) + "\n")
     return state
+
+
+def check_servers_can_run() -> None:
+    """As root, every user's server runs as an OS user of its own: refuse to start when what it
+    runs (the Python, the kit, its notebooks and templates) is private to root."""
+    if os.geteuid() != 0:
+        return
+    import epa_kernel
+    from epa_kernel.apps.os_users import unreachable
+    from epa_kernel.paths import templates_dir
+
+    needed = [
+        Path(sys.executable),
+        Path(epa_kernel.__file__),
+        notebooks_dir() / "assessor_app.ipynb",
+    ]
+    problems = unreachable([*needed, templates_dir()])
+    if problems:
+        raise InputError(
+            "as root, each user's server runs as an OS user of its own, which cannot read "
+            f"{'; '.join(problems)}. Install the kit where other users can read it (e.g. "
+            "`/usr/bin/python3 -m venv /opt/epa` and the kit there)",
+            field="install",
+        )
 
 
 def hub_admins(url: str) -> list[str]:
@@ -179,6 +199,7 @@ def hub(
         sampled_ids(iqa_sample)  # a file that is not a plan is refused now, not at sign-in
     if config is not None and not Path(config).is_file():
         raise InputError("no such file", file=str(config), field="--config")
+    check_servers_can_run()
     state = prepare_state(state)
     env = hub_environment(state=state, host=host, port=port, url=url, admins=admins, proxy=proxy)
     if config is not None:

@@ -15,9 +15,15 @@ organisation runs:
   repeated wrong passwords lock the name for a while. The kit's admins
   (``epa users add NAME --role admin``) are the hub's admins. For production, OAuthenticator
   (Azure AD, Google) replaces it: see the README's "Serving a team".
-- **SimpleLocalProcessSpawner** starts each user's server as a local process with its home in
-  the state folder, Voilà as its default page (the assessor app), no terminals, no JupyterLab;
-  ``JUPYTERHUB_USER`` in its environment is the identity the apps use.
+- **The store service** (:mod:`epa_kernel.service`, a hub-managed service) is the only process
+  that holds the store's URL. Users' servers and their kernels hold their user's hub token
+  instead, scoped to call it, and the service applies that user's role to every call.
+- **Each user's server** runs Voilà on the kit's apps (the assessor app as its default page), no
+  terminals, no JupyterLab; as root, as an OS user of its own (:mod:`epa_kernel.apps.os_users`),
+  otherwise as the hub's user with its home in the state folder. ``JUPYTERHUB_USER`` in its
+  environment is the identity the apps show; the token is what the store believes.
+- **Nobody is the hub's admin**: the kit's admins amend records through the amendments app in
+  their own name and never reach another user's server (no ``access:servers``, no admin role).
 
 An organisation's own settings (``epa hub --config FILE``: OAuth, TLS certificates, another
 spawner) are loaded last and win.
@@ -25,6 +31,7 @@ spawner) are loaded last and win.
 
 import os
 import sys
+from pathlib import Path
 
 from nativeauthenticator import NativeAuthenticator
 
@@ -36,11 +43,15 @@ c = get_config()  # noqa: F821 - JupyterHub provides it when it loads this file
 STATE = os.environ["EPA_HUB_STATE"]
 HOST = os.environ.get("EPA_HUB_HOST", "127.0.0.1")
 PORT = int(os.environ.get("EPA_HUB_PORT", "8000"))
-HUB_PORT, PROXY_API_PORT = (
-    int(p) for p in os.environ.get("EPA_HUB_INTERNAL_PORTS", f"{PORT + 1},{PORT + 2}").split(",")
+HUB_PORT, PROXY_API_PORT, STORE_PORT = (
+    int(p)
+    for p in os.environ.get("EPA_HUB_INTERNAL_PORTS", f"{PORT + 1},{PORT + 2},{PORT + 3}").split(
+        ","
+    )
 )
 ADMINS = {n for n in os.environ.get("EPA_HUB_ADMINS", "").split(",") if n}
 BIN = os.path.dirname(sys.executable)
+SERVER_CONFIG = Path(__file__).with_name("server_config")
 
 # --- network ---------------------------------------------------------------------------------
 c.JupyterHub.bind_url = f"http://{HOST}:{PORT}"
@@ -79,23 +90,29 @@ c.NativeAuthenticator.minimum_password_length = 10
 c.NativeAuthenticator.check_common_password = True
 c.NativeAuthenticator.allowed_failed_logins = 5
 c.NativeAuthenticator.seconds_before_next_try = 120
-c.Authenticator.admin_users = ADMINS
+# The kit's admins approve sign-ups (NativeAuthenticator asks for admin:users) and nothing more:
+# they are not the hub's admins, so no access:servers and no way to act in another's server.
+c.Authenticator.admin_users = set()
+c.Authenticator.allowed_users = ADMINS  # NativeAuthenticator: their sign-up needs no approval
 # JupyterHub 5 refuses everyone without this; NativeAuthenticator's approval still gates sign-in.
 c.Authenticator.allow_all = True
 
 # --- each user's server: Voilà on the kit's apps, nothing else --------------------------------
-c.JupyterHub.spawner_class = "jupyterhub.spawner.SimpleLocalProcessSpawner"
-c.SimpleLocalProcessSpawner.home_dir_template = os.path.join(STATE, "homes", "{username}")
+AS_ROOT = os.geteuid() == 0
+if AS_ROOT:  # each server as an OS user of its own (epa-<name>), made on first start
+    c.JupyterHub.spawner_class = "epa_kernel.apps.hub_spawner.OwnUserSpawner"
+else:
+    c.JupyterHub.spawner_class = "jupyterhub.spawner.SimpleLocalProcessSpawner"
+    c.SimpleLocalProcessSpawner.home_dir_template = os.path.join(STATE, "homes", "{username}")
 c.Spawner.cmd = [sys.executable, "-m", "jupyterhub.singleuser"]
 c.Spawner.args = [
-    *(["--allow-root"] if os.geteuid() == 0 else []),
     "--ServerApp.terminals_enabled=False",
     # no file written, no kernel started through the REST API (epa_kernel.apps.server_policy)
     "--ServerApp.authorizer_class=epa_kernel.apps.server_policy.AppsOnly",
     "--VoilaConfiguration.show_tracebacks=False",
     # Voilà runs the notebook in the server; the page only talks widgets to its kernel. Any other
-    # message from a browser (an execute_request typed by hand) is dropped, so a signed-in user
-    # cannot run their own code with the store's credentials.
+    # message from a browser (an execute_request typed by hand) is dropped. Should code run there
+    # all the same, it holds no store URL: only its user's token for the store service.
     "--MappingKernelManager.allowed_message_types="
     "['comm_open','comm_msg','comm_close','comm_info_request','kernel_info_request']",
     # a Voilà kernel whose tab died without saying so is shut down after 15 idle minutes
@@ -105,30 +122,50 @@ c.Spawner.args = [
 ]
 c.Spawner.notebook_dir = os.environ["EPA_NOTEBOOKS"]
 c.Spawner.default_url = "/voila/render/assessor_app.ipynb"
+STORE_SERVICE = "epa-store"
 c.Spawner.environment = {
-    "EPA_STORE_URL": os.environ["EPA_STORE_URL"],
+    # the store service, not the store: the kernel calls it with its user's token
+    "EPA_STORE_SERVICE": f"http://127.0.0.1:{STORE_PORT}/services/{STORE_SERVICE}/",
     "PATH": BIN + os.pathsep + os.environ.get("PATH", ""),
-    # the server's own config folder: only the Voilà extension (see epa_kernel.apps.hub)
-    "JUPYTER_CONFIG_DIR": os.path.join(STATE, "jupyter_config"),
-    **{
-        k: os.environ[k]
-        for k in ("EPA_NOTEBOOKS", "EPA_TEMPLATES", "EPA_IQA_SAMPLE")
-        if k in os.environ
-    },
+    # the servers' own config, read-only package data: only the Voilà extension
+    "JUPYTER_CONFIG_DIR": str(SERVER_CONFIG),
+    **{k: os.environ[k] for k in ("EPA_NOTEBOOKS", "EPA_TEMPLATES") if k in os.environ},
 }
+# The server's token (JUPYTERHUB_API_TOKEN, which its kernels inherit) may call the store
+# service, as its user and no one else; every user holds that scope.
+c.Spawner.server_token_scopes = [
+    "users:activity!user",
+    "access:servers!server",
+    f"access:services!service={STORE_SERVICE}",
+]
 c.Spawner.start_timeout = 120  # a cold server on a busy 2-core machine
 c.Spawner.http_timeout = 120
 c.JupyterHub.redirect_to_server = True
 
-# --- automation: a service token for `epa hub` checks and the tests (admin of users/servers) ---
+# --- services: the store (holds the store's URL) and a token for `epa hub` checks and tests ----
 with open(os.path.join(STATE, "api_token"), encoding="utf-8") as token_file:
-    c.JupyterHub.services = [{"name": "epa-admin", "api_token": token_file.read().strip()}]
+    ADMIN_TOKEN = token_file.read().strip()
+c.JupyterHub.services = [
+    {"name": "epa-admin", "api_token": ADMIN_TOKEN},
+    {
+        "name": STORE_SERVICE,
+        "url": f"http://127.0.0.1:{STORE_PORT}",
+        "command": [sys.executable, "-m", "epa_kernel.service"],
+        "environment": {
+            "EPA_STORE_URL": os.environ["EPA_STORE_URL"],
+            **{k: os.environ[k] for k in ("EPA_IQA_SAMPLE", "PYTHONPATH") if k in os.environ},
+        },
+        "display": False,
+    },
+]
 c.JupyterHub.load_roles = [
     {
         "name": "epa-admin",
         "scopes": ["admin:users", "admin:servers", "list:users", "read:users"],
         "services": ["epa-admin"],
-    }
+    },
+    {"name": "user", "scopes": ["self", f"access:services!service={STORE_SERVICE}"]},
+    {"name": "epa-approvers", "scopes": ["admin:users"], "users": sorted(ADMINS)},
 ]
 c.JupyterHub.log_level = os.environ.get("EPA_HUB_LOG_LEVEL", "INFO")
 

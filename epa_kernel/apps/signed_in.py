@@ -1,10 +1,12 @@
 """Who is using an app: on a hub, the user JupyterHub signed in; on a laptop, nobody in particular.
 
-JupyterHub starts each user's server with ``JUPYTERHUB_USER`` in its environment and the Voilà
-kernels inherit it, so the apps take identity from there and never from a widget. Each app then
-holds an :class:`~epa_kernel.store.access.Access` for that user instead of the whole store, and a
-user whose role is not the app's is sent to their own app. Without a hub (``epa serve`` on one
-laptop, loopback only) the apps hold the store as before.
+JupyterHub starts each user's server with ``JUPYTERHUB_USER`` and that user's hub token in its
+environment, and the Voilà kernels inherit both. On a hub the apps never open the store: they
+hold a :class:`~epa_kernel.service.client.StoreClient`, which sends the token to the store
+service, and the service applies that user's :class:`~epa_kernel.store.access.Access`. Identity
+never comes from a widget, and a kernel that runs code of its own still reaches only what its
+user may. A user whose role is not the app's is sent to their own app. Without a hub
+(``epa serve`` on one laptop, loopback only) the apps hold the store as before.
 """
 
 from __future__ import annotations
@@ -12,9 +14,13 @@ from __future__ import annotations
 import os
 from html import escape
 
-from epa_kernel.errors import AccessError
+from epa_kernel.errors import AccessError, StoreError
+from epa_kernel.service.client import StoreClient
 from epa_kernel.store.access import Access
 from epa_kernel.store.store import Store
+
+#: What an app holds for a signed-in user: the service's client on a hub (Access in tests).
+SIGNED_IN = (Access, StoreClient)
 
 #: Each role's app on the hub, relative to any Voilà page of the single-user server.
 ROLE_APPS = {
@@ -33,30 +39,28 @@ def sign_out_url() -> str:
 
 
 def app_store(
-    url: str, *, roles: tuple[str, ...], sample: set[str] | None = None
-) -> tuple[Store | Access | None, str]:
+    url: str | None, *, roles: tuple[str, ...], sample: set[str] | None = None
+) -> tuple[Store | StoreClient | None, str]:
     """The store as this app may use it, and the HTML to show above it (or instead of it).
 
-    On a hub: the signed-in user's :class:`Access` when their role is one of ``roles``; else
-    None and a page saying why, with a link to their own app. ``sample``: see :class:`Access`.
+    On a hub: the signed-in user's :class:`StoreClient` when their role is one of ``roles``
+    (``url`` and ``sample`` are not used: the service holds the store and the plan); else None
+    and a page saying why, with a link to their own app. Off a hub: the store at ``url``.
     """
-    store = Store(url)
     name = hub_user()
     if name is None:
-        return store, ""
+        return Store(url), ""
     try:
-        access = Access(store, name, sample=sample)
-    except AccessError as exc:
-        store.close()
+        client = StoreClient.from_environment()
+    except (AccessError, StoreError) as exc:
         return None, f"<p class='epa-refused'>{escape(str(exc))}. {sign_out(name)}</p>"
-    if access.user.role not in roles:
-        page, title = ROLE_APPS[access.user.role]
-        store.close()
+    if client.user.role not in roles:
+        page, title = ROLE_APPS[client.user.role]
         return None, (
-            f"<p class='epa-refused'>This app is not for the {escape(access.user.role)} role. "
-            f"Open <a href='{page}'>{title}</a>. {sign_out(name, access.user.role)}</p>"
+            f"<p class='epa-refused'>This app is not for the {escape(client.user.role)} role. "
+            f"Open <a href='{page}'>{title}</a>. {sign_out(name, client.user.role)}</p>"
         )
-    return access, f"<p class='epa-signed-in'>{sign_out(name, access.user.role)}</p>"
+    return client, f"<p class='epa-signed-in'>{sign_out(name, client.user.role)}</p>"
 
 
 def open_for_app(
@@ -65,7 +69,7 @@ def open_for_app(
     roles: tuple[str, ...],
     start: str,
     sample: set[str] | None = None,
-) -> tuple[Store | Access | None, str]:
+) -> tuple[Store | StoreClient | None, str]:
     """:func:`app_store` on ``store_url`` or ``EPA_STORE_URL`` for an app in a notebook; when
     there is nothing to show, the notebook says why (``start``: how to start the app) and None.
 
@@ -74,7 +78,7 @@ def open_for_app(
     from IPython.display import HTML, display
 
     url = store_url or os.environ.get("EPA_STORE_URL")
-    if not url:
+    if not url and hub_user() is None:
         display(
             HTML(
                 f"<p>No store is configured. Start {start}, "

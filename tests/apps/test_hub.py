@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import stat
+from pathlib import Path
 
 import pytest
 
@@ -72,9 +73,17 @@ def test_the_state_folder_is_private_and_its_secrets_survive_a_restart(tmp_path)
         assert len(first[name].strip()) == 64
     prepare_state(tmp_path / "hub")  # a restart
     assert {name: (state / name).read_text() for name in SECRETS} == first
-    config = json.loads((state / "jupyter_config" / "jupyter_server_config.json").read_text())
+    assert sorted(p.name for p in state.iterdir()) == sorted(SECRETS)  # nothing else yet
+
+
+def test_the_users_servers_load_only_voila_from_package_data():
+    import epa_kernel
+
+    folder = Path(epa_kernel.__file__).parent / "apps" / "server_config"
+    config = json.loads((folder / "jupyter_server_config.json").read_text())
     extensions = config["ServerApp"]["jpserver_extensions"]
     assert extensions["voila"] and not extensions["jupyterlab"]
+    assert not any(extensions.get(name) for name in ("notebook", "jupyter_server_terminals"))
 
 
 def test_an_admins_amendment_is_in_the_history_and_in_the_exported_record(store, tmp_path):
