@@ -573,3 +573,41 @@ def lodge_appeal(store, stored, lodged_on, result_notified_on, **changes):
         **changes,
     }
     return store.lodge_appeal(stored, **fields)
+
+
+# One apprentice's practical observation sat three times, each attempt by another assessor.
+ATTEMPTS = {"first": "Ruth Okafor", "resit": "Declan Moss", "resit2": "Morgan Hale"}
+ATTEMPT_ULN, ATTEMPT_APPRENTICE = VALID_ULNS[2], {"uln": VALID_ULNS[2], "name": "Viktor Hussain"}
+
+
+def attempt_record(key: str, **changes) -> MethodRecord:
+    """The practical observation's ``key`` attempt (first, resit, resit2) by its assessor."""
+    from epa_kernel.core.vocabulary import attempt_parts
+
+    kind, sitting = attempt_parts(key)
+    return make_record(
+        uln=ATTEMPT_ULN,
+        attempt=kind,
+        sitting=sitting,
+        **{
+            "judgements": {},
+            "apprentice": ATTEMPT_APPRENTICE,
+            "assessor": ATTEMPTS[key],
+            **changes,
+        },
+    )
+
+
+def three_attempts(store) -> dict:
+    """Each attempt assigned to its assessor (users ruth, declan, morgan); the first submitted,
+    the resit a draft, the second resit not started. Returns the stored records by attempt."""
+    from epa_kernel.store.users import set_user
+
+    stored = {}
+    for key, assessor in ATTEMPTS.items():
+        store.assign(attempt_record(key))
+        set_user(store, assessor.split()[0].lower(), "assessor", assessor)
+    stored["first"] = store.put(attempt_record("first"), author=ATTEMPTS["first"])
+    stored["first"] = store.submit(stored["first"], author=ATTEMPTS["first"])
+    stored["resit"] = store.put(attempt_record("resit"), author=ATTEMPTS["resit"])
+    return stored

@@ -1,5 +1,10 @@
 """The assessor app that Voilà serves: choose an assignment, fill its form, submit.
 
+An assignment is one attempt of an apprentice's method (first attempt, resit, second resit...):
+the list shows each attempt assigned to the assessor, choosing one opens that attempt's record
+(its draft is created the first time, as that attempt), and a heading over the form says whose
+record it is and which attempt, so nobody edits a first attempt believing it their resit.
+
 The app is the store's door for assessors. Every change in the form is saved as it happens, in
 its own transaction, through :class:`~epa_kernel.store.store.Store`; opening a record always
 reads it from the store, so reloading the page or restarting the server shows exactly what was
@@ -28,7 +33,7 @@ from epa_kernel.apps.status_panel import panel_for
 from epa_kernel.core.catalogue import get_standard
 from epa_kernel.core.grading import grade_method
 from epa_kernel.core.records import parse_record
-from epa_kernel.core.vocabulary import METHOD_NAMES
+from epa_kernel.core.vocabulary import METHOD_NAMES, attempt_parts, attempt_words
 from epa_kernel.errors import AccessError, ConflictError, InputError
 from epa_kernel.store.access import Access
 from epa_kernel.store.store import Store
@@ -61,6 +66,8 @@ class AssessorApp:
         self.assignment.add_class("epa-assignment")
         self.submit_button.add_class("epa-submit")
         self.form_box = w.VBox()
+        self.owner = w.HTML()  # whose record is open, and which attempt
+        self.owner.add_class("epa-record-owner")
         self.standing = w.HTML()  # where the apprentice's EPA stands (apps.status_panel)
         self.standing.add_class("epa-standing-panel")
         if banner:  # signed in on a hub: the assessor is who signed in, not a choice
@@ -75,6 +82,7 @@ class AssessorApp:
                 w.HBox([self.assessor, self.assignment]),
                 w.HBox([self.submit_button, self.reload_button, self.status]),
                 self.standing,
+                self.owner,
                 self.form_box,
             ]
         )
@@ -91,10 +99,9 @@ class AssessorApp:
         options = []
         for a in self.store.assignments_of(self.assessor.value):
             state = ASSIGNMENT_STATES.get(a["status"], "not started")
-            label = (
-                f"{a['name']} ({a['uln']}) — {METHOD_NAMES.get(a['method'], a['method'])} ({state})"
-            )
-            options.append((label, (a["uln"], a["method"])))
+            method = METHOD_NAMES.get(a["method"], a["method"])
+            label = f"{a['name']} ({a['uln']}) — {method} · {attempt_words(a['attempt'])} ({state})"
+            options.append((label, (a["uln"], a["method"], a["attempt"])))
         self.assignment.value = None
         self.assignment.options = options
 
@@ -110,24 +117,28 @@ class AssessorApp:
         self.assignment.value = chosen
         self._quiet = False
 
-    def _open(self, uln: str, method: str) -> None:
-        """Show the stored record for this assignment, creating its draft the first time."""
+    def _open(self, uln: str, method: str, attempt: str) -> None:
+        """Show the stored record of this assigned attempt (its key), creating its draft, as
+        that attempt, the first time."""
         assessor = self.assessor.value
-        stored = self.store.find(uln, method)
+        stored = self.store.find(uln, method, attempt)
         new = stored is None
         if new:
             row = next(
                 a
                 for a in self.store.assignments_of(assessor)
-                if (a["uln"], a["method"]) == (uln, method)
+                if (a["uln"], a["method"], a["attempt"]) == (uln, method, attempt)
             )
             standard = get_standard(row["standard"], row["version"])
+            kind, sitting = attempt_parts(attempt)
             data = {
                 "standard": row["standard"],
                 "version": row["version"],
                 "method": method,
                 "apprentice": self.store.apprentice(uln),
                 "assessor": assessor,
+                "attempt": kind,
+                "sitting": sitting,
             }
             if standard.method(method).channels:
                 data["channels"] = [standard.method(method).channels[0]]
@@ -145,6 +156,12 @@ class AssessorApp:
             standard, stored.record, on_change=self._save, readonly=stored.submitted
         )
         self.form_box.children = [self.form.widget]
+        r = stored.record
+        self.owner.value = (
+            f"<b>{escape(r.assessor)}'s record</b> · {escape(r.apprentice.name)} "
+            f"({r.apprentice.uln}) · {escape(standard.method(r.method).name)} · "
+            f"{attempt_words(r.attempt_key)}"
+        )
         self.standing.value = panel_for(self.store, stored.record.apprentice.uln)
         self.submit_button.disabled = stored.submitted
         self.reload_button.disabled = False

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from epa_kernel.cli.options import STORE_HELP, attempt_key_option, iso_date, positive_int
+from epa_kernel.cli.options import STORE_HELP, add_attempt_arguments, iso_date, positive_int
 from epa_kernel.errors import InputError
 
 
@@ -132,23 +132,11 @@ def cmd_certificates(args) -> int:
     return 1 if refused else 0
 
 
-def add_record_arguments(p) -> None:
-    p.add_argument("uln", metavar="ULN")
-    p.add_argument("method", metavar="METHOD", help="the method id of the appealed decision")
-    p.add_argument(
-        "--attempt",
-        default="first",
-        type=attempt_key_option,
-        help="first (default), resit, retake; resit2 for a second resit...",
-    )
-    p.add_argument("--store", metavar="URL", help=STORE_HELP)
-
-
 def register(sub) -> None:
     appeal = sub.add_parser("appeal", help="appeals and enquiries about results")
     a_sub = appeal.add_subparsers(dest="appeal_command", required=True, metavar="APPEAL_COMMAND")
     p = a_sub.add_parser("lodge", help="lodge an appeal or enquiry against a stored decision")
-    add_record_arguments(p)
+    add_attempt_arguments(p, method_help="the method id of the appealed decision")
     p.add_argument("--kind", choices=["appeal", "enquiry"], default="appeal")
     p.add_argument("--appellant", required=True, metavar="NAME", help="who lodged it")
     p.add_argument("--role", choices=["apprentice", "employer", "provider"], default="apprentice")
@@ -165,7 +153,7 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_appeal_lodge)
 
     p = a_sub.add_parser("resolve", help="move an appeal on: under review, upheld, rejected...")
-    add_record_arguments(p)
+    add_attempt_arguments(p, method_help="the method id of the appealed decision")
     p.add_argument("--number", type=positive_int, required=True, help="the appeal's number")
     p.add_argument(
         "--status", required=True, choices=["under_review", "upheld", "rejected", "withdrawn"]

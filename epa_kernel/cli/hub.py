@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from epa_kernel.cli.options import STORE_HELP, positive_int
+from epa_kernel.cli.options import STORE_HELP, add_attempt_arguments, positive_int
 
 
 def cmd_hub(args) -> int:
@@ -53,10 +53,10 @@ def cmd_assign(args) -> int:
         raise InputError("not a valid ULN (10 digits with a valid check digit)", field="ULN")
     store = open_store(args.store)
     try:
-        store.reassign(args.uln, args.method, args.assessor)
+        store.reassign(args.uln, args.method, args.assessor, args.attempt)
     finally:
         store.close()
-    print(f"assigned the apprentice's {args.method} to {args.assessor}")
+    print(f"assigned the apprentice's {args.method} ({args.attempt}) to {args.assessor}")
     return 0
 
 
@@ -109,9 +109,7 @@ def register(sub) -> None:
         q.add_argument("--store", metavar="URL", help=STORE_HELP)
     p.set_defaults(func=cmd_users)
 
-    p = sub.add_parser("assign", help="give an apprentice's method to another assessor")
-    p.add_argument("uln", metavar="ULN")
-    p.add_argument("method", metavar="METHOD", help="e.g. practical_observation")
+    p = sub.add_parser("assign", help="give an apprentice's method attempt to another assessor")
+    add_attempt_arguments(p, method_help="e.g. practical_observation")
     p.add_argument("--assessor", required=True, metavar="FULL NAME")
-    p.add_argument("--store", metavar="URL", help=STORE_HELP)
     p.set_defaults(func=cmd_assign)

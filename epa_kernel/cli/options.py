@@ -81,6 +81,19 @@ def attempt_key_option(text: str) -> str:
     return text
 
 
+def add_attempt_arguments(p, *, method_help: str) -> None:
+    """``ULN METHOD [--attempt KEY] [--store URL]``: one attempt of an apprentice's method."""
+    p.add_argument("uln", metavar="ULN")
+    p.add_argument("method", metavar="METHOD", help=method_help)
+    p.add_argument(
+        "--attempt",
+        default="first",
+        type=attempt_key_option,
+        help="first (default), resit, retake; resit2 for a second resit...",
+    )
+    p.add_argument("--store", metavar="URL", help=STORE_HELP)
+
+
 def iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)

@@ -25,6 +25,8 @@ __all__ = [
     "NOT_GRADED",
     "attempt_key",
     "attempt_label",
+    "attempt_parts",
+    "attempt_words",
     "attempt_stem",
     "decision_id",
 ]
@@ -96,6 +98,27 @@ def attempt_label(attempt: str | None, sitting: int = 1) -> str:
     """An attempt as a person reads it: "Resit", "Resit (sitting 2)"; "—" when not known."""
     label = ATTEMPT_LABELS.get(attempt or "", "—")
     return label if sitting == 1 else f"{label} (sitting {sitting})"
+
+
+def attempt_parts(key: str) -> tuple[str, int]:
+    """An attempt key back to its kind and sitting: ``resit2`` → ``("resit", 2)``, the
+    inverse of :func:`attempt_key`."""
+    kind = key.rstrip("0123456789")
+    return kind, int(key[len(kind) :] or 1)
+
+
+_ORDINALS = ("", "", "second ", "third ", "fourth ", "fifth ")
+
+
+def attempt_words(key: str) -> str:
+    """An attempt key as words in a sentence: "first attempt", "resit", "second resit",
+    "retake (sitting 7)"."""
+    kind, sitting = attempt_parts(key)
+    if kind == "first":
+        return "first attempt"
+    if sitting < len(_ORDINALS):
+        return f"{_ORDINALS[sitting]}{kind}"
+    return f"{kind} (sitting {sitting})"
 
 
 def attempt_stem(method: str, attempt: str) -> str:

@@ -5,8 +5,10 @@ On a hub, the apps never hold the :class:`~epa_kernel.store.store.Store` itself 
 widget. Each call filters by that user's role and assignments (:mod:`epa_kernel.store.users`)
 and raises :class:`~epa_kernel.errors.AccessError` for anything outside them:
 
-- an ``assessor`` lists, opens and edits only the apprentices and methods assigned to them, and
-  edits only until submission (the store locks a submitted record);
+- an ``assessor`` lists, opens and edits only the attempts assigned to them (an apprentice's
+  method and attempt: a resit by another assessor stays out of reach, and so does the first
+  attempt for the resit's assessor), and edits only until submission (the store locks a
+  submitted record);
 - ``iqa`` reads submitted records (only the sampled ones when a sampling plan is given) and
   records moderations in their own name; no draft, no edit, no amendment;
 - ``admin`` reads every record and amends submitted ones with a reason.
@@ -76,11 +78,18 @@ class Access:
         self._need("admin", to="see assignments")
         return self.store.assignments_of(assessor) if assessor else []
 
-    def _assigned(self, uln: str, method: str) -> bool:
-        return any(
-            (a["uln"], a["method"]) == (uln, method)
+    def _assigned(self, uln: str, method: str, attempt: str) -> bool:
+        """Whether this attempt (its key) of the apprentice's method is the user's to assess."""
+        return self.user.role == "assessor" and any(
+            (a["uln"], a["method"], a["attempt"]) == (uln, method, attempt)
             for a in self.store.assignments_of(self.user.assessor)
         )
+
+    def _assigned_apprentice(self, uln: str) -> bool:
+        return any(a["uln"] == uln for a in self.store.assignments_of(self.user.assessor))
+
+    def _assigned_record(self, record: MethodRecord) -> bool:
+        return self._assigned(record.apprentice.uln, record.method, record.attempt_key)
 
     def _may_read(self, stored: StoredRecord) -> bool:
         if self.user.role == "admin":
@@ -89,7 +98,7 @@ class Access:
             r = stored.record
             decision = decision_id(r.apprentice.uln, r.method, r.attempt_key)
             return stored.submitted and (self.sample is None or decision in self.sample)
-        return self._assigned(stored.record.apprentice.uln, stored.record.method)
+        return self._assigned_record(stored.record)
 
     # --- reading -------------------------------------------------------------------------
 
@@ -103,8 +112,10 @@ class Access:
         return stored
 
     def find(self, uln: str, method: str, attempt: str = "first") -> StoredRecord | None:
-        if self.user.role == "assessor" and not self._assigned(uln, method):
-            raise self._refuse("open an apprentice not assigned to them")
+        """The record of this attempt (its key), or None while not started; an assessor reaches
+        only an attempt assigned to them, refused in the same words whether it exists or not."""
+        if self.user.role == "assessor" and not self._assigned(uln, method, attempt):
+            raise self._refuse("open an attempt not assigned to them")
         stored = self.store.find(uln, method, attempt)
         if stored is not None and not self._may_read(stored):
             raise self._refuse("open a record that is not submitted")
@@ -112,7 +123,7 @@ class Access:
 
     def apprentice(self, uln: str) -> dict:
         if self.user.role == "assessor":
-            if not any(a["uln"] == uln for a in self.store.assignments_of(self.user.assessor)):
+            if not self._assigned_apprentice(uln):
                 raise self._refuse("read an apprentice not assigned to them")
         else:
             self._need("admin", to="read apprentice details outside a record")
@@ -123,7 +134,7 @@ class Access:
         assessor's record. An assessor sees it for an apprentice assigned to them, IQA for one
         with a record they may read, an admin for anyone."""
         if self.user.role == "assessor":
-            if not any(a["uln"] == uln for a in self.store.assignments_of(self.user.assessor)):
+            if not self._assigned_apprentice(uln):
                 raise self._refuse("see the EPA of an apprentice not assigned to them")
         elif self.user.role == "iqa":
             if not any(self._may_read(s) for s in self.store.records_of(uln)):
@@ -150,11 +161,11 @@ class Access:
     def put(
         self, record: MethodRecord, *, author: str | None = None, reason: str = "draft opened"
     ) -> StoredRecord:
-        """Start the draft of one of the assessor's own assignments."""
+        """Start the draft of one of the assessor's own assignments (its attempt included)."""
         self._need("assessor", to="start a record")
         self._check_author(author)
-        if not self._assigned(record.apprentice.uln, record.method):
-            raise self._refuse("start a record for an apprentice not assigned to them")
+        if not self._assigned_record(record):
+            raise self._refuse("start a record of an attempt not assigned to them")
         if record.assessor != self.user.assessor:
             raise self._refuse(f"start a record in the name of {record.assessor!r}")
         return self.store.put(record, author=self.author, reason=reason)
@@ -162,17 +173,26 @@ class Access:
     def save_draft(
         self, stored: StoredRecord, record: MethodRecord, *, author: str | None = None
     ) -> StoredRecord:
-        self._editable(stored, author)
+        self._editable(stored, author, record)
         return self.store.save_draft(stored, record, author=self.author)
 
     def submit(self, stored: StoredRecord, *, author: str | None = None) -> StoredRecord:
         self._editable(stored, author)
         return self.store.submit(stored, author=self.author)
 
-    def _editable(self, stored: StoredRecord, author: str | None) -> None:
+    def _editable(
+        self, stored: StoredRecord, author: str | None, record: MethodRecord | None = None
+    ) -> None:
         self._need("assessor", to="change a judgement")
         self._check_author(author)
-        if not self._assigned(stored.record.apprentice.uln, stored.record.method):
+        # The store's own record of that id too: ``stored`` comes from the caller, who could pair
+        # one attempt's id with another attempt's record.
+        try:
+            held = [self.store.get(stored.id).record]
+        except InputError:
+            held = []
+        checked = [*held, stored.record, *([record] if record else [])]
+        if not held or not all(self._assigned_record(r) for r in checked):
             raise self._refuse("change a record not assigned to them")
 
     def amend(

@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from epa_kernel.core.uln import redact_ulns
 from epa_kernel.errors import InputError, StoreError
 from epa_kernel.paths import store_url
+from epa_kernel.store.migrations import migrate
 from epa_kernel.store.schema import metadata
 
 
@@ -58,6 +59,7 @@ class Database:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         try:
             metadata.create_all(self.engine)
+            migrate(self.engine)  # a store made by an older kit
         except SQLAlchemyError as exc:
             raise InputError(
                 f"cannot open the store ({type(exc).__name__}); is it a database "

@@ -1,4 +1,5 @@
-"""Who is assessed and who assesses them: apprentices, assessors and their assignments.
+"""Who is assessed and who assesses them: apprentices, assessors and their assignments (one
+assessor per attempt of an apprentice's method).
 
 A record names its apprentice and its assessor; the store keeps each person once, so the
 assessor app can list what an assessor has to assess and a record's apprentice details are read
@@ -8,7 +9,7 @@ details stored stand, as evidence does.
 
 from __future__ import annotations
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 
 from epa_kernel.core.records import MethodRecord
 from epa_kernel.errors import InputError
@@ -31,30 +32,56 @@ def ensure_apprentice(conn, record: MethodRecord) -> None:
         conn.execute(insert(apprentices).values(uln=a.uln, **values))
 
 
+def _ensure_assessor(conn, name: str) -> None:
+    if conn.execute(select(assessors).where(assessors.c.name == name)).first() is None:
+        conn.execute(insert(assessors).values(name=name))
+
+
+def _attempt_key(uln: str, method: str, attempt: str):
+    return (
+        (assignments.c.uln == uln)
+        & (assignments.c.method == method)
+        & (assignments.c.attempt == attempt)
+    )
+
+
+def _started(conn, uln: str, method: str, attempt: str) -> bool:
+    started = conn.execute(
+        select(records.c.id).where(
+            (records.c.uln == uln) & (records.c.method == method) & (records.c.attempt == attempt)
+        )
+    ).first()
+    return started is not None
+
+
 def assign(db: Database, record: MethodRecord) -> None:
-    """Make ``record``'s assessor responsible for its apprentice and method."""
+    """Make ``record``'s assessor responsible for its apprentice, method and attempt (its own
+    ``attempt_key``: a resit is assigned apart from the first attempt).
+
+    One attempt has one assessor. An attempt already assigned to someone else follows the
+    record while no record of it is stored (the record about to be stored names its assessor);
+    once one is, the assignment stays with the assessor who started it.
+    """
+    uln, attempt = record.apprentice.uln, record.attempt_key
+    key = _attempt_key(uln, record.method, attempt)
     with db.transaction() as conn:
         ensure_apprentice(conn, record)
-        if (
-            conn.execute(select(assessors).where(assessors.c.name == record.assessor)).first()
-            is None
-        ):
-            conn.execute(insert(assessors).values(name=record.assessor))
-        key = (
-            (assignments.c.assessor == record.assessor)
-            & (assignments.c.uln == record.apprentice.uln)
-            & (assignments.c.method == record.method)
-        )
-        if conn.execute(select(assignments).where(key)).first() is None:
-            conn.execute(
-                insert(assignments).values(
-                    assessor=record.assessor,
-                    uln=record.apprentice.uln,
-                    method=record.method,
-                    standard=record.standard,
-                    version=record.version,
-                )
+        _ensure_assessor(conn, record.assessor)
+        row = conn.execute(select(assignments).where(key)).first()
+        if row is not None:
+            if row.assessor == record.assessor or _started(conn, uln, record.method, attempt):
+                return
+            conn.execute(delete(assignments).where(key))
+        conn.execute(
+            insert(assignments).values(
+                assessor=record.assessor,
+                uln=uln,
+                method=record.method,
+                attempt=attempt,
+                standard=record.standard,
+                version=record.version,
             )
+        )
 
 
 def apprentice_details(db: Database, uln: str) -> dict:
@@ -74,7 +101,9 @@ def assessor_names(db: Database) -> list[str]:
 
 
 def assignments_of(db: Database, assessor: str) -> list[dict]:
-    """What ``assessor`` has to assess: apprentice, standard and method, with status."""
+    """What ``assessor`` has to assess, one row per attempt: ``assessor``, ``uln``, ``name``
+    (the apprentice's), ``standard``, ``version``, ``method``, ``attempt`` (its key), and the
+    attempt's record ``id`` and ``status`` (None while not started)."""
     query = (
         select(assignments, apprentices.c.name, records.c.status, records.c.id)
         .join(apprentices, apprentices.c.uln == assignments.c.uln)
@@ -82,47 +111,37 @@ def assignments_of(db: Database, assessor: str) -> list[dict]:
             records,
             (records.c.uln == assignments.c.uln)
             & (records.c.method == assignments.c.method)
-            & (records.c.attempt == "first"),
+            & (records.c.attempt == assignments.c.attempt),
         )
         .where(assignments.c.assessor == assessor)
-        .order_by(apprentices.c.name, assignments.c.method)
+        .order_by(
+            apprentices.c.name, assignments.c.uln, assignments.c.method, assignments.c.attempt
+        )
     )
     with db.connection() as conn:
         return [dict(row._mapping) for row in conn.execute(query)]
 
 
-def reassign(db: Database, uln: str, method: str, assessor: str) -> None:
-    """Give the apprentice's ``method`` to ``assessor`` instead (an admin's decision).
+def reassign(db: Database, uln: str, method: str, assessor: str, attempt: str = "first") -> None:
+    """Give the apprentice's ``method`` ``attempt`` (its key) to ``assessor`` instead (an
+    admin's decision); the other attempts keep their assessors.
 
     Only before its record is started: a record names its assessor, and a draft or a submitted
     record keeps the assessor who made it (a submitted one is changed by amendment only).
     """
-    key = (assignments.c.uln == uln) & (assignments.c.method == method)
+    key = _attempt_key(uln, method, attempt)
     with db.transaction() as conn:
-        rows = conn.execute(select(assignments).where(key)).all()
-        if not rows:
+        row = conn.execute(select(assignments).where(key)).first()
+        if row is None:
             raise InputError(
                 "no such assignment; import the apprentice's record first (epa import)",
-                field="ULN METHOD",
+                field="ULN METHOD ATTEMPT",
             )
-        started = conn.execute(
-            select(records.c.id).where((records.c.uln == uln) & (records.c.method == method))
-        ).first()
-        if started is not None:
+        if _started(conn, uln, method, attempt):
             raise InputError(
                 "its record is already started by the assigned assessor; it stays theirs "
                 "(a submitted record is changed by amendment)",
-                field="ULN METHOD",
+                field="ULN METHOD ATTEMPT",
             )
-        if conn.execute(select(assessors).where(assessors.c.name == assessor)).first() is None:
-            conn.execute(insert(assessors).values(name=assessor))
-        conn.execute(delete(assignments).where(key))
-        conn.execute(
-            insert(assignments).values(
-                assessor=assessor,
-                uln=uln,
-                method=method,
-                standard=rows[0].standard,
-                version=rows[0].version,
-            )
-        )
+        _ensure_assessor(conn, assessor)
+        conn.execute(update(assignments).where(key).values(assessor=assessor))

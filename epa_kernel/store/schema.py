@@ -46,6 +46,11 @@ users = Table(
     Column("assessor", String(200)),
 )
 
+#: Which assessor assesses one attempt of an apprentice's method: ``attempt`` is the attempt's
+#: key (``first``, ``resit``, ``resit2``...: ``MethodRecord.attempt_key``), as ``records`` names
+#: it. The key (uln, method, attempt) makes one attempt one assessor's: a resit by another
+#: assessor is another row, and never opens the first attempt's record. Stores made before the
+#: column existed are rebuilt when opened (:mod:`epa_kernel.store.migrations`).
 assignments = Table(
     "assignments",
     metadata,
@@ -54,7 +59,8 @@ assignments = Table(
     Column("standard", String(6), nullable=False),
     Column("version", String(10), nullable=False),
     Column("method", String(40), nullable=False),
-    PrimaryKeyConstraint("assessor", "uln", "method"),
+    Column("attempt", String(10), nullable=False),
+    PrimaryKeyConstraint("uln", "method", "attempt"),
 )
 
 records = Table(

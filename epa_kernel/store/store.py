@@ -70,12 +70,13 @@ class Store(Database):
     # --- people and assignments (epa_kernel.store.people) ------------------------------------
 
     def assign(self, record: MethodRecord) -> None:
-        """Make ``record``'s assessor responsible for its apprentice and method."""
+        """Make ``record``'s assessor responsible for its apprentice, method and attempt."""
         people.assign(self, record)
 
-    def reassign(self, uln: str, method: str, assessor: str) -> None:
-        """Give the apprentice's ``method`` to ``assessor`` instead, before its record starts."""
-        people.reassign(self, uln, method, assessor)
+    def reassign(self, uln: str, method: str, assessor: str, attempt: str = "first") -> None:
+        """Give that ``attempt`` (its key) of the apprentice's ``method`` to ``assessor``
+        instead, before its record starts; the other attempts keep their assessors."""
+        people.reassign(self, uln, method, assessor, attempt)
 
     def apprentice(self, uln: str) -> dict:
         """The apprentice's details as a record's ``apprentice`` object."""
@@ -85,7 +86,7 @@ class Store(Database):
         return people.assessor_names(self)
 
     def assignments_of(self, assessor: str) -> list[dict]:
-        """What ``assessor`` has to assess: apprentice, standard and method, with status."""
+        """What ``assessor`` has to assess, one row per attempt, with its record's status."""
         return people.assignments_of(self, assessor)
 
     # --- a record's life (epa_kernel.store.lifecycle, epa_kernel.store.moderations) ----------

@@ -83,7 +83,8 @@ def test_assessor_fills_an_observation_and_nothing_is_lost(browser, app_server):
 
     expect(grade_shown(page)).to_have_text("Not yet graded")
     chosen = page.locator(".epa-assignment select option:checked")
-    expect(chosen).to_contain_text("Practical observation (in progress)")  # was "not started"
+    expect(chosen).to_contain_text("Practical observation · first attempt (in progress)")
+    expect(page.locator(".epa-record-owner")).to_contain_text(f"{ASSESSOR}'s record")
     tick(page, "P1", "Not met")
     expect(grade_shown(page)).to_have_text("Fail")
     tick(page, "P1", "Met")

@@ -19,7 +19,7 @@ from epa_kernel.apps.hub import SECRETS, prepare_state
 from epa_kernel.store.access import Access
 from epa_kernel.store.transfer import export_records
 from epa_kernel.store.users import set_user
-from helpers import VALID_ULNS, epa, make_record
+from helpers import ATTEMPT_ULN, ATTEMPTS, VALID_ULNS, epa, make_record, three_attempts
 
 
 def refused(done, *words: str) -> str:
@@ -141,6 +141,40 @@ def test_an_admin_reassigns_an_apprentice_before_the_record_starts_and_access_fo
     store = Store(url)
     assert [a["uln"] for a in Access(store, "billie").assignments_of()] == [uln]
     assert [a["uln"] for a in Access(store, "alex").assignments_of()] == [other]
+    store.close()
+
+
+def test_epa_assign_gives_exactly_the_attempt_named_to_another_assessor(tmp_path):
+    from epa_kernel.store.store import Store
+
+    url = f"sqlite:///{tmp_path / 'epa.sqlite'}"
+    store = Store(url)
+    three_attempts(store)  # first submitted, resit a draft, resit2 not started
+    store.close()
+    po = "practical_observation"
+
+    done = epa("assign", ATTEMPT_ULN, po, "--attempt", "resit2", "--assessor", "Billie Birch",
+               "--store", url)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "(resit2) to Billie Birch" in done.stdout
+    for attempt in ("resit", "first"):  # started records stay with their assessors
+        refused(
+            epa("assign", ATTEMPT_ULN, po, "--attempt", attempt, "--assessor", "B", "--store", url),
+            "already started",
+        )
+    refused(epa("assign", ATTEMPT_ULN, po, "--assessor", "B", "--store", url), "already started")
+    refused(
+        epa("assign", ATTEMPT_ULN, po, "--attempt", "retake", "--assessor", "B", "--store", url),
+        "no such assignment",
+    )
+    bad = epa("assign", ATTEMPT_ULN, po, "--attempt", "second", "--assessor", "B", "--store", url)
+    assert bad.returncode == 2 and "resit2" in bad.stderr
+
+    store = Store(url)
+    assert [a["attempt"] for a in store.assignments_of("Billie Birch")] == ["resit2"]
+    assert store.assignments_of(ATTEMPTS["resit2"]) == []
+    assert [a["attempt"] for a in store.assignments_of(ATTEMPTS["first"])] == ["first"]
+    assert [a["attempt"] for a in store.assignments_of(ATTEMPTS["resit"])] == ["resit"]
     store.close()
 
 

@@ -97,7 +97,7 @@ def test_no_records_is_said_not_raised(store):
 def test_the_assessor_and_iqa_apps_show_the_same_panel_for_the_record_opened(store):
     stored = put(store, "practical_observation", date(2026, 3, 2), grade="Fail")
     app = AssessorApp(store, "A. Assessor")
-    app._open(ULN, "practical_observation")
+    app._open(ULN, "practical_observation", "first")
     review = ReviewApp(store)
     review._open(stored.id)
     expected = panel_for(store, ULN)

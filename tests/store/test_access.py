@@ -15,7 +15,8 @@ from epa_kernel.core.moderation import Moderation
 from epa_kernel.errors import AccessError, InputError
 from epa_kernel.store.access import Access
 from epa_kernel.store.users import list_users, remove_user, set_user
-from helpers import VALID_ULNS, make_record
+from epa_kernel.store.versions import StoredRecord
+from helpers import ATTEMPT_ULN, ATTEMPTS, VALID_ULNS, attempt_record, make_record, three_attempts
 
 A, B = "Alex Ash", "Billie Birch"
 A_ULN, B_ULN = VALID_ULNS[0], VALID_ULNS[1]
@@ -171,3 +172,53 @@ def test_with_a_sampling_plan_iqa_opens_only_the_sampled_records(team):
     with pytest.raises(AccessError):
         quinn.get(a_record.id)
     assert {s.id for s in Access(store, "quinn").all_records()} == {a_record.id, b_record.id}
+
+
+PO = "practical_observation"
+
+
+def test_each_attempt_is_its_own_assessors_and_no_other_attempt_is_reachable(store):
+    stored = three_attempts(store)
+    users = {key: Access(store, name.split()[0].lower()) for key, name in ATTEMPTS.items()}
+    for key, user in users.items():  # each lists their own attempt, and only that
+        assert [(a["uln"], a["method"], a["attempt"]) for a in user.assignments_of()] == [
+            (ATTEMPT_ULN, PO, key)
+        ]
+    morgan = users["resit2"]
+    for other in ("first", "resit"):
+        with pytest.raises(AccessError):
+            morgan.find(ATTEMPT_ULN, PO, other)
+        with pytest.raises(AccessError):
+            morgan.get(stored[other].id)
+    # refused in the same words whether the attempt's record exists (first) or not (retake)
+    with pytest.raises(AccessError) as existing:
+        morgan.find(ATTEMPT_ULN, PO, "first")
+    with pytest.raises(AccessError) as missing:
+        morgan.find(ATTEMPT_ULN, PO, "retake")
+    assert str(existing.value) == str(missing.value)
+    assert ATTEMPT_ULN not in str(existing.value) and "Ruth" not in str(existing.value)
+
+    resit = stored["resit"]
+    mine = attempt_record("resit2")
+    for refused in (
+        lambda: morgan.save_draft(
+            resit, resit.record.model_copy(update={"assessor": mine.assessor})
+        ),
+        lambda: morgan.submit(resit),
+        lambda: morgan.put(attempt_record("resit", assessor=mine.assessor)),
+        # another attempt's id dressed as his own attempt's record
+        lambda: morgan.save_draft(StoredRecord(resit.id, mine, "draft", resit.version), mine),
+        lambda: users["first"].save_draft(resit, resit.record),
+    ):
+        with pytest.raises(AccessError):
+            refused()
+    assert store.get(resit.id) == resit and len(store.history(resit.id)) == 1
+
+    assert morgan.find(ATTEMPT_ULN, PO, "resit2") is None  # his own, not started yet
+    opened = morgan.put(mine)
+    assert morgan.find(ATTEMPT_ULN, PO, "resit2") == opened
+    assert opened.record.attempt_key == "resit2" and opened.record.assessor == mine.assessor
+    saved = morgan.save_draft(opened, mine.model_copy(update={"judgements": {"P1": "met"}}))
+    assert [v.author for v in store.history(saved.id)] == [mine.assessor] * 2
+    assert morgan.apprentice(ATTEMPT_ULN)["name"] == "Viktor Hussain"  # per apprentice, as before
+    assert users["resit"].find(ATTEMPT_ULN, PO, "resit") == resit
