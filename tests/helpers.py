@@ -11,6 +11,7 @@ import csv
 import itertools
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -611,3 +612,47 @@ def three_attempts(store) -> dict:
     stored["first"] = store.submit(stored["first"], author=ATTEMPTS["first"])
     stored["resit"] = store.put(attempt_record("resit"), author=ATTEMPTS["resit"])
     return stored
+
+
+# --- signing up and in on a hub (`epa hub`), as a person does in the browser --------------------
+
+HUB_TIMEOUT = 120_000  # ms: a cold user server and kernel on a busy 2-core machine
+
+
+def password(name: str) -> str:
+    return f"Tr0ub4dor-{name}-horse"
+
+
+def sign_up(browser, hub, name: str) -> str:
+    page = browser.new_context().new_page()
+    page.goto(f"{hub.url}/hub/signup")
+    page.fill("#username_input", name)
+    page.fill("#password_input", password(name))
+    page.fill("#password_confirmation_input", password(name))
+    page.click("#signup_submit")
+    page.wait_for_load_state()
+    text = page.inner_text("body")
+    page.context.close()
+    return text
+
+
+def sign_in(browser, hub, name: str, secret: str | None = None, next_url: str = ""):
+    """A fresh browser context (no cookies) signed in as ``name``; returns its page."""
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    page.set_default_timeout(HUB_TIMEOUT)
+    page.goto(f"{hub.url}/hub/login" + (f"?next={next_url}" if next_url else ""))
+    page.fill("#username_input", name)
+    page.fill("#password_input", secret or password(name))
+    page.click("#login_submit")
+    return page
+
+
+def approve(browser, hub, *names: str) -> None:
+    page = sign_in(browser, hub, "ada", next_url="/hub/authorize")
+    page.wait_for_url("**/hub/authorize**")
+    for name in names:
+        row = page.locator(f"tr#{name}")
+        if row.locator("a", has_text=re.compile(r"^\s*Authorize")).count():
+            row.locator("a", has_text=re.compile(r"^\s*Authorize")).click()
+            page.wait_for_url("**/hub/authorize**")
+    page.context.close()
