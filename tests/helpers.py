@@ -573,3 +573,83 @@ def lodge_appeal(store, stored, lodged_on, result_notified_on, **changes):
         **changes,
     }
     return store.lodge_appeal(stored, **fields)
+
+
+# --- the hub in a browser: signing up, signing in, approving ---------------------------------
+
+HUB_TIMEOUT = 120_000  # ms: a cold user server and kernel on a busy 2-core machine
+
+
+def hub_password(name: str) -> str:
+    return f"Tr0ub4dor-{name}-horse"
+
+
+def hub_sign_up(browser, hub, name: str, code: str, secret: str | None = None) -> str:
+    """Sign up as ``name`` with ``code`` in a fresh browser context; the page's text after."""
+    page = browser.new_context().new_page()
+    page.goto(f"{hub.url}/hub/signup")
+    page.fill("#username_input", name)
+    page.fill("#signup_code_input", code)
+    page.fill("#password_input", secret or hub_password(name))
+    page.fill("#password_confirmation_input", secret or hub_password(name))
+    page.click("#signup_submit")
+    page.wait_for_load_state()
+    text = page.inner_text("body")
+    page.context.close()
+    return text
+
+
+def hub_sign_in(browser, hub, name: str, secret: str | None = None, next_url: str = ""):
+    """A fresh browser context (no cookies) signed in as ``name``; returns its page."""
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    page.set_default_timeout(HUB_TIMEOUT)
+    page.goto(f"{hub.url}/hub/login" + (f"?next={next_url}" if next_url else ""))
+    page.fill("#username_input", name)
+    page.fill("#password_input", secret or hub_password(name))
+    page.click("#login_submit")
+    return page
+
+
+def hub_toggle_approval(browser, hub, admin: str, name: str, to: str) -> None:
+    """``admin`` clicks ``to`` ("Authorize" or "Unauthorize") on ``name``'s row at
+    /hub/authorize, if that link is there."""
+    import re
+
+    page = hub_sign_in(browser, hub, admin, next_url="/hub/authorize")
+    page.wait_for_url("**/hub/authorize**")
+    link = page.locator(f"tr#{name}").locator("a", has_text=re.compile(rf"^\s*{to}"))
+    if link.count():
+        link.click()
+        page.wait_for_url("**/hub/authorize**")
+    page.context.close()
+
+
+# In the page: a second socket on the kernel's channels (a session of its own) asks for the
+# kernel's info until it answers (so the socket is known to reach the kernel), then sends each
+# of ``msgs`` ([msg_type, content]) as a user who knows Jupyter's messaging would; every message
+# that comes back, as {channel, msg_type, content}.
+KERNEL_SOCKET = """async ({url, msgs}) => {
+  const own = new URL(url);
+  own.searchParams.set("session_id", crypto.randomUUID());
+  const ws = new WebSocket(own);
+  const seen = [];
+  ws.onmessage = (e) => {
+    const m = JSON.parse(e.data);
+    seen.push({channel: m.channel, msg_type: m.header.msg_type, content: m.content});
+  };
+  await new Promise((ok) => (ws.onopen = ok));
+  const msg = (type, content) => JSON.stringify({
+    header: {msg_id: crypto.randomUUID(), msg_type: type, session: "s", username: "u",
+             date: new Date().toISOString(), version: "5.3"},
+    parent_header: {}, metadata: {}, content, channel: "shell"});
+  const wait = (ms) => new Promise((ok) => setTimeout(ok, ms));
+  const answered = () => seen.some((m) => m.msg_type === "kernel_info_reply");
+  for (let i = 0; i < 30 && !answered(); i++) {
+    ws.send(msg("kernel_info_request", {}));
+    await wait(1000);
+  }
+  for (const [type, content] of msgs) ws.send(msg(type, content));
+  await wait(4000);
+  ws.close();
+  return seen;
+}"""

@@ -5,8 +5,9 @@ everything it needs ready and runs it until interrupted:
 
 - the **state folder** (default ``outputs/hub``, outside git): created private (0700), with a
   cookie secret and an API token generated at first start (0600), the hub's database, the
-  users' homes, and the users' servers' own Jupyter config (only the Voilà extension on: no
-  JupyterLab, no terminals);
+  users' homes, the users' servers' own Jupyter config (only the Voilà extension on: no
+  JupyterLab, no terminals) and their kernels' IPython profile (logs to the server, never to
+  the page: :mod:`epa_kernel.apps.kernel_log`);
 - the **store**, created or checked before the hub starts, which must have an admin
   (``epa users add NAME --role admin``): the kit's admins are the hub's admins;
 - **configurable-http-proxy**, from npm: ``EPA_HUB_PROXY``, else on ``PATH``, else in a
@@ -68,6 +69,11 @@ def prepare_state(state: Path) -> Path:
     config.mkdir(exist_ok=True)
     settings = {"ServerApp": {"jpserver_extensions": {"voila": True, **dict.fromkeys(OFF, False)}}}
     (config / "jupyter_server_config.json").write_text(json.dumps(settings, indent=1) + "\n")
+    # the kernels' IPython profile: their logs go to the server's log, never to the page
+    profile = state / "ipython" / "profile_default"
+    profile.mkdir(parents=True, exist_ok=True)
+    kernel = {"IPKernelApp": {"extensions": ["epa_kernel.apps.kernel_log"]}}
+    (profile / "ipython_kernel_config.json").write_text(json.dumps(kernel, indent=1) + "\n")
     return state
 
 
@@ -82,7 +88,7 @@ def hub_admins(url: str) -> list[str]:
         store.close()
     if not admins:
         raise InputError(
-            "the store has no admin to approve sign-ups; add one first with "
+            "the store has no admin to manage the hub's accounts; add one first with "
             "`epa users add NAME --role admin`",
             field="users",
         )
@@ -145,8 +151,8 @@ def urls(host: str, port: int) -> dict[str, str]:
     base = f"http://{host}:{port}/hub"
     return {
         "sign in": f"{base}/login",
-        "ask for an account": f"{base}/signup",
-        "approve sign-ups (admins)": f"{base}/authorize",
+        "sign up (with the code `epa users add` printed)": f"{base}/signup",
+        "block or approve accounts (admins)": f"{base}/authorize",
     }
 
 
@@ -188,7 +194,7 @@ def hub(
     print(f"EPA hub on http://{host}:{port}/ (state in {state})", flush=True)
     for what, link in urls(host, port).items():
         print(f"  {what}: {link}", flush=True)
-    print(f"  admins: {', '.join(admins)} (each signs up once at the sign-up page)", flush=True)
+    print(f"  admins: {', '.join(admins)} (each signs up once, with their code)", flush=True)
     if not is_loopback(host):
         print("Not loopback: serve it only behind TLS (see the README).", flush=True)
     return run_until_stopped(hub_command(), env=env, cwd=state)

@@ -8,11 +8,13 @@ organisation runs:
 - **Loopback only** unless ``epa hub --host`` says otherwise: the hub's proxy, its API and
   every user's server listen on 127.0.0.1. Put TLS in front (a reverse proxy) before anyone
   reaches it from another machine.
-- **NativeAuthenticator** signs people in: a person whose sign-in name an admin registered in
-  the store (``epa users add``) asks for an account at ``/hub/signup``, and gets in once an admin
-  approves them at ``/hub/authorize``; other names cannot sign up, and a name whose role is
-  withdrawn (``epa users remove``) cannot sign in. Passwords are stored as bcrypt hashes by it;
-  repeated wrong passwords lock the name for a while. The kit's admins
+- **NativeAuthenticator** signs people in (:mod:`epa_kernel.apps.hub_signup`): a person whose
+  sign-in name an admin registered in the store (``epa users add``, which prints a one-time
+  sign-up code) creates their account at ``/hub/signup`` with that code, and nobody else can;
+  neither page tells a stranger which names exist. Admins can still block or re-approve
+  accounts at ``/hub/authorize``; a name whose role is withdrawn (``epa users remove``) cannot
+  sign in. Passwords are stored as bcrypt hashes by it; repeated wrong passwords lock the name
+  for a while. The kit's admins
   (``epa users add NAME --role admin``) are the hub's admins. For production, OAuthenticator
   (Azure AD, Google) replaces it: see the README's "Serving a team".
 - **SimpleLocalProcessSpawner** starts each user's server as a local process with its home in
@@ -26,10 +28,8 @@ spawner) are loaded last and win.
 import os
 import sys
 
-from nativeauthenticator import NativeAuthenticator
-
-from epa_kernel.store.store import Store
-from epa_kernel.store.users import get_user
+from epa_kernel.apps.hub_signup import TEMPLATES as SIGNUP_TEMPLATES
+from epa_kernel.apps.hub_signup import KitAuthenticator
 
 c = get_config()  # noqa: F821 - JupyterHub provides it when it loads this file
 
@@ -57,22 +57,10 @@ c.JupyterHub.db_url = "sqlite:///" + os.path.join(STATE, "jupyterhub.sqlite")
 c.JupyterHub.pid_file = os.path.join(STATE, "jupyterhub.pid")
 c.JupyterHub.cookie_max_age_days = 1  # sign in again every day
 
-# --- sign-in: NativeAuthenticator, every sign-up approved by an admin --------------------------
-STORE = Store(os.environ["EPA_STORE_URL"])
-
-
-class KitAuthenticator(NativeAuthenticator):
-    """NativeAuthenticator for names the store gives a role: nobody else can sign up or in.
-
-    The sign-up page says only "Something went wrong" to other names, so it does not tell a
-    stranger which names exist.
-    """
-
-    def validate_username(self, username):
-        return super().validate_username(username) and get_user(STORE, username) is not None
-
-
+# --- sign-in: NativeAuthenticator, sign-up only with an admin's one-time code (hub_signup) ----
 c.JupyterHub.authenticator_class = KitAuthenticator
+c.KitAuthenticator.store_url = os.environ["EPA_STORE_URL"]
+c.JupyterHub.template_paths = [str(SIGNUP_TEMPLATES)]  # the sign-up page asks for the code
 c.NativeAuthenticator.enable_signup = True
 c.NativeAuthenticator.open_signup = False
 c.NativeAuthenticator.minimum_password_length = 10
@@ -110,6 +98,8 @@ c.Spawner.environment = {
     "PATH": BIN + os.pathsep + os.environ.get("PATH", ""),
     # the server's own config folder: only the Voilà extension (see epa_kernel.apps.hub)
     "JUPYTER_CONFIG_DIR": os.path.join(STATE, "jupyter_config"),
+    # the kernels' profile: what they log stays in the server's log (epa_kernel.apps.kernel_log)
+    "IPYTHONDIR": os.path.join(STATE, "ipython"),
     **{
         k: os.environ[k]
         for k in ("EPA_NOTEBOOKS", "EPA_TEMPLATES", "EPA_IQA_SAMPLE")

@@ -75,6 +75,10 @@ def test_the_state_folder_is_private_and_its_secrets_survive_a_restart(tmp_path)
     config = json.loads((state / "jupyter_config" / "jupyter_server_config.json").read_text())
     extensions = config["ServerApp"]["jpserver_extensions"]
     assert extensions["voila"] and not extensions["jupyterlab"]
+    kernels = state / "ipython" / "profile_default" / "ipython_kernel_config.json"
+    assert json.loads(kernels.read_text())["IPKernelApp"]["extensions"] == [
+        "epa_kernel.apps.kernel_log"  # kernels log to the server, never to the page
+    ]
 
 
 def test_an_admins_amendment_is_in_the_history_and_in_the_exported_record(store, tmp_path):
@@ -147,3 +151,26 @@ def test_a_refusal_by_role_is_one_line_and_exit_status_4(monkeypatch, capsys):
     assert cli.main(["users", "list"]) == 4
     err = capsys.readouterr().err
     assert err == "epa: refused: alex (assessor) may not amend a submitted record\n"
+
+
+def test_users_add_prints_a_one_time_sign_up_code_once_and_users_code_replaces_it(tmp_path):
+    from epa_kernel.store.store import Store
+    from epa_kernel.store.user_codes import redeem_signup_code
+
+    store = f"sqlite:///{tmp_path / 'epa.sqlite'}"
+    added = epa("users", "add", "alex", "--role", "iqa", "--store", store)
+    assert added.returncode == 0, added.stderr
+    first = added.stdout.splitlines()[-1]
+    assert first.startswith("sign-up code for alex: ") and "works once, until" in first
+    changed = epa("users", "add", "alex", "--role", "admin", "--store", store)
+    assert "sign-up code" not in changed.stdout  # a role change issues no code
+    again = epa("users", "code", "alex", "--store", store)
+    second = again.stdout.strip()
+    assert second.startswith("sign-up code for alex: ") and second != first
+    refused(epa("users", "code", "nobody", "--store", store), "no user 'nobody'")
+    db = Store(store)
+    try:
+        assert not redeem_signup_code(db, "alex", first.split()[4])  # the lost one
+        assert redeem_signup_code(db, "alex", second.split()[4])
+    finally:
+        db.close()
