@@ -1,9 +1,10 @@
 """The apps behind real sign-in: `epa hub` (JupyterHub, NativeAuthenticator, Voilà) in Chromium.
 
-What an assessment organisation relies on: nobody gets in without an admin's approval and the
-right password, a signed-out browser reaches nothing, an assessor sees and reaches only their
-own apprentices (not by the list, not by a URL, not by another user's server), their work
-survives a reload through the hub, and IQA moderates without being able to change a judgement.
+What an assessment organisation relies on: nobody gets in without the sign-up code an admin
+gave them and the right password, a signed-out browser reaches nothing, an assessor sees and
+reaches only their own apprentices (not by the list, not by a URL, not by another user's
+server), their work survives a reload through the hub, and IQA moderates without being able
+to change a judgement.
 """
 
 from __future__ import annotations
