@@ -11,7 +11,6 @@ import csv
 import itertools
 import json
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -577,7 +576,7 @@ def lodge_appeal(store, stored, lodged_on, result_notified_on, **changes):
 
 
 # One apprentice's practical observation sat three times, each attempt by another assessor.
-ATTEMPTS = {"first": "Ruth Okafor", "resit": "Declan Moss", "resit2": "Morgan Hale"}
+ATTEMPT_ASSESSORS = {"first": "Ruth Okafor", "resit": "Declan Moss", "resit2": "Morgan Hale"}
 ATTEMPT_ULN, ATTEMPT_APPRENTICE = VALID_ULNS[2], {"uln": VALID_ULNS[2], "name": "Viktor Hussain"}
 
 
@@ -593,7 +592,7 @@ def attempt_record(key: str, **changes) -> MethodRecord:
         **{
             "judgements": {},
             "apprentice": ATTEMPT_APPRENTICE,
-            "assessor": ATTEMPTS[key],
+            "assessor": ATTEMPT_ASSESSORS[key],
             **changes,
         },
     )
@@ -605,30 +604,32 @@ def three_attempts(store) -> dict:
     from epa_kernel.store.users import set_user
 
     stored = {}
-    for key, assessor in ATTEMPTS.items():
+    for key, assessor in ATTEMPT_ASSESSORS.items():
         store.assign(attempt_record(key))
         set_user(store, assessor.split()[0].lower(), "assessor", assessor)
-    stored["first"] = store.put(attempt_record("first"), author=ATTEMPTS["first"])
-    stored["first"] = store.submit(stored["first"], author=ATTEMPTS["first"])
-    stored["resit"] = store.put(attempt_record("resit"), author=ATTEMPTS["resit"])
+    stored["first"] = store.put(attempt_record("first"), author=ATTEMPT_ASSESSORS["first"])
+    stored["first"] = store.submit(stored["first"], author=ATTEMPT_ASSESSORS["first"])
+    stored["resit"] = store.put(attempt_record("resit"), author=ATTEMPT_ASSESSORS["resit"])
     return stored
 
 
-# --- signing up and in on a hub (`epa hub`), as a person does in the browser --------------------
+# --- the hub in a browser: signing up, signing in, approving ---------------------------------
 
 HUB_TIMEOUT = 120_000  # ms: a cold user server and kernel on a busy 2-core machine
 
 
-def password(name: str) -> str:
+def hub_password(name: str) -> str:
     return f"Tr0ub4dor-{name}-horse"
 
 
-def sign_up(browser, hub, name: str) -> str:
+def hub_sign_up(browser, hub, name: str, code: str, secret: str | None = None) -> str:
+    """Sign up as ``name`` with ``code`` in a fresh browser context; the page's text after."""
     page = browser.new_context().new_page()
     page.goto(f"{hub.url}/hub/signup")
     page.fill("#username_input", name)
-    page.fill("#password_input", password(name))
-    page.fill("#password_confirmation_input", password(name))
+    page.fill("#signup_code_input", code)
+    page.fill("#password_input", secret or hub_password(name))
+    page.fill("#password_confirmation_input", secret or hub_password(name))
     page.click("#signup_submit")
     page.wait_for_load_state()
     text = page.inner_text("body")
@@ -636,23 +637,43 @@ def sign_up(browser, hub, name: str) -> str:
     return text
 
 
-def sign_in(browser, hub, name: str, secret: str | None = None, next_url: str = ""):
+def hub_sign_in(browser, hub, name: str, secret: str | None = None, next_url: str = ""):
     """A fresh browser context (no cookies) signed in as ``name``; returns its page."""
     page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     page.set_default_timeout(HUB_TIMEOUT)
     page.goto(f"{hub.url}/hub/login" + (f"?next={next_url}" if next_url else ""))
     page.fill("#username_input", name)
-    page.fill("#password_input", secret or password(name))
+    page.fill("#password_input", secret or hub_password(name))
     page.click("#login_submit")
     return page
 
 
-def approve(browser, hub, *names: str) -> None:
-    page = sign_in(browser, hub, "ada", next_url="/hub/authorize")
-    page.wait_for_url("**/hub/authorize**")
-    for name in names:
-        row = page.locator(f"tr#{name}")
-        if row.locator("a", has_text=re.compile(r"^\s*Authorize")).count():
-            row.locator("a", has_text=re.compile(r"^\s*Authorize")).click()
-            page.wait_for_url("**/hub/authorize**")
-    page.context.close()
+# In the page: a second socket on the kernel's channels (a session of its own) asks for the
+# kernel's info until it answers (so the socket is known to reach the kernel), then sends each
+# of ``msgs`` ([msg_type, content]) as a user who knows Jupyter's messaging would; every message
+# that comes back, as {channel, msg_type, content}.
+KERNEL_SOCKET = """async ({url, msgs}) => {
+  const own = new URL(url);
+  own.searchParams.set("session_id", crypto.randomUUID());
+  const ws = new WebSocket(own);
+  const seen = [];
+  ws.onmessage = (e) => {
+    const m = JSON.parse(e.data);
+    seen.push({channel: m.channel, msg_type: m.header.msg_type, content: m.content});
+  };
+  await new Promise((ok) => (ws.onopen = ok));
+  const msg = (type, content) => JSON.stringify({
+    header: {msg_id: crypto.randomUUID(), msg_type: type, session: "s", username: "u",
+             date: new Date().toISOString(), version: "5.3"},
+    parent_header: {}, metadata: {}, content, channel: "shell"});
+  const wait = (ms) => new Promise((ok) => setTimeout(ok, ms));
+  const answered = () => seen.some((m) => m.msg_type === "kernel_info_reply");
+  for (let i = 0; i < 30 && !answered(); i++) {
+    ws.send(msg("kernel_info_request", {}));
+    await wait(1000);
+  }
+  for (const [type, content] of msgs) ws.send(msg(type, content));
+  await wait(4000);
+  ws.close();
+  return seen;
+}"""

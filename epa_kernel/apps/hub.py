@@ -9,8 +9,11 @@ everything it needs ready and runs it until interrupted:
 - as root, the **OS boundary**: each user's server runs as an OS user of its own
   (:mod:`epa_kernel.apps.os_users`), so the Python, the kit and its notebooks must be readable
   by other users; the hub refuses to start, naming what is not;
+- the users' servers' own Jupyter config and kernel spec, read-only package data
+  (``apps/server_config``): only the Voilà extension, and kernels that log to the server, never
+  to the page (:mod:`epa_kernel.apps.kernel_log`);
 - the **store**, created or checked before the hub starts, which must have an admin
-  (``epa users add NAME --role admin``): the kit's admins are the hub's admins;
+  (``epa users add NAME --role admin``), who amends records in their own name;
 - **configurable-http-proxy**, from npm: ``EPA_HUB_PROXY``, else on ``PATH``, else in a
   ``node_modules`` folder of the kit's or the current folder (``npm install --prefix``);
 - **loopback** unless asked: another host needs ``--allow-remote`` and, said at start, TLS.
@@ -102,7 +105,7 @@ def hub_admins(url: str) -> list[str]:
         store.close()
     if not admins:
         raise InputError(
-            "the store has no admin to approve sign-ups; add one first with "
+            "the store has no admin to manage the hub's accounts; add one first with "
             "`epa users add NAME --role admin`",
             field="users",
         )
@@ -117,7 +120,6 @@ def hub_environment(
         EPA_HUB_STATE=str(state),
         EPA_HUB_HOST=host,
         EPA_HUB_PORT=str(port),
-        EPA_HUB_ADMINS=",".join(admins),
         EPA_HUB_PROXY=proxy,
         EPA_STORE_URL=url,
         EPA_NOTEBOOKS=str(notebooks_dir()),
@@ -165,8 +167,7 @@ def urls(host: str, port: int) -> dict[str, str]:
     base = f"http://{host}:{port}/hub"
     return {
         "sign in": f"{base}/login",
-        "ask for an account": f"{base}/signup",
-        "approve sign-ups (admins)": f"{base}/authorize",
+        "sign up (with the code `epa users add` printed)": f"{base}/signup",
     }
 
 
@@ -209,7 +210,7 @@ def hub(
     print(f"EPA hub on http://{host}:{port}/ (state in {state})", flush=True)
     for what, link in urls(host, port).items():
         print(f"  {what}: {link}", flush=True)
-    print(f"  admins: {', '.join(admins)} (each signs up once at the sign-up page)", flush=True)
+    print(f"  admins: {', '.join(admins)} (each signs up once, with their code)", flush=True)
     if not is_loopback(host):
         print("Not loopback: serve it only behind TLS (see the README).", flush=True)
     return run_until_stopped(hub_command(), env=env, cwd=state)

@@ -8,13 +8,13 @@ organisation runs:
 - **Loopback only** unless ``epa hub --host`` says otherwise: the hub's proxy, its API and
   every user's server listen on 127.0.0.1. Put TLS in front (a reverse proxy) before anyone
   reaches it from another machine.
-- **NativeAuthenticator** signs people in: a person whose sign-in name an admin registered in
-  the store (``epa users add``) asks for an account at ``/hub/signup``, and gets in once an admin
-  approves them at ``/hub/authorize``; other names cannot sign up, and a name whose role is
-  withdrawn (``epa users remove``) cannot sign in. Passwords are stored as bcrypt hashes by it;
-  repeated wrong passwords lock the name for a while. The kit's admins
-  (``epa users add NAME --role admin``) are the hub's admins. For production, OAuthenticator
-  (Azure AD, Google) replaces it: see the README's "Serving a team".
+- **NativeAuthenticator** signs people in (:mod:`epa_kernel.apps.hub_signup`): a person whose
+  sign-in name an admin registered in the store (``epa users add``, which prints a one-time
+  sign-up code) creates their account at ``/hub/signup`` with that code, and nobody else can;
+  neither page tells a stranger which names exist. A name whose role is withdrawn
+  (``epa users remove``) cannot sign in. Passwords are stored as bcrypt hashes by it; repeated
+  wrong passwords lock the name for a while. For production, OAuthenticator (Azure AD, Google)
+  replaces it: see the README's "Serving a team".
 - **The store service** (:mod:`epa_kernel.service`, a hub-managed service) is the only process
   that holds the store's URL. Users' servers and their kernels hold their user's hub token
   instead, scoped to call it, and the service applies that user's role to every call.
@@ -33,10 +33,8 @@ import os
 import sys
 from pathlib import Path
 
-from nativeauthenticator import NativeAuthenticator
-
-from epa_kernel.store.store import Store
-from epa_kernel.store.users import get_user
+from epa_kernel.apps.hub_signup import TEMPLATES as SIGNUP_TEMPLATES
+from epa_kernel.apps.hub_signup import KitAuthenticator
 
 c = get_config()  # noqa: F821 - JupyterHub provides it when it loads this file
 
@@ -49,7 +47,6 @@ HUB_PORT, PROXY_API_PORT, STORE_PORT = (
         ","
     )
 )
-ADMINS = {n for n in os.environ.get("EPA_HUB_ADMINS", "").split(",") if n}
 BIN = os.path.dirname(sys.executable)
 SERVER_CONFIG = Path(__file__).with_name("server_config")
 
@@ -68,32 +65,21 @@ c.JupyterHub.db_url = "sqlite:///" + os.path.join(STATE, "jupyterhub.sqlite")
 c.JupyterHub.pid_file = os.path.join(STATE, "jupyterhub.pid")
 c.JupyterHub.cookie_max_age_days = 1  # sign in again every day
 
-# --- sign-in: NativeAuthenticator, every sign-up approved by an admin --------------------------
-STORE = Store(os.environ["EPA_STORE_URL"])
-
-
-class KitAuthenticator(NativeAuthenticator):
-    """NativeAuthenticator for names the store gives a role: nobody else can sign up or in.
-
-    The sign-up page says only "Something went wrong" to other names, so it does not tell a
-    stranger which names exist.
-    """
-
-    def validate_username(self, username):
-        return super().validate_username(username) and get_user(STORE, username) is not None
-
-
+# --- sign-in: NativeAuthenticator, sign-up only with an admin's one-time code (hub_signup) ----
 c.JupyterHub.authenticator_class = KitAuthenticator
+c.KitAuthenticator.store_url = os.environ["EPA_STORE_URL"]
+c.JupyterHub.template_paths = [str(SIGNUP_TEMPLATES)]  # the sign-up page asks for the code
 c.NativeAuthenticator.enable_signup = True
 c.NativeAuthenticator.open_signup = False
 c.NativeAuthenticator.minimum_password_length = 10
 c.NativeAuthenticator.check_common_password = True
 c.NativeAuthenticator.allowed_failed_logins = 5
 c.NativeAuthenticator.seconds_before_next_try = 120
-# The kit's admins approve sign-ups (NativeAuthenticator asks for admin:users) and nothing more:
-# they are not the hub's admins, so no access:servers and no way to act in another's server.
+# Nobody is the hub's admin and nobody approves, blocks or resets accounts in the browser: an
+# account comes from a one-time code (`epa users add` / `epa users code`) and `epa users remove`
+# ends it. So a kit admin holds no access:servers or admin:users: they cannot enter another
+# user's server, nor set someone's password and sign in as them.
 c.Authenticator.admin_users = set()
-c.Authenticator.allowed_users = ADMINS  # NativeAuthenticator: their sign-up needs no approval
 # JupyterHub 5 refuses everyone without this; NativeAuthenticator's approval still gates sign-in.
 c.Authenticator.allow_all = True
 
@@ -127,8 +113,10 @@ c.Spawner.environment = {
     # the store service, not the store: the kernel calls it with its user's token
     "EPA_STORE_SERVICE": f"http://127.0.0.1:{STORE_PORT}/services/{STORE_SERVICE}/",
     "PATH": BIN + os.pathsep + os.environ.get("PATH", ""),
-    # the servers' own config, read-only package data: only the Voilà extension
+    # the servers' own config and kernel spec, read-only package data: only the Voilà extension,
+    # and kernels whose logs stay in the server's log (epa_kernel.apps.kernel_log)
     "JUPYTER_CONFIG_DIR": str(SERVER_CONFIG),
+    "JUPYTER_PATH": str(SERVER_CONFIG),
     **{k: os.environ[k] for k in ("EPA_NOTEBOOKS", "EPA_TEMPLATES") if k in os.environ},
 }
 # The server's token (JUPYTERHUB_API_TOKEN, which its kernels inherit) may call the store
@@ -165,7 +153,6 @@ c.JupyterHub.load_roles = [
         "services": ["epa-admin"],
     },
     {"name": "user", "scopes": ["self", f"access:services!service={STORE_SERVICE}"]},
-    {"name": "epa-approvers", "scopes": ["admin:users"], "users": sorted(ADMINS)},
 ]
 c.JupyterHub.log_level = os.environ.get("EPA_HUB_LOG_LEVEL", "INFO")
 

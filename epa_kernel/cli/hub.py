@@ -32,6 +32,10 @@ def cmd_users(args) -> int:
         if args.action == "add":
             new = set_user(store, args.name, args.role, args.assessor)
             print(f"{'added' if new else 'changed'} {args.name}: {args.role} ({ROLES[args.role]})")
+            if new:
+                print_signup_code(store, args.name)
+        elif args.action == "code":
+            print_signup_code(store, args.name)
         elif args.action == "remove":
             remove_user(store, args.name)
             print(f"removed {args.name}: they can no longer sign in to the hub or open its apps")
@@ -42,6 +46,19 @@ def cmd_users(args) -> int:
     finally:
         store.close()
     return 0
+
+
+def print_signup_code(store, name: str) -> None:
+    """A new one-time sign-up code for ``name``, shown here once: it is stored only as a hash
+    and written to no log."""
+    from epa_kernel.store.user_codes import code_expires, issue_signup_code
+
+    code = issue_signup_code(store, name)
+    until = code_expires(store, name)
+    print(
+        f"sign-up code for {name}: {code} (give it to them in person; it works once, "
+        f"until {until:%Y-%m-%d %H:%M} UTC)"
+    )
 
 
 def cmd_assign(args) -> int:
@@ -96,16 +113,22 @@ def register(sub) -> None:
 
     p = sub.add_parser("users", help="who may sign in to the hub and with which role")
     actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
-    add = actions.add_parser("add", help="add a user or change their role")
+    add = actions.add_parser(
+        "add", help="add a user (printing their one-time sign-up code) or change their role"
+    )
     add.add_argument("name", metavar="NAME", help="their sign-in name on the hub")
     add.add_argument("--role", required=True, choices=list(ROLES))
     add.add_argument(
         "--assessor", metavar="FULL NAME", help="an assessor's name as their records carry it"
     )
+    code = actions.add_parser(
+        "code", help="a new one-time sign-up code for a user (the old one stops working)"
+    )
+    code.add_argument("name", metavar="NAME")
     remove = actions.add_parser("remove", help="withdraw a user's role")
     remove.add_argument("name", metavar="NAME")
     listing = actions.add_parser("list", help="every user and role")
-    for q in (add, remove, listing):
+    for q in (add, code, remove, listing):
         q.add_argument("--store", metavar="URL", help=STORE_HELP)
     p.set_defaults(func=cmd_users)
 

@@ -24,6 +24,7 @@ from epa_kernel.errors import InputError, StoreError
 from epa_kernel.paths import store_url
 from epa_kernel.store.migrations import migrate
 from epa_kernel.store.schema import metadata
+from epa_kernel.store.user_codes import add_missing_user_columns
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -60,6 +61,7 @@ class Database:
         try:
             metadata.create_all(self.engine)
             migrate(self.engine)  # a store made by an older kit
+            add_missing_user_columns(self.engine)  # a store made before the sign-up codes
         except SQLAlchemyError as exc:
             raise InputError(
                 f"cannot open the store ({type(exc).__name__}); is it a database "

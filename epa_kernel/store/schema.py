@@ -37,13 +37,18 @@ assessors = Table("assessors", metadata, Column("name", String(200), primary_key
 
 #: Who may sign in and what their role lets them do (:mod:`epa_kernel.store.access`): ``name`` is
 #: the sign-in name the hub gives (``JUPYTERHUB_USER``), ``role`` assessor | iqa | admin, and an
-#: assessor's ``assessor`` the name their records and assignments carry.
+#: assessor's ``assessor`` the name their records and assignments carry. ``signup_code_*``: the
+#: one-time code that lets them create their hub account (:mod:`epa_kernel.store.user_codes`),
+#: its salted hash only, when it expires and when it was used (ISO times, UTC).
 users = Table(
     "users",
     metadata,
     Column("name", String(200), primary_key=True),
     Column("role", String(12), nullable=False),
     Column("assessor", String(200)),
+    Column("signup_code_hash", String(200)),
+    Column("signup_code_expires", String(32)),
+    Column("signup_code_used", String(32)),
 )
 
 #: Which assessor assesses one attempt of an apprentice's method: ``attempt`` is the attempt's

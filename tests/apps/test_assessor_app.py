@@ -7,7 +7,7 @@ import pytest
 
 from epa_kernel.apps.assessor_app import AssessorApp
 from epa_kernel.store.access import Access
-from helpers import ATTEMPT_ULN, ATTEMPTS, three_attempts
+from helpers import ATTEMPT_ASSESSORS, ATTEMPT_ULN, three_attempts
 
 PO = "practical_observation"
 
@@ -23,7 +23,7 @@ def store(tmp_path):
 
 def test_morgan_lists_and_opens_his_second_resit_not_the_first_attempt(store):
     stored = three_attempts(store)
-    morgan = ATTEMPTS["resit2"]
+    morgan = ATTEMPT_ASSESSORS["resit2"]
     store.assign(stored["first"].record.model_copy(update={"method": "professional_discussion"}))
     store.reassign(ATTEMPT_ULN, "professional_discussion", morgan)  # a first attempt of his too
     app = AssessorApp(Access(store, "morgan"), morgan, banner="signed in")
@@ -57,7 +57,7 @@ def test_morgan_lists_and_opens_his_second_resit_not_the_first_attempt(store):
 
 def test_ruth_sees_her_submitted_first_attempt_as_hers(store):
     stored = three_attempts(store)
-    app = AssessorApp(Access(store, "ruth"), ATTEMPTS["first"], banner="signed in")
+    app = AssessorApp(Access(store, "ruth"), ATTEMPT_ASSESSORS["first"], banner="signed in")
     assert [value for _label, value in app.assignment.options] == [(ATTEMPT_ULN, PO, "first")]
     app.assignment.value = (ATTEMPT_ULN, PO, "first")
     assert app.stored.id == stored["first"].id and app.stored.submitted

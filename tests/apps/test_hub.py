@@ -19,7 +19,7 @@ from epa_kernel.apps.hub import SECRETS, prepare_state
 from epa_kernel.store.access import Access
 from epa_kernel.store.transfer import export_records
 from epa_kernel.store.users import set_user
-from helpers import ATTEMPT_ULN, ATTEMPTS, VALID_ULNS, epa, make_record, three_attempts
+from helpers import ATTEMPT_ASSESSORS, ATTEMPT_ULN, VALID_ULNS, epa, make_record, three_attempts
 
 
 def refused(done, *words: str) -> str:
@@ -84,6 +84,8 @@ def test_the_users_servers_load_only_voila_from_package_data():
     extensions = config["ServerApp"]["jpserver_extensions"]
     assert extensions["voila"] and not extensions["jupyterlab"]
     assert not any(extensions.get(name) for name in ("notebook", "jupyter_server_terminals"))
+    spec = json.loads((folder / "kernels" / "python3" / "kernel.json").read_text())
+    assert "--ext=epa_kernel.apps.kernel_log" in spec["argv"]  # kernels log to the server only
 
 
 def test_an_admins_amendment_is_in_the_history_and_in_the_exported_record(store, tmp_path):
@@ -172,9 +174,9 @@ def test_epa_assign_gives_exactly_the_attempt_named_to_another_assessor(tmp_path
 
     store = Store(url)
     assert [a["attempt"] for a in store.assignments_of("Billie Birch")] == ["resit2"]
-    assert store.assignments_of(ATTEMPTS["resit2"]) == []
-    assert [a["attempt"] for a in store.assignments_of(ATTEMPTS["first"])] == ["first"]
-    assert [a["attempt"] for a in store.assignments_of(ATTEMPTS["resit"])] == ["resit"]
+    assert store.assignments_of(ATTEMPT_ASSESSORS["resit2"]) == []
+    assert [a["attempt"] for a in store.assignments_of(ATTEMPT_ASSESSORS["first"])] == ["first"]
+    assert [a["attempt"] for a in store.assignments_of(ATTEMPT_ASSESSORS["resit"])] == ["resit"]
     store.close()
 
 
@@ -190,3 +192,26 @@ def test_a_refusal_by_role_is_one_line_and_exit_status_4(monkeypatch, capsys):
     assert cli.main(["users", "list"]) == 4
     err = capsys.readouterr().err
     assert err == "epa: refused: alex (assessor) may not amend a submitted record\n"
+
+
+def test_users_add_prints_a_one_time_sign_up_code_once_and_users_code_replaces_it(tmp_path):
+    from epa_kernel.store.store import Store
+    from epa_kernel.store.user_codes import redeem_signup_code
+
+    store = f"sqlite:///{tmp_path / 'epa.sqlite'}"
+    added = epa("users", "add", "alex", "--role", "iqa", "--store", store)
+    assert added.returncode == 0, added.stderr
+    first = added.stdout.splitlines()[-1]
+    assert first.startswith("sign-up code for alex: ") and "works once, until" in first
+    changed = epa("users", "add", "alex", "--role", "admin", "--store", store)
+    assert "sign-up code" not in changed.stdout  # a role change issues no code
+    again = epa("users", "code", "alex", "--store", store)
+    second = again.stdout.strip()
+    assert second.startswith("sign-up code for alex: ") and second != first
+    refused(epa("users", "code", "nobody", "--store", store), "no user 'nobody'")
+    db = Store(store)
+    try:
+        assert not redeem_signup_code(db, "alex", first.split()[4])  # the lost one
+        assert redeem_signup_code(db, "alex", second.split()[4])
+    finally:
+        db.close()

@@ -1,9 +1,10 @@
 """The apps behind real sign-in: `epa hub` (JupyterHub, NativeAuthenticator, Voilà) in Chromium.
 
-What an assessment organisation relies on: nobody gets in without an admin's approval and the
-right password, a signed-out browser reaches nothing, an assessor sees and reaches only their
-own apprentices (not by the list, not by a URL, not by another user's server), their work
-survives a reload through the hub, and IQA moderates without being able to change a judgement.
+What an assessment organisation relies on: nobody gets in without the sign-up code an admin
+gave them and the right password, a signed-out browser reaches nothing, an assessor sees and
+reaches only their own apprentices (not by the list, not by a URL, not by another user's
+server), their work survives a reload through the hub, and IQA moderates without being able
+to change a judgement.
 """
 
 from __future__ import annotations
@@ -12,42 +13,27 @@ import re
 
 import pytest
 
+from epa_kernel.apps.hub_signup import SIGN_UP_ANSWER
 from epa_kernel.store.store import Store
+from epa_kernel.store.user_codes import issue_signup_code
 from epa_kernel.store.users import remove_user, set_user
-from helpers import HUB_TIMEOUT as TIMEOUT
-from helpers import ROOT, VALID_ULNS, approve, make_record, password, sign_in, sign_up
+from helpers import (
+    HUB_TIMEOUT,
+    KERNEL_SOCKET,
+    ROOT,
+    VALID_ULNS,
+    hub_password,
+    hub_sign_in,
+    hub_sign_up,
+    make_record,
+)
 
+TIMEOUT = HUB_TIMEOUT
 A, B = "Alex Ash", "Billie Birch"
 A_ULN, B_ULN, C_ULN = VALID_ULNS[0], VALID_ULNS[1], VALID_ULNS[2]
 USERS = {"ada": "admin", "alex": "assessor", "billie": "assessor", "quinn": "iqa"}
 APP = "voila/render/assessor_app.ipynb"
-
-
-# In the page: a second socket on the kernel's channels asks for the kernel's info until it
-# answers (so the socket is known to reach the kernel), then sends an execute_request (what a
-# user who knows Jupyter's messaging would send); the reply types seen.
-RUN_CODE = """async ({url, code}) => {
-  const own = new URL(url);  // a session of its own, not the page's reconnecting
-  own.searchParams.set("session_id", crypto.randomUUID());
-  const ws = new WebSocket(own);
-  const seen = [];
-  ws.onmessage = (e) => seen.push(JSON.parse(e.data).header.msg_type);
-  await new Promise((ok) => (ws.onopen = ok));
-  const msg = (type, content) => JSON.stringify({
-    header: {msg_id: crypto.randomUUID(), msg_type: type, session: "s", username: "u",
-             date: new Date().toISOString(), version: "5.3"},
-    parent_header: {}, metadata: {}, content, channel: "shell"});
-  const wait = (ms) => new Promise((ok) => setTimeout(ok, ms));
-  for (let i = 0; i < 30 && !seen.includes("kernel_info_reply"); i++) {
-    ws.send(msg("kernel_info_request", {}));
-    await wait(1000);
-  }
-  ws.send(msg("execute_request", {code, silent: false, store_history: false,
-                                  user_expressions: {}, allow_stdin: false}));
-  await wait(4000);
-  ws.close();
-  return seen;
-}"""
+password, sign_in = hub_password, hub_sign_in
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -75,21 +61,29 @@ def hub(hub_server):
     return hub_server
 
 
+def sign_up(browser, hub, name: str) -> str:
+    """Sign up with a code issued now (as `epa users add` / `epa users code` print it)."""
+    store = Store(hub.store_url)
+    code = issue_signup_code(store, name)
+    store.close()
+    return hub_sign_up(browser, hub, name, code)
+
+
 @pytest.fixture(scope="module")
 def accounts(hub, browser):
-    """Everyone signed up; Ada (an admin, so approved at once) approves the others."""
+    """Everyone signed up with the code an admin gave them: approved by the code."""
     for name in USERS:
         sign_up(browser, hub, name)
-    approve(browser, hub, *(n for n in USERS if n != "ada"))
     return hub
 
 
-def test_only_registered_names_sign_up_each_waits_for_approval_and_a_withdrawn_role_ends_access(
+def test_only_a_name_with_its_code_signs_up_and_a_withdrawn_role_ends_access(
     hub, accounts, browser
 ):
     from playwright.sync_api import expect
 
-    assert "Something went wrong" in sign_up(browser, hub, "mallory")  # no role in the store
+    said = hub_sign_up(browser, hub, "mallory", "0000-0000-0000")  # no role in the store
+    assert SIGN_UP_ANSWER in said and "Something went wrong" not in said
     page = sign_in(browser, hub, "mallory")
     expect(page.locator("body")).to_contain_text("Invalid username or password")
     page.context.close()
@@ -97,13 +91,8 @@ def test_only_registered_names_sign_up_each_waits_for_approval_and_a_withdrawn_r
     store = Store(hub.store_url)
     set_user(store, "casey", "assessor", "Casey Cole")  # an admin registers casey
     said = sign_up(browser, hub, "casey")
-    assert "admin" in said.lower() or "authoriz" in said.lower()
-    page = sign_in(browser, hub, "casey")
-    expect(page.locator("body")).to_contain_text("has not been authorized")
-    assert "/hub/login" in page.url
-    page.context.close()
-    approve(browser, hub, "casey")
-    page = sign_in(browser, hub, "casey")
+    assert SIGN_UP_ANSWER in said
+    page = sign_in(browser, hub, "casey")  # the code approved the account
     expect(page.locator(".epa-signed-in")).to_contain_text("casey (assessor)")
     expect(page.locator(".epa-assignment select option")).to_have_count(0)
 
@@ -179,7 +168,13 @@ def test_an_assessor_sees_and_reaches_only_their_own_apprentices_and_saves_throu
     assert page.request.get(f"{api}/contents/assessor_app.ipynb").status == 200  # reading is fine
     # nor can code be run in the page's kernel by hand: only widget messages reach it
     marker = tmp_path / "ran.txt"
-    replies = page.evaluate(RUN_CODE, {"url": channels[-1], "code": f"open({str(marker)!r}, 'w')"})
+    code = f"open({str(marker)!r}, 'w')"
+    execute = {"code": code, "silent": False, "store_history": False}
+    execute |= {"user_expressions": {}, "allow_stdin": False}
+    seen = page.evaluate(
+        KERNEL_SOCKET, {"url": channels[-1], "msgs": [["execute_request", execute]]}
+    )
+    replies = [m["msg_type"] for m in seen]
     assert "execute_reply" not in replies and not marker.exists()
     assert "kernel_info_reply" in replies  # the same socket does reach the kernel
     # another user's server is not Alex's to open

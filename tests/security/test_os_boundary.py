@@ -22,16 +22,9 @@ import pytest
 
 from epa_kernel.apps.os_users import os_user_name
 from epa_kernel.store.store import Store
+from epa_kernel.store.user_codes import issue_signup_code
 from epa_kernel.store.users import set_user
-from helpers import (
-    ATTEMPT_ULN,
-    HUB_TIMEOUT,
-    HubServer,
-    approve,
-    sign_in,
-    sign_up,
-    three_attempts,
-)
+from helpers import ATTEMPT_ULN, HUB_TIMEOUT, HubServer, hub_sign_in, hub_sign_up, three_attempts
 
 APP = "voila/render/assessor_app.ipynb"
 USERS = ("ada", "quinn", "ruth", "declan", "morgan")
@@ -57,7 +50,7 @@ def open_hub_server(hub_server):
 @pytest.fixture(scope="module")
 def hub(open_hub_server, browser):
     """Ruth, Declan and Morgan hold the first attempt, the resit and the second resit of one
-    apprentice's observation; Quinn is IQA and Ada the admin; all signed up and approved."""
+    apprentice's observation; Quinn is IQA and Ada the admin; all signed up with their codes."""
     from playwright.sync_api import expect
 
     hub_server = open_hub_server
@@ -66,18 +59,18 @@ def hub(open_hub_server, browser):
     three_attempts(store)
     set_user(store, "ada", "admin")
     set_user(store, "quinn", "iqa")
+    codes = {name: issue_signup_code(store, name) for name in USERS}
     store.close()
     hub_server.start()
     for name in USERS:
-        sign_up(browser, hub_server, name)
-    approve(browser, hub_server, *(n for n in USERS if n != "ada"))
+        hub_sign_up(browser, hub_server, name, codes[name])
     yield hub_server
     expect.set_options(timeout=5_000)
 
 
 def open_app(browser, hub, name: str):
     """``name`` signed in with their app open (so their server and a kernel run)."""
-    page = sign_in(browser, hub, name)
+    page = hub_sign_in(browser, hub, name)
     page.wait_for_url(f"**/user/{name}/{APP}")
     page.locator(".epa-signed-in, .epa-refused").first.wait_for()
     return page
@@ -174,7 +167,7 @@ def test_code_run_in_an_assessors_kernel_reaches_only_what_the_assessor_may(hub,
 
 def test_an_admin_past_the_consent_page_is_still_not_in_an_assessors_app(hub, browser):
     morgan = open_app(browser, hub, "morgan")
-    page = sign_in(browser, hub, "ada")
+    page = hub_sign_in(browser, hub, "ada")
     page.wait_for_url(f"**/user/ada/{APP}")
     answer = page.goto(f"{hub.url}/user/morgan/{APP}")
     consent = page.get_by_role("button", name="Authorize")

@@ -16,7 +16,14 @@ from epa_kernel.errors import AccessError, InputError
 from epa_kernel.store.access import Access
 from epa_kernel.store.users import list_users, remove_user, set_user
 from epa_kernel.store.versions import StoredRecord
-from helpers import ATTEMPT_ULN, ATTEMPTS, VALID_ULNS, attempt_record, make_record, three_attempts
+from helpers import (
+    ATTEMPT_ASSESSORS,
+    ATTEMPT_ULN,
+    VALID_ULNS,
+    attempt_record,
+    make_record,
+    three_attempts,
+)
 
 A, B = "Alex Ash", "Billie Birch"
 A_ULN, B_ULN = VALID_ULNS[0], VALID_ULNS[1]
@@ -179,7 +186,7 @@ PO = "practical_observation"
 
 def test_each_attempt_is_its_own_assessors_and_no_other_attempt_is_reachable(store):
     stored = three_attempts(store)
-    users = {key: Access(store, name.split()[0].lower()) for key, name in ATTEMPTS.items()}
+    users = {key: Access(store, name.split()[0].lower()) for key, name in ATTEMPT_ASSESSORS.items()}
     for key, user in users.items():  # each lists their own attempt, and only that
         assert [(a["uln"], a["method"], a["attempt"]) for a in user.assignments_of()] == [
             (ATTEMPT_ULN, PO, key)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import create_engine, inspect, text
 
 from epa_kernel.store.store import Store
-from helpers import ATTEMPT_ULN, ATTEMPTS, VALID_ULNS, attempt_record, make_record
+from helpers import ATTEMPT_ASSESSORS, ATTEMPT_ULN, VALID_ULNS, attempt_record, make_record
 
 PO = "practical_observation"
 # The table as kits before the attempt column made it: every attempt's assessor on (uln, method).
@@ -24,14 +24,14 @@ def old_store(url: str) -> None:
     """Records of three attempts by three assessors, plus assessors with no record, in a store
     whose assignments table has the old shape, rows as `epa import` wrote them."""
     store = Store(url)
-    for key in ATTEMPTS:
+    for key in ATTEMPT_ASSESSORS:
         record = attempt_record(key)
         store.assign(record)
         store.put(record, author=record.assessor)
     late = make_record(uln=VALID_ULNS[0], judgements={}, assessor="Nina Shaw")  # not started
     store.assign(late)
     store.close()
-    rows = [(name, ATTEMPT_ULN) for name in [*ATTEMPTS.values(), "Olive Stone"]]
+    rows = [(name, ATTEMPT_ULN) for name in [*ATTEMPT_ASSESSORS.values(), "Olive Stone"]]
     rows += [("Nina Shaw", VALID_ULNS[0]), ("Olive Stone", VALID_ULNS[0])]
     engine = create_engine(url)
     with engine.begin() as conn:
@@ -56,7 +56,7 @@ def test_an_old_store_gets_one_assessor_per_attempt_when_opened(store_url, caplo
     try:
         mine = {
             name: [(a["uln"], a["attempt"], a["status"]) for a in store.assignments_of(name)]
-            for name in [*ATTEMPTS.values(), "Nina Shaw", "Olive Stone"]
+            for name in [*ATTEMPT_ASSESSORS.values(), "Nina Shaw", "Olive Stone"]
         }
         assert mine == {
             "Ruth Okafor": [(ATTEMPT_ULN, "first", "draft")],
