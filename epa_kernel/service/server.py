@@ -108,9 +108,19 @@ class StoreCall(RequestHandler):
         self.finish({"error": kind, "message": message, **fields})
 
 
+class Alive(RequestHandler):
+    """``GET <prefix>``: the hub's check that the service is up; says nothing else."""
+
+    def get(self) -> None:
+        self.set_status(204)
+
+
 def make_app(store: Store, *, prefix: str, hub_auth, sample: set[str] | None) -> Application:
     return Application(
-        [(prefix.rstrip("/") + r"/api/(whoami|call/[a-z_]+)", StoreCall)],
+        [
+            (prefix.rstrip("/") + r"/api/(whoami|call/[a-z_]+)", StoreCall),
+            (prefix.rstrip("/") + "/?", Alive),
+        ],
         store=store,
         sample=sample,
         hub_auth=hub_auth,
