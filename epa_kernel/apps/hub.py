@@ -66,8 +66,14 @@ def prepare_state(state: Path) -> Path:
         path.chmod(0o600)  # JupyterHub refuses a cookie secret others could read
     config = state / "jupyter_config"
     config.mkdir(exist_ok=True)
+    config.chmod(0o700)  # written here, then read-only for the users' servers
     settings = {"ServerApp": {"jpserver_extensions": {"voila": True, **dict.fromkeys(OFF, False)}}}
-    (config / "jupyter_server_config.json").write_text(json.dumps(settings, indent=1) + "\n")
+    server_config = config / "jupyter_server_config.json"
+    if server_config.exists():
+        server_config.chmod(0o600)
+    server_config.write_text(json.dumps(settings, indent=1) + "\n")
+    server_config.chmod(0o400)
+    config.chmod(0o500)
     return state
 
 
@@ -198,7 +204,7 @@ def run_until_stopped(command: list[str], **kwargs) -> int:
     """Run the hub; SIGTERM or Ctrl-C stop it cleanly (it stops the proxy and users' servers)."""
     import signal
 
-    proc = subprocess.Popen(command, **kwargs)
+    proc = subprocess.Popen(command, umask=0o077, **kwargs)  # all it writes: private
     signal.signal(signal.SIGTERM, lambda *_: proc.terminate())
     try:
         return proc.wait()

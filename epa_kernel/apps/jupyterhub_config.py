@@ -17,7 +17,12 @@ organisation runs:
   (Azure AD, Google) replaces it: see the README's "Serving a team".
 - **SimpleLocalProcessSpawner** starts each user's server as a local process with its home in
   the state folder, Voilà as its default page (the assessor app), no terminals, no JupyterLab;
-  ``JUPYTERHUB_USER`` in its environment is the identity the apps use.
+  ``JUPYTERHUB_USER`` in its environment is the identity the apps use. Through Jupyter's REST
+  API a user reads and talks to their page's kernel, nothing more
+  (:mod:`epa_kernel.apps.server_policy`); a server holds at most ``MAX_KERNELS`` kernels
+  (:mod:`epa_kernel.apps.kernel_cap`), idle ones culled after 10 minutes.
+- **Private files**: ``epa hub`` runs the hub with umask 077, so everything it and the users'
+  servers write (its database, the kernels' connection files, the homes) is theirs alone.
 
 An organisation's own settings (``epa hub --config FILE``: OAuth, TLS certificates, another
 spawner) are loaded last and win.
@@ -28,6 +33,7 @@ import sys
 
 from nativeauthenticator import NativeAuthenticator
 
+from epa_kernel.apps.kernel_cap import MAX_KERNELS
 from epa_kernel.store.store import Store
 from epa_kernel.store.users import get_user
 
@@ -90,16 +96,22 @@ c.Spawner.cmd = [sys.executable, "-m", "jupyterhub.singleuser"]
 c.Spawner.args = [
     *(["--allow-root"] if os.geteuid() == 0 else []),
     "--ServerApp.terminals_enabled=False",
-    # no file written, no kernel started through the REST API (epa_kernel.apps.server_policy)
+    # read and the page's kernel socket only: nothing written through the REST API, no kernel
+    # started by it (epa_kernel.apps.server_policy)
     "--ServerApp.authorizer_class=epa_kernel.apps.server_policy.AppsOnly",
+    # at most MAX_KERNELS kernels per user's server, the least recently active shut down first
+    # (every page load starts one; epa_kernel.apps.kernel_cap)
+    "--ServerApp.kernel_manager_class=epa_kernel.apps.kernel_cap.CappedKernelManager",
+    f"--CappedKernelManager.max_kernels={MAX_KERNELS}",
     "--VoilaConfiguration.show_tracebacks=False",
     # Voilà runs the notebook in the server; the page only talks widgets to its kernel. Any other
     # message from a browser (an execute_request typed by hand) is dropped, so a signed-in user
     # cannot run their own code with the store's credentials.
     "--MappingKernelManager.allowed_message_types="
     "['comm_open','comm_msg','comm_close','comm_info_request','kernel_info_request']",
-    # a Voilà kernel whose tab died without saying so is shut down after 15 idle minutes
-    "--MappingKernelManager.cull_idle_timeout=900",
+    # a Voilà kernel whose tab died without saying so is shut down after 10 idle minutes (an
+    # open page's widgets keep it active; cull_connected stays False)
+    "--MappingKernelManager.cull_idle_timeout=600",
     "--MappingKernelManager.cull_interval=60",
     "--ServerApp.shutdown_no_activity_timeout=3600",  # a forgotten server stops after an hour
 ]
@@ -108,7 +120,7 @@ c.Spawner.default_url = "/voila/render/assessor_app.ipynb"
 c.Spawner.environment = {
     "EPA_STORE_URL": os.environ["EPA_STORE_URL"],
     "PATH": BIN + os.pathsep + os.environ.get("PATH", ""),
-    # the server's own config folder: only the Voilà extension (see epa_kernel.apps.hub)
+    # the server's own config folder: only the Voilà extension, read-only (epa_kernel.apps.hub)
     "JUPYTER_CONFIG_DIR": os.path.join(STATE, "jupyter_config"),
     **{
         k: os.environ[k]

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import os
 from html import escape
+from typing import TYPE_CHECKING
 
 from epa_kernel.errors import AccessError
-from epa_kernel.store.access import Access
-from epa_kernel.store.store import Store
+
+if TYPE_CHECKING:  # SQLAlchemy is imported only when a store is opened: not for a batch run's
+    from epa_kernel.store.access import Access  # method notebooks, which ask page_allowed()
+    from epa_kernel.store.store import Store
 
 #: Each role's app on the hub, relative to any Voilà page of the single-user server.
 ROLE_APPS = {
@@ -40,6 +43,9 @@ def app_store(
     On a hub: the signed-in user's :class:`Access` when their role is one of ``roles``; else
     None and a page saying why, with a link to their own app. ``sample``: see :class:`Access`.
     """
+    from epa_kernel.store.access import Access
+    from epa_kernel.store.store import Store
+
     store = Store(url)
     name = hub_user()
     if name is None:
@@ -93,3 +99,25 @@ def open_for_app(
 def sign_out(name: str, role: str | None = None) -> str:
     who = f"{escape(name)} ({escape(role)})" if role else escape(name)
     return f"Signed in as <b>{who}</b> · <a href='{escape(sign_out_url())}'>Sign out</a>"
+
+
+def page_allowed(roles: tuple[str, ...] = ()) -> bool:
+    """Whether a notebook's page may go on: always off a hub; on a hub only for a signed-in user
+    whose role is one of ``roles`` (none: a page the hub does not serve, such as a method
+    workbook reading record files). Otherwise the page says why, with a link to the user's own
+    app, and the notebook reads nothing: ``result = page_allowed() and show_...(...)``."""
+    if hub_user() is None:
+        return True
+    url = os.environ.get("EPA_STORE_URL")
+    if url:
+        access, banner = app_store(url, roles=roles)
+        if access is not None:
+            access.store.close()
+            return True
+    else:
+        banner = "<p class='epa-refused'>This page is not served on the hub.</p>"
+    import ipywidgets as w
+    from IPython.display import display
+
+    display(w.HTML(banner))
+    return False
