@@ -11,6 +11,7 @@ import csv
 import itertools
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -419,6 +420,60 @@ class HubServer:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
+
+
+# --- signing up and in on `epa hub` (NativeAuthenticator) in a browser ---------------------------
+
+HUB_TIMEOUT = 120_000  # ms: a cold user server and kernel on a busy 2-core machine
+
+
+def hub_accounts(browser, hub, users, *, admin: str) -> None:
+    """Every name of ``users`` (their roles already in the store) gets an account on the hub
+    that can sign in with :func:`password`: each signs up, ``admin`` (approved at once, being
+    a hub admin) approves the others. The one place the sign-up flow is spelt out for tests."""
+    for name in users:
+        sign_up(browser, hub, name)
+    approve(browser, hub, *(n for n in users if n != admin), admin=admin)
+
+
+def password(name: str) -> str:
+    return f"Tr0ub4dor-{name}-horse"
+
+
+def sign_up(browser, hub, name: str) -> str:
+    page = browser.new_context().new_page()
+    page.goto(f"{hub.url}/hub/signup")
+    page.fill("#username_input", name)
+    page.fill("#password_input", password(name))
+    page.fill("#password_confirmation_input", password(name))
+    page.click("#signup_submit")
+    page.wait_for_load_state()
+    text = page.inner_text("body")
+    page.context.close()
+    return text
+
+
+def sign_in(browser, hub, name: str, secret: str | None = None, next_url: str = ""):
+    """A fresh browser context (no cookies) signed in as ``name``; returns its page."""
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    page.set_default_timeout(HUB_TIMEOUT)
+    page.goto(f"{hub.url}/hub/login" + (f"?next={next_url}" if next_url else ""))
+    page.fill("#username_input", name)
+    page.fill("#password_input", secret or password(name))
+    page.click("#login_submit")
+    return page
+
+
+def approve(browser, hub, *names: str, admin: str = "ada") -> None:
+    """``admin`` approves the sign-ups of ``names`` at /hub/authorize."""
+    page = sign_in(browser, hub, admin, next_url="/hub/authorize")
+    page.wait_for_url("**/hub/authorize**")
+    for name in names:
+        row = page.locator(f"tr#{name}")
+        if row.locator("a", has_text=re.compile(r"^\s*Authorize")).count():
+            row.locator("a", has_text=re.compile(r"^\s*Authorize")).click()
+            page.wait_for_url("**/hub/authorize**")
+    page.context.close()
 
 
 # --- Hypothesis strategies: records drawn from the standards' own descriptor lists ---------------

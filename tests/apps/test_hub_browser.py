@@ -14,9 +14,18 @@ import pytest
 
 from epa_kernel.store.store import Store
 from epa_kernel.store.users import remove_user, set_user
-from helpers import ROOT, VALID_ULNS, make_record
+from helpers import (
+    HUB_TIMEOUT,
+    ROOT,
+    VALID_ULNS,
+    approve,
+    hub_accounts,
+    make_record,
+    password,
+    sign_in,
+    sign_up,
+)
 
-TIMEOUT = 120_000  # ms: a cold user server and kernel on a busy 2-core machine
 A, B = "Alex Ash", "Billie Birch"
 A_ULN, B_ULN, C_ULN = VALID_ULNS[0], VALID_ULNS[1], VALID_ULNS[2]
 USERS = {"ada": "admin", "alex": "assessor", "billie": "assessor", "quinn": "iqa"}
@@ -50,15 +59,11 @@ RUN_CODE = """async ({url, code}) => {
 }"""
 
 
-def password(name: str) -> str:
-    return f"Tr0ub4dor-{name}-horse"
-
-
 @pytest.fixture(scope="module", autouse=True)
 def patient_expect():
     from playwright.sync_api import expect
 
-    expect.set_options(timeout=TIMEOUT)
+    expect.set_options(timeout=HUB_TIMEOUT)
     yield
     expect.set_options(timeout=5_000)
 
@@ -79,47 +84,10 @@ def hub(hub_server):
     return hub_server
 
 
-def sign_up(browser, hub, name: str) -> str:
-    page = browser.new_context().new_page()
-    page.goto(f"{hub.url}/hub/signup")
-    page.fill("#username_input", name)
-    page.fill("#password_input", password(name))
-    page.fill("#password_confirmation_input", password(name))
-    page.click("#signup_submit")
-    page.wait_for_load_state()
-    text = page.inner_text("body")
-    page.context.close()
-    return text
-
-
-def sign_in(browser, hub, name: str, secret: str | None = None, next_url: str = ""):
-    """A fresh browser context (no cookies) signed in as ``name``; returns its page."""
-    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-    page.set_default_timeout(TIMEOUT)
-    page.goto(f"{hub.url}/hub/login" + (f"?next={next_url}" if next_url else ""))
-    page.fill("#username_input", name)
-    page.fill("#password_input", secret or password(name))
-    page.click("#login_submit")
-    return page
-
-
-def approve(browser, hub, *names: str) -> None:
-    page = sign_in(browser, hub, "ada", next_url="/hub/authorize")
-    page.wait_for_url("**/hub/authorize**")
-    for name in names:
-        row = page.locator(f"tr#{name}")
-        if row.locator("a", has_text=re.compile(r"^\s*Authorize")).count():
-            row.locator("a", has_text=re.compile(r"^\s*Authorize")).click()
-            page.wait_for_url("**/hub/authorize**")
-    page.context.close()
-
-
 @pytest.fixture(scope="module")
 def accounts(hub, browser):
     """Everyone signed up; Ada (an admin, so approved at once) approves the others."""
-    for name in USERS:
-        sign_up(browser, hub, name)
-    approve(browser, hub, *(n for n in USERS if n != "ada"))
+    hub_accounts(browser, hub, USERS, admin="ada")
     return hub
 
 
