@@ -427,6 +427,22 @@ class HubServer:
 HUB_TIMEOUT = 120_000  # ms: a cold user server and kernel on a busy 2-core machine
 
 
+def submitted_decisions(url: str, decisions, users: dict) -> None:
+    """In the store at ``url``: each ``(uln, assessor)`` of ``decisions`` assigned and its record
+    submitted by that assessor; each name of ``users`` given its ``(role, assessor)``."""
+    from epa_kernel.store.store import Store
+    from epa_kernel.store.users import set_user
+
+    store = Store(url)
+    for uln, assessor in decisions:
+        store.assign(make_record(uln=uln, assessor=assessor, judgements={}))
+        record = make_record(uln=uln, assessor=assessor)
+        store.submit(store.put(record, author=assessor), author=assessor)
+    for name, (role, assessor) in users.items():
+        set_user(store, name, role, assessor)
+    store.close()
+
+
 def hub_accounts(browser, hub, users, *, admin: str) -> None:
     """Every name of ``users`` (their roles already in the store) gets an account on the hub
     that can sign in with :func:`password`: each signs up, ``admin`` (approved at once, being

@@ -15,7 +15,6 @@ import pytest
 from epa_kernel.store.store import Store
 from epa_kernel.store.users import remove_user, set_user
 from helpers import (
-    HUB_TIMEOUT,
     ROOT,
     VALID_ULNS,
     approve,
@@ -59,13 +58,7 @@ RUN_CODE = """async ({url, code}) => {
 }"""
 
 
-@pytest.fixture(scope="module", autouse=True)
-def patient_expect():
-    from playwright.sync_api import expect
-
-    expect.set_options(timeout=HUB_TIMEOUT)
-    yield
-    expect.set_options(timeout=5_000)
+pytestmark = pytest.mark.usefixtures("patient_expect")
 
 
 @pytest.fixture(scope="module")

@@ -14,9 +14,7 @@ import stat
 import pytest
 
 from epa_kernel.apps.kernel_cap import MAX_KERNELS
-from epa_kernel.store.store import Store
-from epa_kernel.store.users import set_user
-from helpers import HUB_TIMEOUT, VALID_ULNS, hub_accounts, make_record, sign_in
+from helpers import HUB_TIMEOUT, VALID_ULNS, hub_accounts, sign_in, submitted_decisions
 
 A, B = "Alex Ash", "Billie Birch"
 USERS = {"ada": ("admin", None), "alex": ("assessor", A), "billie": ("assessor", B)}
@@ -31,26 +29,13 @@ FETCH = """async ({url, method, body}) => {
 }"""
 
 
-@pytest.fixture(scope="module", autouse=True)
-def patient_expect():
-    from playwright.sync_api import expect
-
-    expect.set_options(timeout=HUB_TIMEOUT)
-    yield
-    expect.set_options(timeout=5_000)
+pytestmark = pytest.mark.usefixtures("patient_expect")
 
 
 @pytest.fixture(scope="module")
 def hub(hub_server):
     """Alex and Billie each decided one apprentice (submitted); Ada is the admin."""
-    store = Store(hub_server.store_url)
-    for uln, assessor in ((VALID_ULNS[0], A), (VALID_ULNS[1], B)):
-        store.assign(make_record(uln=uln, assessor=assessor, judgements={}))
-        record = make_record(uln=uln, assessor=assessor)
-        store.submit(store.put(record, author=assessor), author=assessor)
-    for name, (role, assessor) in USERS.items():
-        set_user(store, name, role, assessor)
-    store.close()
+    submitted_decisions(hub_server.store_url, ((VALID_ULNS[0], A), (VALID_ULNS[1], B)), USERS)
     hub_server.start()
     return hub_server
 

@@ -11,9 +11,7 @@ import json
 import nbformat
 import pytest
 
-from epa_kernel.store.store import Store
-from epa_kernel.store.users import set_user
-from helpers import ROOT, VALID_ULNS, make_record
+from helpers import ROOT, VALID_ULNS, submitted_decisions
 
 A, B = "Alex Ash", "Billie Birch"
 USERS = {"ada": ("admin", None), "alex": ("assessor", A), "quinn": ("iqa", None)}
@@ -23,14 +21,8 @@ USERS = {"ada": ("admin", None), "alex": ("assessor", A), "quinn": ("iqa", None)
 def two_assessors(tmp_path, monkeypatch):
     """Alex decided one apprentice, Billie two (all submitted); the store in EPA_STORE_URL."""
     url = f"sqlite:///{tmp_path / 'epa.sqlite'}"
-    store = Store(url)
-    for uln, assessor in ((VALID_ULNS[0], A), (VALID_ULNS[1], B), (VALID_ULNS[2], B)):
-        store.assign(make_record(uln=uln, assessor=assessor, judgements={}))
-        record = make_record(uln=uln, assessor=assessor)
-        store.submit(store.put(record, author=assessor), author=assessor)
-    for name, (role, assessor) in USERS.items():
-        set_user(store, name, role, assessor)
-    store.close()
+    decisions = ((VALID_ULNS[0], A), (VALID_ULNS[1], B), (VALID_ULNS[2], B))
+    submitted_decisions(url, decisions, USERS)
     monkeypatch.setenv("EPA_STORE_URL", url)
     return url
 
