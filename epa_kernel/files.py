@@ -125,14 +125,33 @@ def read_yaml(path: str | os.PathLike) -> Any:
         raise InputError("not valid YAML: nested too deeply", file=str(path)) from None
 
 
+def private_folder(path: str | os.PathLike) -> Path:
+    """``path`` as a folder, created 0700 with any missing parents when it is missing: what the
+    kit writes (records, executed notebooks, exports, the store) is personal data. A folder that
+    already exists keeps its mode: it is the user's own."""
+    path = Path(path)
+    missing, folder = [], path
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:  # made meanwhile by another process
+            pass
+    return path
+
+
 def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
     """Write ``data`` to ``path`` all at once: readers see the old file or the new one, never half.
 
     The temporary file lives in the target folder so the final rename stays on one file system,
     and it is flushed to disk before the rename so a power cut cannot leave an empty file behind.
+    The file is private (0600, from :func:`tempfile.mkstemp`, whatever the old file's mode), in
+    folders the kit creates private (:func:`private_folder`).
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

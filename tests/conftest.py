@@ -10,6 +10,7 @@ import pytest
 from epa_kernel.core.catalogue import get_standard
 from helpers import (
     DEMO_APPRENTICES,
+    HUB_TIMEOUT,
     AppServer,
     DemoRun,
     HubServer,
@@ -198,6 +199,16 @@ def hub_server(tmp_path_factory):
         server = HubServer(f"sqlite:///{base / 'epa.sqlite'}", base, log)
         yield server
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def patient_expect():
+    """Playwright's expectations wait as long as a cold hub server and kernel take."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=HUB_TIMEOUT)
+    yield
+    expect.set_options(timeout=5_000)
 
 
 @pytest.fixture

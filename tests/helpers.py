@@ -421,6 +421,27 @@ class HubServer:
                 self.proc.wait()
 
 
+# --- signing up and in on `epa hub` (NativeAuthenticator) in a browser ---------------------------
+
+HUB_TIMEOUT = 120_000  # ms: a cold user server and kernel on a busy 2-core machine
+
+
+def submitted_decisions(url: str, decisions, users: dict) -> None:
+    """In the store at ``url``: each ``(uln, assessor)`` of ``decisions`` assigned and its record
+    submitted by that assessor; each name of ``users`` given its ``(role, assessor)``."""
+    from epa_kernel.store.store import Store
+    from epa_kernel.store.users import set_user
+
+    store = Store(url)
+    for uln, assessor in decisions:
+        store.assign(make_record(uln=uln, assessor=assessor, judgements={}))
+        record = make_record(uln=uln, assessor=assessor)
+        store.submit(store.put(record, author=assessor), author=assessor)
+    for name, (role, assessor) in users.items():
+        set_user(store, name, role, assessor)
+    store.close()
+
+
 # --- Hypothesis strategies: records drawn from the standards' own descriptor lists ---------------
 
 STANDARDS: tuple[Standard, ...] = tuple(std for _, std in sorted(catalogue().items()))
@@ -646,6 +667,20 @@ def hub_sign_in(browser, hub, name: str, secret: str | None = None, next_url: st
     page.fill("#password_input", secret or hub_password(name))
     page.click("#login_submit")
     return page
+
+
+def hub_accounts(browser, hub, names) -> None:
+    """Each of ``names`` (their roles already in the store) signs up with a code issued now, as
+    `epa users add` prints it, and the password :func:`hub_password` gives: the one place the
+    sign-up flow is spelt out for tests."""
+    from epa_kernel.store.store import Store
+    from epa_kernel.store.user_codes import issue_signup_code
+
+    store = Store(hub.store_url)
+    codes = {name: issue_signup_code(store, name) for name in names}
+    store.close()
+    for name in names:
+        hub_sign_up(browser, hub, name, codes[name])
 
 
 # In the page: a second socket on the kernel's channels (a session of its own) asks for the

@@ -15,7 +15,7 @@ from html import escape
 import ipywidgets as w
 
 from epa_kernel.apps.method_form import MethodForm
-from epa_kernel.apps.signed_in import SIGNED_IN
+from epa_kernel.apps.signed_in import signed_in
 from epa_kernel.core.catalogue import get_standard
 from epa_kernel.core.records import MethodRecord
 from epa_kernel.core.vocabulary import METHOD_NAMES
@@ -45,7 +45,7 @@ class AmendApp:
         self.choice.add_class("epa-amend-record")
         self.author = w.Text(description="Amended by", placeholder="your name")
         self.author.add_class("epa-amend-author")
-        if isinstance(store, SIGNED_IN):  # signed in on a hub: the author is who signed in
+        if signed_in(store):  # signed in on a hub: the author is who signed in
             self.author.value, self.author.disabled = store.author, True
         self.reason = w.Textarea(
             description="Reason", placeholder="why it is changed", layout=w.Layout(width="640px")

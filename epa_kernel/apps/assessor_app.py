@@ -28,7 +28,7 @@ from html import escape
 import ipywidgets as w
 
 from epa_kernel.apps.method_form import MethodForm
-from epa_kernel.apps.signed_in import SIGNED_IN
+from epa_kernel.apps.signed_in import signed_in
 from epa_kernel.apps.status_panel import panel_for
 from epa_kernel.core.catalogue import get_standard
 from epa_kernel.core.grading import grade_method
@@ -217,7 +217,7 @@ def show_app(store_url: str | None = None, assessor: str | None = None) -> Asses
     )
     if store is None:
         return None
-    if isinstance(store, SIGNED_IN):
+    if signed_in(store):
         assessor = store.user.assessor
     app = AssessorApp(store, assessor, banner=banner)
     display(app.widget)

@@ -220,7 +220,7 @@ def run_until_stopped(command: list[str], **kwargs) -> int:
     """Run the hub; SIGTERM or Ctrl-C stop it cleanly (it stops the proxy and users' servers)."""
     import signal
 
-    proc = subprocess.Popen(command, **kwargs)
+    proc = subprocess.Popen(command, umask=0o077, **kwargs)  # all it writes: private
     signal.signal(signal.SIGTERM, lambda *_: proc.terminate())
     try:
         return proc.wait()

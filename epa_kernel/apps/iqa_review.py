@@ -18,7 +18,7 @@ import ipywidgets as w
 from pydantic import ValidationError
 
 from epa_kernel.apps.checklist import Checklist
-from epa_kernel.apps.signed_in import SIGNED_IN
+from epa_kernel.apps.signed_in import signed_in
 from epa_kernel.apps.status_panel import panel_for
 from epa_kernel.core.catalogue import get_standard
 from epa_kernel.core.grading import grade_method
@@ -74,7 +74,7 @@ class ReviewApp:
                 options.append((f"{did} — {r.assessor}{done}", stored.id))
         self.reviewer = w.Text(description="Reviewer", placeholder="your name")
         self.reviewer.add_class("epa-reviewer")
-        if isinstance(store, SIGNED_IN):  # signed in on a hub: the reviewer is who signed in
+        if signed_in(store):  # signed in on a hub: the reviewer is who signed in
             self.reviewer.value, self.reviewer.disabled = store.user.name, True
         self.decision = w.Dropdown(
             options=options, value=None, description="Decision", layout=w.Layout(width="560px")

@@ -24,6 +24,11 @@ organisation runs:
   environment is the identity the apps show; the token is what the store believes.
 - **Nobody is the hub's admin**: the kit's admins amend records through the amendments app in
   their own name and never reach another user's server (no ``access:servers``, no admin role).
+- **The servers' limits**: through Jupyter's REST API a user reads and talks to their page's
+  kernel, nothing more (:mod:`epa_kernel.apps.server_policy`); a server holds at most
+  ``MAX_KERNELS`` kernels (:mod:`epa_kernel.apps.kernel_cap`), idle ones culled after 10 minutes.
+- **Private files**: ``epa hub`` runs the hub with umask 077, so everything it and the users'
+  servers write (its database, the kernels' connection files, the homes) is theirs alone.
 
 An organisation's own settings (``epa hub --config FILE``: OAuth, TLS certificates, another
 spawner) are loaded last and win.
@@ -35,18 +40,15 @@ from pathlib import Path
 
 from epa_kernel.apps.hub_signup import TEMPLATES as SIGNUP_TEMPLATES
 from epa_kernel.apps.hub_signup import KitAuthenticator
+from epa_kernel.apps.kernel_cap import MAX_KERNELS
 
 c = get_config()  # noqa: F821 - JupyterHub provides it when it loads this file
 
 STATE = os.environ["EPA_HUB_STATE"]
 HOST = os.environ.get("EPA_HUB_HOST", "127.0.0.1")
 PORT = int(os.environ.get("EPA_HUB_PORT", "8000"))
-HUB_PORT, PROXY_API_PORT, STORE_PORT = (
-    int(p)
-    for p in os.environ.get("EPA_HUB_INTERNAL_PORTS", f"{PORT + 1},{PORT + 2},{PORT + 3}").split(
-        ","
-    )
-)
+INTERNAL = os.environ.get("EPA_HUB_INTERNAL_PORTS", f"{PORT + 1},{PORT + 2},{PORT + 3}")
+HUB_PORT, PROXY_API_PORT, STORE_PORT = (int(p) for p in INTERNAL.split(","))
 BIN = os.path.dirname(sys.executable)
 SERVER_CONFIG = Path(__file__).with_name("server_config")
 
@@ -93,16 +95,22 @@ else:
 c.Spawner.cmd = [sys.executable, "-m", "jupyterhub.singleuser"]
 c.Spawner.args = [
     "--ServerApp.terminals_enabled=False",
-    # no file written, no kernel started through the REST API (epa_kernel.apps.server_policy)
+    # read and the page's kernel socket only: nothing written through the REST API, no kernel
+    # started by it (epa_kernel.apps.server_policy)
     "--ServerApp.authorizer_class=epa_kernel.apps.server_policy.AppsOnly",
+    # at most MAX_KERNELS kernels per user's server, the least recently active shut down first
+    # (every page load starts one; epa_kernel.apps.kernel_cap)
+    "--ServerApp.kernel_manager_class=epa_kernel.apps.kernel_cap.CappedKernelManager",
+    f"--CappedKernelManager.max_kernels={MAX_KERNELS}",
     "--VoilaConfiguration.show_tracebacks=False",
     # Voilà runs the notebook in the server; the page only talks widgets to its kernel. Any other
     # message from a browser (an execute_request typed by hand) is dropped. Should code run there
     # all the same, it holds no store URL: only its user's token for the store service.
     "--MappingKernelManager.allowed_message_types="
     "['comm_open','comm_msg','comm_close','comm_info_request','kernel_info_request']",
-    # a Voilà kernel whose tab died without saying so is shut down after 15 idle minutes
-    "--MappingKernelManager.cull_idle_timeout=900",
+    # a Voilà kernel whose tab died without saying so is shut down after 10 idle minutes (an
+    # open page's widgets keep it active; cull_connected stays False)
+    "--MappingKernelManager.cull_idle_timeout=600",
     "--MappingKernelManager.cull_interval=60",
     "--ServerApp.shutdown_no_activity_timeout=3600",  # a forgotten server stops after an hour
 ]

@@ -21,3 +21,13 @@ def inline_or_files(values: list[dict] | None, files: list[str] = ()) -> list[di
     if values is not None:
         return values
     return [read_json(path) for path in files]
+
+
+def off_the_hub() -> bool:
+    """Whether a notebook fed by these parameters may run here: always off a hub (a batch run,
+    a trainer's laptop). On a hub it would read record files and show a record outside the
+    signed-in user's :class:`~epa_kernel.store.access.Access`, so the page says it is not served
+    there and the notebook reads nothing: ``result = off_the_hub() and show_...(...)``."""
+    from epa_kernel.apps.signed_in import page_allowed
+
+    return page_allowed(())

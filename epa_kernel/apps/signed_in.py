@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import os
 from html import escape
+from typing import TYPE_CHECKING
 
 from epa_kernel.errors import AccessError, StoreError
-from epa_kernel.service.client import StoreClient
-from epa_kernel.store.access import Access
-from epa_kernel.store.store import Store
 
-#: What an app holds for a signed-in user: the service's client on a hub (Access in tests).
-SIGNED_IN = (Access, StoreClient)
+if TYPE_CHECKING:  # SQLAlchemy is imported only when a store is opened: not for a batch run's
+    from epa_kernel.service.client import StoreClient  # method notebooks (page_allowed)
+    from epa_kernel.store.store import Store
 
 #: Each role's app on the hub, relative to any Voilà page of the single-user server.
 ROLE_APPS = {
@@ -38,6 +37,12 @@ def sign_out_url() -> str:
     return os.environ.get("JUPYTERHUB_BASE_URL", "/").rstrip("/") + "/hub/logout"
 
 
+def signed_in(store) -> bool:
+    """Whether ``store`` is a signed-in user's (Access, or the service's client), whose user
+    names the reviewer or author, rather than a laptop's whole store."""
+    return hasattr(store, "user") and hasattr(store, "author")
+
+
 def app_store(
     url: str | None, *, roles: tuple[str, ...], sample: set[str] | None = None
 ) -> tuple[Store | StoreClient | None, str]:
@@ -49,7 +54,11 @@ def app_store(
     """
     name = hub_user()
     if name is None:
+        from epa_kernel.store.store import Store
+
         return Store(url), ""
+    from epa_kernel.service.client import StoreClient
+
     try:
         client = StoreClient.from_environment()
     except (AccessError, StoreError) as exc:
@@ -57,7 +66,7 @@ def app_store(
     if client.user.role not in roles:
         page, title = ROLE_APPS[client.user.role]
         return None, (
-            f"<p class='epa-refused'>This app is not for the {escape(client.user.role)} role. "
+            f"<p class='epa-refused'>This page is not for the {escape(client.user.role)} role. "
             f"Open <a href='{page}'>{title}</a>. {sign_out(name, client.user.role)}</p>"
         )
     return client, f"<p class='epa-signed-in'>{sign_out(name, client.user.role)}</p>"
@@ -73,7 +82,8 @@ def open_for_app(
     """:func:`app_store` on ``store_url`` or ``EPA_STORE_URL`` for an app in a notebook; when
     there is nothing to show, the notebook says why (``start``: how to start the app) and None.
 
-    Without a URL it says so rather than creating an empty database wherever the kernel runs.
+    Without a URL (and off a hub) it says so rather than creating an empty database wherever
+    the kernel runs.
     """
     from IPython.display import HTML, display
 
@@ -97,3 +107,20 @@ def open_for_app(
 def sign_out(name: str, role: str | None = None) -> str:
     who = f"{escape(name)} ({escape(role)})" if role else escape(name)
     return f"Signed in as <b>{who}</b> · <a href='{escape(sign_out_url())}'>Sign out</a>"
+
+
+def page_allowed(roles: tuple[str, ...] = ()) -> bool:
+    """Whether a notebook's page may go on: always off a hub; on a hub only for a signed-in user
+    whose role is one of ``roles`` (none: a page the hub does not serve, such as a method
+    workbook reading record files). Otherwise the page says why, with a link to the user's own
+    app, and the notebook reads nothing: ``result = page_allowed() and show_...(...)``."""
+    if hub_user() is None:
+        return True
+    client, banner = app_store(None, roles=roles)
+    if client is not None:
+        return True
+    import ipywidgets as w
+    from IPython.display import display
+
+    display(w.HTML(banner))
+    return False

@@ -17,7 +17,7 @@ from pathlib import Path
 from epa_kernel import __version__
 from epa_kernel.batch.jobs import Job, JobResult
 from epa_kernel.core.uln import describe_os_error, redact_ulns
-from epa_kernel.files import write_atomic
+from epa_kernel.files import private_folder, write_atomic
 from epa_kernel.imports import prepare_notebook_worker
 
 
@@ -53,7 +53,7 @@ def execute(
     name = Path(job.notebook).name
     try:
         if write:
-            final.parent.mkdir(parents=True, exist_ok=True)
+            private_folder(final.parent)
         nb = run_notebook(
             template or job.notebook, job.parameters, cwd=cwd or str(Path(job.notebook).parent)
         )

@@ -70,8 +70,17 @@ def from_run(folder: str | Path) -> list[Decision]:
 
 def from_store(store) -> list[Decision]:
     """Decisions of the store's submitted records, graded by the engine per apprentice."""
+    decisions = from_stored(store.all_records(submitted_only=True))
+    if not decisions:
+        raise InputError("holds no submitted records", file=store.url)
+    return decisions
+
+
+def from_stored(submitted) -> list[Decision]:
+    """Decisions of these submitted records (from a store, or what an
+    :class:`~epa_kernel.store.access.Access` may read), graded by the engine per apprentice."""
     by_uln: dict[str, list] = {}
-    for stored in store.all_records(submitted_only=True):
+    for stored in submitted:
         by_uln.setdefault(stored.record.apprentice.uln, []).append(stored.record)
     out: list[Decision] = []
     for _, records in sorted(by_uln.items()):
@@ -85,6 +94,4 @@ def from_store(store) -> list[Decision]:
                 outcome = grade_method(standard, record)
             bundle = method_outcome_bundle(record, outcome)
             out.append(_decision(bundle, bundle["outcome"]))
-    if not out:
-        raise InputError("holds no submitted records", file=store.url)
     return out

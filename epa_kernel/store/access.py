@@ -148,6 +148,13 @@ class Access:
             if self._may_read(stored):
                 yield stored
 
+    def decided_records(self) -> Iterator[StoredRecord]:
+        """The submitted records whose decisions this user may count (standardisation): an
+        assessor's own decisions only, every one for IQA (within a sample, if given) and admin."""
+        for stored in self.all_records(submitted_only=True):
+            if self.user.role != "assessor" or stored.record.assessor == self.user.assessor:
+                yield stored
+
     def history(self, record_id: int) -> list[Version]:
         self.get(record_id)
         return self.store.history(record_id)

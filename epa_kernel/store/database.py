@@ -1,8 +1,9 @@
 """Opening the store's database, and keeping what its failures say free of personal data.
 
-SQLite is the embedded default (one file under ``outputs/``, WAL mode so readers never block the
-writer, full sync, foreign keys on); PostgreSQL works through the same code by URL. Everything
-goes through SQLAlchemy Core in short explicit transactions (:meth:`Database.transaction`).
+SQLite is the embedded default (one private file under ``outputs/``, WAL mode so readers never
+block the writer, full sync, foreign keys on); PostgreSQL works through the same code by URL.
+Everything goes through SQLAlchemy Core in short explicit transactions
+(:meth:`Database.transaction`).
 
 A database that fails under the kit (a damaged SQLite file, a server gone) raises
 :class:`~epa_kernel.errors.StoreError` carrying only the driver's message, ULNs redacted: never
@@ -11,6 +12,7 @@ SQLAlchemy's text, which repeats the SQL statement and its parameters (names and
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from epa_kernel.core.uln import redact_ulns
 from epa_kernel.errors import InputError, StoreError
+from epa_kernel.files import private_folder
 from epa_kernel.paths import store_url
 from epa_kernel.store.migrations import migrate
 from epa_kernel.store.schema import metadata
@@ -34,6 +37,24 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+def private_sqlite_file(path: Path) -> None:
+    """The SQLite file and its ``-wal``/``-shm`` private (0600) before SQLite opens it, in a
+    folder made private (0700) when the kit creates it; ``outputs/``, which holds only personal
+    data, exports and tool folders, is made private even when it exists. SQLite creates the
+    WAL and SHM files with the database file's mode, so the file is created (empty: SQLite
+    makes it a database) or tightened first."""
+    private_folder(path.parent)
+    if path.parent.name == "outputs":
+        path.parent.chmod(0o700)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    except OSError:
+        return  # SQLite says what is wrong when it opens it (a folder, no permission)
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if name.exists() and name.stat().st_mode & 0o077:
+            name.chmod(0o600)
 
 
 def store_failure(exc: SQLAlchemyError) -> StoreError:
@@ -51,7 +72,7 @@ class Database:
     def __init__(self, url: str | None = None):
         self.url = store_url(url)
         if self.url.startswith("sqlite:///") and self.url != "sqlite:///:memory:":
-            Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            private_sqlite_file(Path(self.url.removeprefix("sqlite:///")))
         try:
             self.engine: Engine = create_engine(self.url, future=True)
         except (SQLAlchemyError, ImportError, ValueError) as exc:

@@ -201,9 +201,13 @@ def coverage_chart(coverage: Coverage, standard: Standard):
 
 
 def figure_png(fig) -> bytes:
-    """The figure as PNG bytes (for a notebook output or an ipywidgets Image)."""
+    """The figure as PNG bytes (for a notebook output or an ipywidgets Image); the figure is
+    closed, so pyplot neither keeps it nor shows it again as ``<Figure ...>`` text."""
     from io import BytesIO
+
+    import matplotlib.pyplot as plt
 
     buffer = BytesIO()
     fig.savefig(buffer, format="png", dpi=110)
+    plt.close(fig)
     return buffer.getvalue()

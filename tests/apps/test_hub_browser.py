@@ -22,6 +22,7 @@ from helpers import (
     KERNEL_SOCKET,
     ROOT,
     VALID_ULNS,
+    hub_accounts,
     hub_password,
     hub_sign_in,
     hub_sign_up,
@@ -36,13 +37,7 @@ APP = "voila/render/assessor_app.ipynb"
 password, sign_in = hub_password, hub_sign_in
 
 
-@pytest.fixture(scope="module", autouse=True)
-def patient_expect():
-    from playwright.sync_api import expect
-
-    expect.set_options(timeout=TIMEOUT)
-    yield
-    expect.set_options(timeout=5_000)
+pytestmark = pytest.mark.usefixtures("patient_expect")
 
 
 @pytest.fixture(scope="module")
@@ -72,8 +67,7 @@ def sign_up(browser, hub, name: str) -> str:
 @pytest.fixture(scope="module")
 def accounts(hub, browser):
     """Everyone signed up with the code an admin gave them: approved by the code."""
-    for name in USERS:
-        sign_up(browser, hub, name)
+    hub_accounts(browser, hub, USERS)
     return hub
 
 

@@ -1,0 +1,90 @@
+"""On a real `epa hub`: what a signed-in assessor can reach through their own server.
+
+Served pages go through their Access (the standardisation page shows only their own figures),
+Jupyter's REST API writes nothing (not even a config file every other user's server would read),
+the hub's own files are private, and however many pages they load their server holds at most
+``MAX_KERNELS`` kernels.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from epa_kernel.apps.kernel_cap import MAX_KERNELS
+from helpers import HUB_TIMEOUT, VALID_ULNS, hub_accounts, hub_sign_in, submitted_decisions
+
+A, B = "Alex Ash", "Billie Birch"
+USERS = {"ada": ("admin", None), "alex": ("assessor", A), "billie": ("assessor", B)}
+
+# In the page, as a user who knows Jupyter's REST API would: a request with the server's XSRF
+# cookie (so the cookie's sign-in counts); the answer's status and body.
+FETCH = """async ({url, method, body}) => {
+  const xsrf = (document.cookie.match(/(?:^|; )_xsrf=([^;]*)/) || [])[1] || "";
+  const answer = await fetch(url, {method, body, headers: {"X-XSRFToken": xsrf,
+                                                           "Content-Type": "application/json"}});
+  return {status: answer.status, body: await answer.text(), xsrf: xsrf !== ""};
+}"""
+
+
+pytestmark = pytest.mark.usefixtures("patient_expect")
+
+
+@pytest.fixture(scope="module")
+def hub(hub_server):
+    """Alex and Billie each decided one apprentice (submitted); Ada is the admin."""
+    submitted_decisions(hub_server.store_url, ((VALID_ULNS[0], A), (VALID_ULNS[1], B)), USERS)
+    hub_server.start()
+    return hub_server
+
+
+@pytest.fixture(scope="module")
+def alex(hub, browser):
+    """Alex signed in, on their own app (their server started)."""
+    hub_accounts(browser, hub, USERS)
+    page = hub_sign_in(browser, hub, "alex")
+    page.locator(".epa-signed-in").wait_for()
+    yield page
+    page.context.close()
+
+
+def fetch(page, url: str, method: str = "GET", body: str | None = None) -> dict:
+    return page.evaluate(FETCH, {"url": url, "method": method, "body": body})
+
+
+def test_an_assessor_sees_only_their_own_figures_on_the_standardisation_page(hub, alex):
+    from playwright.sync_api import expect
+
+    alex.goto(f"{hub.url}/user/alex/voila/render/standardisation.ipynb")
+    expect(alex.locator("body")).to_contain_text("Grades per assessor")
+    text = alex.inner_text("body")
+    assert A in text and B not in text and "Billie" not in alex.content()
+    assert alex.locator("img").count() >= 1 and "<Figure" not in alex.content()
+
+
+def test_the_rest_api_writes_no_config_file_for_another_users_server_to_read(hub, alex):
+    config = f"{hub.url}/user/alex/api/config/notebook"
+    assert fetch(alex, config)["status"] == 200  # reading is allowed: the cookie is good
+    written = fetch(alex, config, "PATCH", '{"a": 1}')
+    assert written["xsrf"] and written["status"] == 403, written
+    assert fetch(alex, config)["body"].strip() == "{}"
+    assert not (hub.state / "jupyter_config" / "nbconfig").exists()
+    events = fetch(alex, f"{hub.url}/user/alex/api/events", "POST", "{}")
+    assert events["status"] == 403, events
+
+
+def test_the_hubs_own_files_are_private(hub, alex):
+    for path in (hub.state / "jupyterhub.sqlite", hub.state / "homes" / "alex"):
+        assert stat.S_IMODE(os.stat(path).st_mode) & 0o077 == 0, path
+
+
+def test_loading_pages_again_and_again_never_holds_more_than_the_cap_of_kernels(hub, alex):
+    import json
+
+    page = f"{hub.url}/user/alex/voila/render/epa_result.ipynb"  # refused on a hub: cheap
+    for _ in range(MAX_KERNELS + 3):  # each GET starts a kernel
+        assert alex.request.get(page, timeout=HUB_TIMEOUT).status == 200
+    kernels = json.loads(fetch(alex, f"{hub.url}/user/alex/api/kernels")["body"])
+    assert 1 <= len(kernels) <= MAX_KERNELS, kernels
