@@ -182,10 +182,9 @@ def require_or_skip(message: str):
     pytest.skip(message)
 
 
-@pytest.fixture(scope="module")
-def hub_server(tmp_path_factory):
-    """`epa hub` on loopback (JupyterHub, NativeAuthenticator, configurable-http-proxy) on a
-    fresh store; the test module seeds the store before calling ``start()``."""
+@pytest.fixture(scope="session")
+def hub_tools():
+    """JupyterHub and configurable-http-proxy installed (else a skip, or a failure in CI)."""
     from epa_kernel.apps.hub import check_hub_installed, find_proxy
     from epa_kernel.errors import InputError
 
@@ -194,6 +193,12 @@ def hub_server(tmp_path_factory):
         find_proxy()
     except InputError as exc:
         require_or_skip(str(exc))
+
+
+@pytest.fixture(scope="module")
+def hub_server(hub_tools, tmp_path_factory):
+    """`epa hub` on loopback (JupyterHub, NativeAuthenticator, configurable-http-proxy) on a
+    fresh store; the test module seeds the store before calling ``start()``."""
     base = tmp_path_factory.mktemp("hub")
     with open(base / "hub.log", "ab") as log:  # read it when a hub test fails
         server = HubServer(f"sqlite:///{base / 'epa.sqlite'}", base, log)

@@ -15,6 +15,7 @@ import shutil
 import socket
 import subprocess
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -712,3 +713,58 @@ KERNEL_SOCKET = """async ({url, msgs}) => {
   ws.close();
   return seen;
 }"""
+
+
+# --- the store service (epa_kernel.service) on loopback, tokens answered from a table -------------
+
+SERVICE_SCOPE = "access:services!service=epa-store"
+SERVICE_PREFIX = "/services/epa-store/"
+
+
+class TokenTable:
+    """The part of JupyterHub's HubAuth the store service uses, answering from ``tokens``
+    (token: the hub's user model with its scopes) instead of asking a hub. JupyterHub's own
+    scope check is used as is."""
+
+    access_scopes = {SERVICE_SCOPE}
+
+    def __init__(self, tokens: dict[str, dict]):
+        self.tokens = tokens
+
+    async def user_for_token(self, token, sync=True):
+        return self.tokens.get(token)
+
+    def check_scopes(self, required, model):
+        from jupyterhub.services.auth import check_scopes
+
+        return check_scopes(required, set(model["scopes"]))
+
+
+def user_tokens(*names: str) -> dict[str, dict]:
+    """``<name>-token`` for each name: a user's server token, able to call the store service."""
+    return {f"{n}-token": {"kind": "user", "name": n, "scopes": [SERVICE_SCOPE]} for n in names}
+
+
+@contextmanager
+def store_service(store, tokens: dict[str, dict], sample: set[str] | None = None):
+    """The store service over ``store`` on a free loopback port, in a thread; yields its URL."""
+    import asyncio
+    import threading
+
+    from epa_kernel.service.server import make_app
+
+    port, ready, loop = free_port(), threading.Event(), asyncio.new_event_loop()
+
+    def serve():
+        asyncio.set_event_loop(loop)
+        app = make_app(store, prefix=SERVICE_PREFIX, hub_auth=TokenTable(tokens), sample=sample)
+        app.listen(port, "127.0.0.1")
+        ready.set()
+        loop.run_forever()
+
+    threading.Thread(target=serve, daemon=True).start()
+    ready.wait(10)
+    try:
+        yield f"http://127.0.0.1:{port}{SERVICE_PREFIX}"
+    finally:
+        loop.call_soon_threadsafe(loop.stop)

@@ -64,12 +64,11 @@ def test_exports_are_written_private_in_private_folders_the_kit_creates(tmp_path
     assert mode(own) == 0o755 and mode(own / "sub") == 0o700  # the user's own folder kept
 
 
-def test_the_users_servers_config_folder_is_read_only_and_a_restart_rewrites_it(tmp_path):
-    from epa_kernel.apps.hub import prepare_state
+def test_the_users_servers_config_and_kernel_spec_are_read_only_to_them():
+    """Shipped with the kit, not written in the hub's state: no server's user may change what
+    every server loads (a config API write once landed in a folder all servers read)."""
+    import epa_kernel
 
-    state = prepare_state(tmp_path / "hub")
-    config = state / "jupyter_config"
-    assert mode(state) == 0o700
-    assert mode(config) == 0o500 and mode(config / "jupyter_server_config.json") == 0o400
-    prepare_state(tmp_path / "hub")  # a second start writes it again
-    assert mode(config) == 0o500 and mode(config / "jupyter_server_config.json") == 0o400
+    folder = Path(epa_kernel.__file__).parent / "apps" / "server_config"
+    for path in [folder, *folder.rglob("*")]:
+        assert mode(path) & 0o022 == 0, path  # written by the kit's installer alone

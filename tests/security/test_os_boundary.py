@@ -21,51 +21,11 @@ from pathlib import Path
 import pytest
 
 from epa_kernel.apps.os_users import os_user_name
-from epa_kernel.store.store import Store
-from epa_kernel.store.user_codes import issue_signup_code
-from epa_kernel.store.users import set_user
-from helpers import ATTEMPT_ULN, HUB_TIMEOUT, HubServer, hub_sign_in, hub_sign_up, three_attempts
+from helpers import ATTEMPT_ULN, hub_sign_in
 
 APP = "voila/render/assessor_app.ipynb"
-USERS = ("ada", "quinn", "ruth", "declan", "morgan")
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the OS boundary is made as root")
-
-
-@pytest.fixture(scope="module")
-def open_hub_server(hub_server):
-    """The hub with its store and state in a folder every OS user can pass through (as an
-    organisation's /srv might be), so only the kit's own file modes keep them out."""
-    import shutil
-    import tempfile
-
-    base = Path(tempfile.mkdtemp(prefix="epa-hub-", dir="/tmp"))
-    base.chmod(0o755)
-    server = HubServer(f"sqlite:///{base / 'store' / 'epa.sqlite'}", base, hub_server.log)
-    yield server
-    server.stop()
-    shutil.rmtree(base, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def hub(open_hub_server, browser):
-    """Ruth, Declan and Morgan hold the first attempt, the resit and the second resit of one
-    apprentice's observation; Quinn is IQA and Ada the admin; all signed up with their codes."""
-    from playwright.sync_api import expect
-
-    hub_server = open_hub_server
-    expect.set_options(timeout=HUB_TIMEOUT)
-    store = Store(hub_server.store_url)
-    three_attempts(store)
-    set_user(store, "ada", "admin")
-    set_user(store, "quinn", "iqa")
-    codes = {name: issue_signup_code(store, name) for name in USERS}
-    store.close()
-    hub_server.start()
-    for name in USERS:
-        hub_sign_up(browser, hub_server, name, codes[name])
-    yield hub_server
-    expect.set_options(timeout=5_000)
 
 
 def open_app(browser, hub, name: str):
@@ -132,7 +92,8 @@ print(json.dumps(seen))
 """
 
 
-def test_code_run_in_an_assessors_kernel_reaches_only_what_the_assessor_may(hub, browser):
+def test_code_run_in_an_assessors_kernel_reaches_only_what_the_assessor_may(team_hub, browser):
+    hub = team_hub
     ruth = open_app(browser, hub, "ruth")  # her server and home exist
     morgan = open_app(browser, hub, "morgan")
     env = kernel_environment("morgan")
@@ -165,7 +126,8 @@ def test_code_run_in_an_assessors_kernel_reaches_only_what_the_assessor_may(hub,
     morgan.context.close()
 
 
-def test_an_admin_past_the_consent_page_is_still_not_in_an_assessors_app(hub, browser):
+def test_an_admin_past_the_consent_page_is_still_not_in_an_assessors_app(team_hub, browser):
+    hub = team_hub
     morgan = open_app(browser, hub, "morgan")
     page = hub_sign_in(browser, hub, "ada")
     page.wait_for_url(f"**/user/ada/{APP}")

@@ -1,7 +1,8 @@
 """Every page served on a hub reads through the signed-in user's Access, or refuses first.
 
-The hub's kernels carry ``JUPYTERHUB_USER``; here it is set in the test's environment (and so in
-the kernels it starts), with the store the hub would give them in ``EPA_STORE_URL``.
+The hub's kernels carry ``JUPYTERHUB_USER``, their user's token and the store service's address,
+never the store's URL; here all three are set in the test's environment (and so in the kernels
+it starts), with the store service running over the test's store.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ import json
 import nbformat
 import pytest
 
-from helpers import ROOT, VALID_ULNS, submitted_decisions
+from epa_kernel.store.store import Store
+from helpers import ROOT, VALID_ULNS, store_service, submitted_decisions, user_tokens
 
 A, B = "Alex Ash", "Billie Birch"
 USERS = {"ada": ("admin", None), "alex": ("assessor", A), "quinn": ("iqa", None)}
@@ -19,12 +21,23 @@ USERS = {"ada": ("admin", None), "alex": ("assessor", A), "quinn": ("iqa", None)
 
 @pytest.fixture
 def two_assessors(tmp_path, monkeypatch):
-    """Alex decided one apprentice, Billie two (all submitted); the store in EPA_STORE_URL."""
+    """Alex decided one apprentice, Billie two (all submitted), behind the store service; the
+    store's URL is returned for the tests off the hub and is in no environment."""
     url = f"sqlite:///{tmp_path / 'epa.sqlite'}"
     decisions = ((VALID_ULNS[0], A), (VALID_ULNS[1], B), (VALID_ULNS[2], B))
     submitted_decisions(url, decisions, USERS)
-    monkeypatch.setenv("EPA_STORE_URL", url)
-    return url
+    monkeypatch.delenv("EPA_STORE_URL", raising=False)
+    store = Store(url)
+    with store_service(store, user_tokens(*USERS, "mallory")) as service:
+        monkeypatch.setenv("EPA_STORE_SERVICE", service)
+        yield url
+    store.close()
+
+
+def on_the_hub(monkeypatch, name: str) -> None:
+    """This process (and the kernels it starts) as ``name``'s server on a hub."""
+    monkeypatch.setenv("JUPYTERHUB_USER", name)
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", f"{name}-token")
 
 
 def shown(monkeypatch) -> list:
@@ -52,7 +65,7 @@ def test_on_a_hub_standardisation_shows_an_assessor_only_their_own_figures(
 ):
     from epa_kernel.apps.standardisation import show_standardisation
 
-    monkeypatch.setenv("JUPYTERHUB_USER", name)
+    on_the_hub(monkeypatch, name)
     out = shown(monkeypatch)
     # a run folder on the hub is never read: this one would fail to load if it were
     table = show_standardisation(run_dir=str(tmp_path), store_url=None)
@@ -70,13 +83,13 @@ def test_on_a_hub_standardisation_refuses_a_name_without_a_role_and_reads_no_run
     from epa_kernel.apps.standardisation import show_standardisation
 
     out = shown(monkeypatch)
-    monkeypatch.setenv("JUPYTERHUB_USER", "mallory")
+    on_the_hub(monkeypatch, "mallory")
     assert show_standardisation(run_dir=str(tmp_path)) is None
     assert "no role" in "\n".join(out) and A not in "\n".join(out)
-    monkeypatch.delenv("EPA_STORE_URL")
-    monkeypatch.setenv("JUPYTERHUB_USER", "alex")
+    monkeypatch.delenv("EPA_STORE_SERVICE")  # a server not started by `epa hub`
+    on_the_hub(monkeypatch, "alex")
     assert show_standardisation(run_dir=str(tmp_path)) is None
-    assert "No store is configured" in out[-1]
+    assert "no store service" in "\n".join(out[-1:]) and A not in "\n".join(out)
 
 
 def execute(notebook: str, parameters: dict) -> nbformat.NotebookNode:
@@ -119,7 +132,7 @@ def test_on_a_hub_a_notebook_reading_record_files_refuses_before_reading_them(
     secret = tmp_path / "someone.json"  # not JSON at all: reading it would fail the notebook
     secret.write_text("Billie Birch's apprentice")
     name = RECORD_PAGES[notebook]
-    monkeypatch.setenv("JUPYTERHUB_USER", "alex")
+    on_the_hub(monkeypatch, "alex")
     nb = execute(notebook, {name: [str(secret)] if name.endswith("s") else str(secret)})
     text = outputs_text(nb)
     assert "not for the assessor role" in text and "assessor_app.ipynb" in text

@@ -9,48 +9,29 @@ check of scopes is used as is); the real hub is attacked in ``tests/security``.
 
 from __future__ import annotations
 
-import asyncio
 import json
-import threading
 import urllib.error
 import urllib.request
 from datetime import date
 
 import pytest
-from jupyterhub.services.auth import check_scopes
 
 from epa_kernel.core.moderation import Moderation
 from epa_kernel.errors import AccessError, ConflictError, InputError
 from epa_kernel.service.client import StoreClient
-from epa_kernel.service.server import CALLS, make_app
+from epa_kernel.service.server import CALLS
 from epa_kernel.store.access import Access
 from epa_kernel.store.users import set_user
 from epa_kernel.store.versions import StoredRecord
-from helpers import VALID_ULNS, free_port, make_record
+from helpers import SERVICE_SCOPE, VALID_ULNS, make_record, store_service, user_tokens
 
 A, B = "Alex Ash", "Billie Birch"
 A_ULN, B_ULN = VALID_ULNS[0], VALID_ULNS[1]
-SCOPE = "access:services!service=epa-store"
-PREFIX = "/services/epa-store/"
 TOKENS = {
-    "alex-token": {"kind": "user", "name": "alex", "scopes": [SCOPE]},
-    "billie-token": {"kind": "user", "name": "billie", "scopes": [SCOPE]},
-    "quinn-token": {"kind": "user", "name": "quinn", "scopes": [SCOPE]},
+    **user_tokens("alex", "billie", "quinn"),
     "unscoped-token": {"kind": "user", "name": "alex", "scopes": ["read:users!user=alex"]},
-    "service-token": {"kind": "service", "name": "other", "scopes": [SCOPE]},
+    "service-token": {"kind": "service", "name": "other", "scopes": [SERVICE_SCOPE]},
 }
-
-
-class TokenTable:
-    """The part of HubAuth the service uses, answering from TOKENS instead of the hub."""
-
-    access_scopes = {SCOPE}
-
-    async def user_for_token(self, token, sync=True):
-        return TOKENS.get(token)
-
-    def check_scopes(self, required, model):
-        return check_scopes(required, set(model["scopes"]))
 
 
 @pytest.fixture
@@ -61,20 +42,8 @@ def service(store):
     set_user(store, "alex", "assessor", A)
     set_user(store, "billie", "assessor", B)
     set_user(store, "quinn", "iqa")
-    port, ready = free_port(), threading.Event()
-    loop = asyncio.new_event_loop()
-
-    def serve():
-        asyncio.set_event_loop(loop)
-        app = make_app(store, prefix=PREFIX, hub_auth=TokenTable(), sample=None)
-        app.listen(port, "127.0.0.1")
-        ready.set()
-        loop.run_forever()
-
-    threading.Thread(target=serve, daemon=True).start()
-    ready.wait(10)
-    yield store, f"http://127.0.0.1:{port}{PREFIX}"
-    loop.call_soon_threadsafe(loop.stop)
+    with store_service(store, TOKENS) as url:
+        yield store, url
 
 
 def raw(url: str, path: str, body: bytes | None = None, token: str | None = "alex-token") -> int:
