@@ -1,6 +1,6 @@
 """The assessor app behind sign-in (``epa hub``) against the same app served directly.
 
-One assessor ("morgan", an approved hub user whose store role is assessor) and one assignment.
+One assessor ("morgan", a hub user whose store role is assessor) and one assignment.
 Measured, in Debian's Chromium through Playwright, each time in a fresh browser context (no
 cookies, as a new sign-in is):
 
@@ -13,14 +13,12 @@ cookies, as a new sign-in is):
 - **direct, page to form**: ``epa serve`` (two preheated kernels) on the same store, page load to
   the same buttons, as :mod:`bench.app_latency` measures it, for comparison.
 
-The sign-up is made once in the browser; the approval is written straight into the hub's
-database (what ``/hub/authorize`` does), since approving is not what is timed.
+The sign-up is made once in the browser, with the one-time code ``epa users add`` would print.
 """
 
 from __future__ import annotations
 
 import os
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -49,7 +47,7 @@ class Hub:
     """``epa hub`` on free loopback ports with its state in ``work``."""
 
     def __init__(self, store_url: str, work: Path):
-        ports = [free_port() for _ in range(3)]
+        ports = [free_port() for _ in range(4)]
         self.port, self.state = ports[0], work / "hub-state"
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(work / "hub.log", "ab")
@@ -61,7 +59,7 @@ class Hub:
             stdout=self.log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            env={**os.environ, "EPA_HUB_INTERNAL_PORTS": f"{ports[1]},{ports[2]}"},
+            env={**os.environ, "EPA_HUB_INTERNAL_PORTS": ",".join(map(str, ports[1:]))},
         )
         while self.api("GET", "/") != 200:
             if self.proc.poll() is not None or time.perf_counter() - started > 120:
@@ -115,6 +113,7 @@ def measure(work: Path, *, runs: int = 10, say=print) -> dict:
     from playwright.sync_api import sync_playwright
 
     from epa_kernel.store.store import Store
+    from epa_kernel.store.user_codes import issue_signup_code
     from epa_kernel.store.users import set_user
 
     work.mkdir(parents=True, exist_ok=True)
@@ -123,6 +122,7 @@ def measure(work: Path, *, runs: int = 10, say=print) -> dict:
     store = Store(store_url)
     set_user(store, USER, "assessor", ASSESSOR)
     set_user(store, "ada", "admin")
+    code = issue_signup_code(store, USER)  # as `epa users add` prints it
     store.close()
     out: dict = {"runs": runs}
     with sync_playwright() as p:
@@ -136,13 +136,12 @@ def measure(work: Path, *, runs: int = 10, say=print) -> dict:
             page = browser.new_context().new_page()
             page.goto(f"{hub.url}/hub/signup", timeout=TIMEOUT)
             page.fill("#username_input", USER)
+            page.fill("#signup_code_input", code)
             page.fill("#password_input", SECRET)
             page.fill("#password_confirmation_input", SECRET)
             page.click("#signup_submit")
             page.wait_for_load_state()
             page.context.close()
-            with sqlite3.connect(hub.state / "jupyterhub.sqlite") as db:
-                db.execute("UPDATE users_info SET is_authorized = 1 WHERE username = ?", (USER,))
             sign_in_to_form(browser, hub, uln)  # the first sign-in creates the hub's user
             for mode in ("cold", "warm"):
                 times = []

@@ -156,3 +156,29 @@ def test_an_admin_past_the_consent_page_is_still_not_in_an_assessors_app(team_hu
     assert said.status == 403
     page.context.close()
     morgan.context.close()
+
+
+def test_each_assessor_lists_and_opens_only_the_attempt_assigned_to_them(team_hub, browser):
+    """Once, Morgan's list held the apprentice, and opening it showed Ruth's first attempt,
+    which he could change in his own name; his own second resit was out of his reach."""
+    from playwright.sync_api import expect
+
+    page = open_app(browser, team_hub, "morgan")
+    options = page.locator(".epa-assignment select option")
+    expect(options).to_have_count(1)
+    assert "second resit" in options.inner_text() and ATTEMPT_ULN in options.inner_text()
+    page.locator(".epa-assignment select").select_option(label=options.inner_text())
+    owner = page.locator(".epa-record-owner")
+    expect(owner).to_contain_text("Morgan Hale's record")
+    expect(owner).to_contain_text("second resit")
+    expect(page.locator(".epa-status")).to_contain_text("Draft")  # his, new, editable
+    page.context.close()
+
+    page = open_app(browser, team_hub, "ruth")
+    options = page.locator(".epa-assignment select option")
+    expect(options).to_have_count(1)
+    assert "first attempt" in options.inner_text()
+    page.locator(".epa-assignment select").select_option(label=options.inner_text())
+    expect(page.locator(".epa-record-owner")).to_contain_text("Ruth Okafor's record")
+    expect(page.locator(".epa-status")).to_contain_text("Submitted")  # read-only, as it was
+    page.context.close()
