@@ -44,5 +44,24 @@ def keep_logs_on_the_server() -> logging.Handler:
     return handler
 
 
+#: What a page is shown instead of a traceback: no path, no code, no value.
+PAGE_ERROR = "Something went wrong here; the details are in the server's log."
+
+
+def keep_tracebacks_on_the_server(ipython) -> None:
+    """A traceback the kernel would send the page (a widget callback that raised, a cell that
+    failed) goes to the server's log in full; the page gets :data:`PAGE_ERROR` and the error's
+    type only, since an error's text can hold a path or a record's values."""
+    log = logging.getLogger("epa_kernel.kernel")
+
+    def showtraceback(exc_tuple=None, *_args, **_kwargs):
+        etype, value, tb = exc_tuple or sys.exc_info()
+        log.error("an error in the kernel", exc_info=(etype, value, tb))
+        ipython._showtraceback(etype, "", [PAGE_ERROR])
+
+    ipython.showtraceback = showtraceback
+
+
 def load_ipython_extension(ipython) -> None:
     keep_logs_on_the_server()
+    keep_tracebacks_on_the_server(ipython)
