@@ -152,6 +152,11 @@ def test_a_malformed_or_unknown_comm_open_sends_the_page_no_traceback(hub, brows
             {"comm_id": "junk-widget", "target_name": "jupyter.widget", "data": {"state": 7}},
         ],
         ["comm_open", {"comm_id": "nobody", "target_name": "no.such.target", "data": {}}],
+        # every other target a kit kernel registers, with data it cannot use
+        ["comm_open", {"comm_id": "ctl", "target_name": "jupyter.widget.control", "data": 1}],
+        ["comm_open", {"comm_id": "ver", "target_name": "jupyter.widget.version", "data": "x"}],
+        # a message to a widget that was never opened, setting state as a form's update would
+        ["comm_msg", {"comm_id": "no-such-widget", "data": {"method": "update", "state": {}}}],
     ]
     seen = page.evaluate(KERNEL_SOCKET, {"url": channels[-1], "msgs": opens})
     page.context.close()
