@@ -635,6 +635,30 @@ def three_attempts(store) -> dict:
     return stored
 
 
+def released_epa(store, uln, last_day, *, fail=None, distinction=False, release=True):
+    """An ST0072 EPA of submitted records, its three methods assessed on the three days ending
+    on ``last_day`` (the discussion last); ``fail``: the method failed; ``distinction``: every
+    distinction descriptor met; released (``Store.release``) unless told."""
+    from datetime import date
+
+    standard = get_standard("ST0072", "1.0")
+    methods = [m.id for m in standard.methods]
+    for offset, method in enumerate(methods):
+        channels = ["face_to_face"] if standard.method(method).channels else None
+        judgements = judgements_for(
+            standard,
+            method,
+            channels,
+            pass_="not_met" if method == fail else "met",
+            distinctions=99 if distinction else 0,
+        )
+        on = date.fromordinal(last_day.toordinal() - (len(methods) - 1 - offset))
+        record = make_record(method=method, uln=uln, judgements=judgements, assessed_on=on)
+        store.put(record, author="Sam", submitted=True)
+    if release:
+        store.release(uln, by="Rel")
+
+
 # --- the hub in a browser: signing up, signing in, approving ---------------------------------
 
 HUB_TIMEOUT = 120_000  # ms: a cold user server and kernel on a busy 2-core machine

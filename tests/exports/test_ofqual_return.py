@@ -10,49 +10,27 @@ from datetime import date
 
 import pytest
 
-from epa_kernel.core.catalogue import get_standard
 from epa_kernel.errors import InputError
 from epa_kernel.exports.ofqual_format import check_file, check_text, ofqual_format, value_problem
 from epa_kernel.exports.ofqual_return import quarter, return_rows, to_csv, write_ofqual_return
-from helpers import judgements_for, make_record
+from helpers import released_epa
 
 ORG = {"organisation": "Example Assessment Ltd", "organisation_id": "EPA0123"}
 # ULNs with a valid check digit, one per apprentice of the seeded store.
 FIRST_DAY, LAST_DAY, DAY_AFTER, FAILED, DISTINCTION, UNRELEASED = (
     "1000000108", "1000000116", "1000000124", "1000000132", "1000000140", "1000000159"
 )  # fmt: skip
-METHODS = ("apprentice_showcase", "practical_observation", "professional_discussion")
 START, END = date(2026, 1, 1), date(2026, 3, 31)
-
-
-def put_epa(store, uln, last_day, *, fail=None, distinction=False, release=True):
-    """An ST0072 EPA of submitted records, its methods assessed on the three days ending on
-    ``last_day`` (the discussion last); ``fail``: the method failed; released unless told."""
-    standard = get_standard("ST0072", "1.0")
-    for offset, method in enumerate(METHODS):
-        channels = ["face_to_face"] if standard.method(method).channels else None
-        judgements = judgements_for(
-            standard,
-            method,
-            channels,
-            pass_="not_met" if method == fail else "met",
-            distinctions=99 if distinction else 0,
-        )
-        on = date.fromordinal(last_day.toordinal() - (len(METHODS) - 1 - offset))
-        record = make_record(method=method, uln=uln, judgements=judgements, assessed_on=on)
-        store.put(record, author="Sam", submitted=True)
-    if release:
-        store.release(uln, by="Rel")
 
 
 @pytest.fixture
 def seeded(store):
-    put_epa(store, FIRST_DAY, START)
-    put_epa(store, LAST_DAY, END)
-    put_epa(store, DAY_AFTER, date(2026, 4, 1))
-    put_epa(store, FAILED, date(2026, 2, 10), fail="practical_observation")
-    put_epa(store, DISTINCTION, date(2026, 2, 11), distinction=True)
-    put_epa(store, UNRELEASED, date(2026, 2, 12), release=False)
+    released_epa(store, FIRST_DAY, START)
+    released_epa(store, LAST_DAY, END)
+    released_epa(store, DAY_AFTER, date(2026, 4, 1))
+    released_epa(store, FAILED, date(2026, 2, 10), fail="practical_observation")
+    released_epa(store, DISTINCTION, date(2026, 2, 11), distinction=True)
+    released_epa(store, UNRELEASED, date(2026, 2, 12), release=False)
     return store
 
 
