@@ -659,6 +659,14 @@ def released_epa(store, uln, last_day, *, fail=None, distinction=False, release=
         store.release(uln, by="Rel")
 
 
+def redate(store, uln, method, on, reason="date corrected"):
+    """Amend the apprentice's submitted ``method`` record to say it was assessed ``on``."""
+    stored = store.find(uln, method)
+    store.amend(
+        stored, stored.record.model_copy(update={"assessed_on": on}), author="Sam", reason=reason
+    )
+
+
 # --- the hub in a browser: signing up, signing in, approving ---------------------------------
 
 HUB_TIMEOUT = 120_000  # ms: a cold user server and kernel on a busy 2-core machine

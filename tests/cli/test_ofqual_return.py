@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from helpers import epa, released_epa
+from helpers import epa, redate, released_epa
 
 ULN, SKIPPED = "1000000108", "1000000116"
 ORG = ("--organisation", "Example Assessment Ltd", "--organisation-id", "EPA0123")
@@ -22,13 +22,7 @@ def cli_store(tmp_path):
     store = Store(url)
     released_epa(store, ULN, date(2026, 2, 10), fail="practical_observation")
     released_epa(store, SKIPPED, date(2026, 2, 11))
-    stored = store.find(SKIPPED, "professional_discussion")
-    store.amend(
-        stored,
-        stored.record.model_copy(update={"assessed_on": date(2026, 2, 12)}),
-        author="Sam",
-        reason="date corrected after release",
-    )
+    redate(store, SKIPPED, "professional_discussion", date(2026, 2, 12), "after release")
     store.close()
     return url
 

@@ -13,7 +13,7 @@ import pytest
 from epa_kernel.errors import InputError
 from epa_kernel.exports.ofqual_format import check_file, check_text, ofqual_format, value_problem
 from epa_kernel.exports.ofqual_return import quarter, return_rows, to_csv, write_ofqual_return
-from helpers import released_epa
+from helpers import redate, released_epa
 
 ORG = {"organisation": "Example Assessment Ltd", "organisation_id": "EPA0123"}
 # ULNs with a valid check digit, one per apprentice of the seeded store.
@@ -107,13 +107,7 @@ def test_a_fail_and_a_distinction_per_component_and_overall(seeded):
 
 
 def test_results_changed_since_release_are_skipped_and_unreleased_left_out(seeded):
-    stored = seeded.find(FAILED, "professional_discussion")
-    seeded.amend(
-        stored,
-        stored.record.model_copy(update={"assessed_on": date(2026, 2, 9)}),
-        author="Sam",
-        reason="date corrected",
-    )
+    redate(seeded, FAILED, "professional_discussion", date(2026, 2, 9))
     rows, skipped = return_rows(seeded, START, END, **ORG)
     assert UNRELEASED not in by_uln(rows) and FAILED not in by_uln(rows)
     assert [(s.uln, s.reason) for s in skipped] == [
