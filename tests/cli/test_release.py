@@ -186,17 +186,22 @@ def test_release_and_certificates_from_the_command_line(tmp_path):
     write_plan(plan, picks, policy, decisions=9, seed=0, rate=None)
     store.close()
 
+    config = tmp_path / "epa.toml"
+    config.write_text(
+        '[appeals]\nwindow_working_days = 20\npolicy_source = "Appeals Policy 2.1"\n',
+        encoding="utf-8",
+    )
     lodged = epa(
         "appeal", "lodge", OTHER, "practical_observation", "--store", url,
         "--appellant", "Ada Example", "--lodged-on", "2026-05-06", "--notified-on", "2026-04-02",
-        "--grounds", "cut short", "--by", "Rita",
+        "--grounds", "cut short", "--by", "Rita", "--config", str(config),
     )  # fmt: skip
     assert lodged.returncode == 2
     assert "the last day was 2026-05-05" in lodged.stderr
     lodged = epa(
         "appeal", "lodge", OTHER, "practical_observation", "--store", url,
         "--appellant", "Ada Example", "--lodged-on", "2026-05-05", "--notified-on", "2026-04-02",
-        "--grounds", "cut short", "--by", "Rita",
+        "--grounds", "cut short", "--by", "Rita", "--config", str(config),
     )  # fmt: skip
     assert lodged.returncode == 0, lodged.stderr
     assert "appeal 1 lodged on 2026-05-05: lodged" in lodged.stdout
