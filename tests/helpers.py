@@ -17,6 +17,7 @@ import subprocess
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -800,3 +801,23 @@ def store_service(store, tokens: dict[str, dict], sample: set[str] | None = None
         yield f"http://127.0.0.1:{port}{SERVICE_PREFIX}"
     finally:
         loop.call_soon_threadsafe(loop.stop)
+
+
+# An apprentice's whole ST0072 EPA in the store (release, claims and withdrawal tests).
+EPA_DATES = {"apprentice_showcase": 2, "practical_observation": 9, "professional_discussion": 16}
+
+
+def put_epa(store, uln, *, fail=None, skip=()):
+    """An ST0072 EPA of submitted records, assessed in March 2026 (discussion last, on the 16th)."""
+    standard = get_standard("ST0072", "1.0")
+    for method, day in EPA_DATES.items():
+        if method in skip:
+            continue
+        judgements = None
+        if method == fail:
+            channels = ["face_to_face"] if standard.method(method).channels else None
+            judgements = judgements_for(standard, method, channels, pass_="not_met")
+        record = make_record(
+            method=method, uln=uln, judgements=judgements, assessed_on=date(2026, 3, day)
+        )
+        store.put(record, author="Sam", submitted=True)

@@ -21,6 +21,7 @@ from epa_kernel.batch.cohort import Apprentice, Cohort
 from epa_kernel.batch.status_done import DoneEntry, check_done_keys
 from epa_kernel.core.epa_status import EpaStatus, epa_status
 from epa_kernel.core.lifecycle import refuse_invalid
+from epa_kernel.core.withdrawal import Withdrawal
 from epa_kernel.errors import InputError
 
 
@@ -65,15 +66,20 @@ def _check_cohort(cohort: Cohort) -> None:
 
 
 def apprentice_status(
-    apprentice: Apprentice, today: date, entry: DoneEntry | None, done_file: str | None
+    apprentice: Apprentice,
+    today: date,
+    entry: DoneEntry | None,
+    done_file: str | None,
+    withdrawal: Withdrawal | None = None,
+    notes: tuple[str, ...] = (),
 ) -> ApprenticeStatus:
-    """One apprentice's row, their ``--done`` entry (if any) passed to the engine and checked."""
+    """One apprentice's row, their ``--done`` entry (if any) passed to the engine and checked,
+    with their withdrawal (if any) and ``notes`` from the store (flagged appeals)."""
     records = [r for r, _ in apprentice.records]
     files = tuple(str(p) for _, p in apprentice.records)
     gateway = gateway_of(apprentice)
-    notes: tuple[str, ...] = ()
     if entry is not None and gateway is None and (entry.done or entry.events):
-        notes = (f"the --done entry {entry.where} is not used: there is no gateway date",)
+        notes = (f"the --done entry {entry.where} is not used: there is no gateway date", *notes)
     status = epa_status(
         apprentice.standard,
         gateway,
@@ -81,6 +87,7 @@ def apprentice_status(
         today,
         done=entry.done if entry else None,
         events=entry.events if entry else None,
+        withdrawal=withdrawal,
     )
     if entry is not None and gateway is not None:
         check_done_keys(entry, [d.key for d in status.deadlines], file=str(done_file))
@@ -94,10 +101,12 @@ def cohort_status(
     *,
     done_file: str | None = None,
     source: str = "the records",
+    withdrawals: Mapping[str, Withdrawal] | None = None,
+    notes: Mapping[str, tuple[str, ...]] | None = None,
 ) -> list[ApprenticeStatus]:
     """Every apprentice's row, in ULN order. ``done`` is the ``--done`` file's entries by ULN
     (read from ``done_file``); an entry for an apprentice with no records in ``source`` is
-    bad input."""
+    bad input. ``withdrawals`` (the store's, by ULN) and ``notes`` are added to the rows."""
     _check_cohort(cohort)
     done = done or {}
     for uln, entry in done.items():
@@ -107,8 +116,16 @@ def cohort_status(
                 file=str(done_file),
                 field=f"{entry.where}.uln",
             )
+    withdrawals, notes = withdrawals or {}, notes or {}
     return [
-        apprentice_status(cohort.apprentices[uln], today, done.get(uln), done_file)
+        apprentice_status(
+            cohort.apprentices[uln],
+            today,
+            done.get(uln),
+            done_file,
+            withdrawals.get(uln),
+            notes.get(uln, ()),
+        )
         for uln in sorted(cohort.apprentices)
     ]
 

@@ -40,6 +40,8 @@ def row_json(row: ApprenticeStatus) -> dict:
         "version": s.version,
         "gateway": s.gateway.isoformat() if s.gateway else None,
         "problem": s.problem,
+        "withdrawn": s.withdrawn.isoformat() if s.withdrawn else None,
+        "withdrawn_reason": s.withdrawn_reason,
         "notes": list(row.notes),
         "window": s.window.model_dump(mode="json") if s.window else None,
         "methods": [_method_json(m, row.files) for m in s.methods],
@@ -81,6 +83,8 @@ def row_lines(row: ApprenticeStatus) -> list[str]:
     else:
         assert s.window is not None
         lines.append(f"  gateway {s.gateway}; {window_line(s.window)}")
+    if s.withdrawn:
+        lines.append(f"  WITHDRAWN from the EPA on {s.withdrawn}: {s.withdrawn_reason}")
     lines += [f"  ! {note}" for note in row.notes]
     width = max(len(m.method) for m in s.methods)
     for m in s.methods:

@@ -12,6 +12,11 @@ from pathlib import Path
 from epa_kernel.cli.options import STORE_HELP, add_attempt_arguments, iso_date, positive_int
 from epa_kernel.errors import InputError
 
+CONFIG_HELP = (
+    "the organisation's settings, whose [appeals] window refuses late appeals "
+    "(default: EPA_CONFIG, else ./epa.toml; with none, late appeals are only flagged)"
+)
+
 
 def stored_record(store, args):
     found = store.find(args.uln, args.method, args.attempt)
@@ -23,8 +28,10 @@ def stored_record(store, args):
 
 
 def cmd_appeal_lodge(args) -> int:
+    from epa_kernel.settings import read_settings
     from epa_kernel.store.store import open_store
 
+    policy = read_settings(args.config).appeals  # bad settings: refused before the store opens
     store = open_store(args.store)
     appeal = store.lodge_appeal(
         stored_record(store, args),
@@ -35,8 +42,11 @@ def cmd_appeal_lodge(args) -> int:
         result_notified_on=args.notified_on,
         grounds=args.grounds,
         by=args.by,
+        policy=policy,
     )
     print(f"{appeal.kind} {appeal.number} lodged on {appeal.lodged_on}: {appeal.status}")
+    if appeal.flag:
+        print(f"  flagged: {appeal.flag}")
     return 0
 
 
@@ -73,6 +83,8 @@ def cmd_appeal_list(args) -> int:
                 f"{a.status:<12} lodged {a.lodged_on} by the {a.appellant_role}"
                 + (f"; handled by {a.handler}" if a.handler else "")
             )
+            if a.flag:
+                print(f"      flagged: {a.flag}")
     print(f"{count} appeals and enquiries" + (" open" if args.open else ""))
     return 0
 
@@ -150,6 +162,7 @@ def register(sub) -> None:
     )
     p.add_argument("--grounds", required=True, metavar="TEXT")
     p.add_argument("--by", required=True, metavar="NAME", help="who records it")
+    p.add_argument("--config", metavar="FILE.toml", help=CONFIG_HELP)
     p.set_defaults(func=cmd_appeal_lodge)
 
     p = a_sub.add_parser("resolve", help="move an appeal on: under review, upheld, rejected...")

@@ -8,9 +8,12 @@ so its history is the chain's. It moves from ``lodged`` (optionally through ``un
 ``upheld``, ``rejected`` or ``withdrawn``; while lodged or under review it is *open*, and an
 open appeal holds the apprentice's results back from release and certification.
 
-The window is data: the standard's deadline whose id contains ``appeal`` (counted from the
-result notification, 20 working days by the kit's default), counted by
-:mod:`epa_kernel.core.working_days`. Enquiries use the same window.
+The window is the organisation's, not the standard's: the documents give none, so it is a
+setting (:class:`~epa_kernel.settings.AppealPolicy`, ``[appeals]`` in the organisation's
+settings file). With one set, an appeal lodged after its last working day is refused with the
+policy's words; with none, no appeal is refused for lateness, and each records a ``flag``
+saying how many working days after the notification it came and that no window was checked.
+Enquiries use the same window. Working days are counted by :mod:`epa_kernel.core.working_days`.
 """
 
 from __future__ import annotations
@@ -20,11 +23,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from epa_kernel.core.lifecycle_spec import Deadline
 from epa_kernel.core.model import PersonalDataModel
-from epa_kernel.core.spec import Standard
-from epa_kernel.core.working_days import shift
+from epa_kernel.core.working_days import add_working_days, working_days_between
 from epa_kernel.errors import InputError
+from epa_kernel.settings import AppealPolicy
 
 AppealKind = Literal["appeal", "enquiry"]
 AppealStatus = Literal["lodged", "under_review", "upheld", "rejected", "withdrawn"]
@@ -52,6 +54,8 @@ class Appeal(PersonalDataModel):
     status: AppealStatus = "lodged"
     outcome: Annotated[str, Field(max_length=10_000)] = ""
     handler: Annotated[str, Field(max_length=200)] = ""
+    # Set when lodged without an organisation appeal window: lodged how late, not checked.
+    flag: Annotated[str, Field(max_length=2000)] = ""
 
     @model_validator(mode="after")
     def _decided_with_reasons(self):
@@ -68,40 +72,40 @@ class Appeal(PersonalDataModel):
         return self.status in OPEN
 
 
-def appeal_deadline(standard: Standard) -> Deadline:
-    """The standard's appeal deadline (the one whose id contains ``appeal``)."""
-    found = [d for d in standard.deadlines if "appeal" in d.id]
-    if not found:
-        raise InputError(
-            f"{standard.standard} {standard.version} has no appeal deadline in its data",
-            field="deadlines",
-        )
-    return found[0]
+def last_day_to_appeal(policy: AppealPolicy, result_notified_on: date) -> date:
+    """The last day an appeal may be lodged under ``policy`` for a result notified then."""
+    return add_working_days(result_notified_on, policy.window_working_days)
 
 
-def last_day_to_appeal(standard: Standard, result_notified_on: date) -> date:
-    """The last day an appeal may be lodged for a result notified on ``result_notified_on``."""
-    return shift(result_notified_on, appeal_deadline(standard).within)
-
-
-def check_lodged_in_time(standard: Standard, result_notified_on: date, lodged_on: date) -> None:
-    """Refuse an appeal lodged outside the window, naming the window and its last day."""
-    deadline = appeal_deadline(standard)
-    last = shift(result_notified_on, deadline.within)
-    window = f"{deadline.within.describe()} after the result notification on {result_notified_on}"
-    if deadline.within.unit == "working_days":
-        window += " (weekends and bank holidays in England not counted)"
+def check_lodged_in_time(
+    policy: AppealPolicy | None, result_notified_on: date, lodged_on: date
+) -> str:
+    """Refuse an appeal lodged before the notification, or after the ``policy``'s window
+    (naming the window, its last day and the policy's words); return its flag: ``""`` under a
+    policy, else how many working days after the notification it was lodged, unchecked."""
     if lodged_on < result_notified_on:
         raise InputError(
             f"lodged on {lodged_on}, before the result was notified ({result_notified_on})",
             field="lodged_on",
         )
+    if policy is None:
+        late = working_days_between(result_notified_on, lodged_on)
+        return (
+            f"lodged {late} working day(s) after the result notification on "
+            f"{result_notified_on}; not checked against an appeal window: the organisation "
+            "has set none (appeals.window_working_days in its settings file)"
+        )
+    last = last_day_to_appeal(policy, result_notified_on)
     if lodged_on > last:
         raise InputError(
-            f"lodged on {lodged_on}, after the appeal window closed: {window}; "
-            f"the last day was {last}",
+            f"lodged on {lodged_on}, after the appeal window closed: "
+            f"{policy.window_working_days} working days after the result notification on "
+            f"{result_notified_on} (weekends and bank holidays in England not counted); the "
+            f"last day was {last}. The organisation's policy ({policy.file}, appeals."
+            f"policy_source): {policy.policy_source}",
             field="lodged_on",
         )
+    return ""
 
 
 def check_move(current: Appeal, status: AppealStatus) -> None:

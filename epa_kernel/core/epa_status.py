@@ -23,6 +23,7 @@ from epa_kernel.core.model import Model
 from epa_kernel.core.records import MethodRecord
 from epa_kernel.core.spec import Standard
 from epa_kernel.core.values import Grade
+from epa_kernel.core.withdrawal import Withdrawal, withdrawn_on
 from epa_kernel.core.working_days import add_months
 
 WindowState = Literal["not_open", "open", "closed"]
@@ -79,6 +80,8 @@ class EpaStatus(Model):
     overall: Grade | None
     overall_reasons: tuple[str, ...]
     deadlines: tuple[DeadlineStatus, ...]
+    withdrawn: date | None = None  # the day the apprentice left the EPA (on or before today)
+    withdrawn_reason: str | None = None
 
     @property
     def invalid(self) -> tuple[AttemptStatus, ...]:
@@ -114,17 +117,18 @@ def assessment_window(standard: Standard, gateway: date, today: date) -> WindowS
 
 
 def resit_window(
-    standard: Standard, gateway: date, failed_on: date, today: date
+    standard: Standard,
+    gateway: date,
+    failed_on: date,
+    today: date,
+    notified_on: date | None = None,
 ) -> WindowStatus | None:
-    """The window for a resit or retake after an attempt failed on ``failed_on``."""
-    window, _, start = window_for(standard, gateway, "resit", failed_on)
+    """The window for a resit or retake after an attempt failed on ``failed_on`` and notified
+    on ``notified_on`` (None: not recorded)."""
+    window, anchor, start = window_for(standard, gateway, "resit", failed_on, notified_on)
     if start is None:
         return None
-    counted = f"{window.months} months from " + (
-        f"the failed attempt on {start}: the records hold no fail-notification date"
-        if window.from_ == "fail_notification"
-        else f"the gateway on {gateway}"
-    )
+    counted = f"{window.months} months from {anchor}"
     closes = add_months(start, window.months)
     return window_status("resit/retake window", start, closes, counted, today)
 
@@ -137,9 +141,11 @@ def epa_status(
     *,
     done: Mapping[str, date] | None = None,
     events: Mapping[str, date] | None = None,
+    withdrawal: Withdrawal | None = None,
 ) -> EpaStatus:
     """Where the EPA stands on ``today``; ``done`` and ``events`` as for
-    :func:`epa_kernel.core.deadlines.deadlines`."""
+    :func:`epa_kernel.core.deadlines.deadlines`; ``withdrawal`` the apprentice's latest
+    withdrawal row, if any (withdrawn when it is dated ``today`` or before)."""
     windows: dict[int, WindowCheck] = {}
     if gateway is None:
         checks, due = attempt_checks(standard, records), ()
@@ -172,7 +178,8 @@ def epa_status(
         last = attempts[-1] if attempts else None
         again = None
         if gateway and grade == "Fail" and last is not None and last.assessed_on is not None:
-            again = resit_window(standard, gateway, last.assessed_on, today)
+            notified = records[last.index].result_notified_on
+            again = resit_window(standard, gateway, last.assessed_on, today, notified)
         methods.append(
             MethodStatus(
                 method=m.id,
@@ -195,4 +202,6 @@ def epa_status(
         overall=outcome.grade,
         overall_reasons=outcome.reasons,
         deadlines=due,
+        withdrawn=(left := withdrawn_on(withdrawal, today)),
+        withdrawn_reason=withdrawal.reason if left and withdrawal else None,
     )

@@ -76,20 +76,29 @@ def _previous(records: Sequence[MethodRecord], order: list[int]) -> dict[int, in
 
 
 def window_for(
-    standard: Standard, gateway: date, attempt: str, failed_on: date | None
+    standard: Standard,
+    gateway: date,
+    attempt: str,
+    failed_on: date | None,
+    notified_on: date | None = None,
 ) -> tuple[Window, str, date | None]:
     """The window an ``attempt`` must be assessed in: the standard's rule, what it is counted
-    from, and the day it opens (None for a resit or retake counted from a failed attempt
-    ``failed_on`` that is not known)."""
+    from, and the day it opens. A resit or retake window counted from the fail notification
+    opens on ``notified_on`` (the failed record's ``result_notified_on``) when known, else on
+    the failed attempt's date ``failed_on`` when the standard's ``fallback`` is ``assessment``;
+    None when neither can be counted."""
     if attempt == "first" or standard.attempts.window is None:
         return standard.assessment_window, "the gateway", gateway
     window = standard.attempts.window
     if window.from_ != "fail_notification":
         return window, "the gateway", gateway
+    if notified_on is not None:
+        return window, f"the fail notification on {notified_on}", notified_on
+    if failed_on is None or window.fallback != "assessment":
+        return window, "the fail notification (no result_notified_on recorded)", None
     anchor = (
-        f"the failed attempt on {failed_on} (the records hold no fail-notification "
-        "date; it is no earlier than the assessment, so a later notification "
-        "would end the window later)"
+        f"the failed attempt on {failed_on} (no fail-notification date recorded, "
+        "result_notified_on, so counted from the assessment)"
     )
     return window, anchor, failed_on
 
@@ -106,8 +115,14 @@ def window_checks(
     for i in order:
         r = records[i]
         before = previous[i]
-        failed_on = records[before].assessed_on if before is not None else None
-        window, anchor, start = window_for(standard, gateway, r.attempt, failed_on)
+        failed = records[before] if before is not None else None
+        window, anchor, start = window_for(
+            standard,
+            gateway,
+            r.attempt,
+            failed.assessed_on if failed else None,
+            failed.result_notified_on if failed else None,
+        )
         closes = add_months(start, window.months) if start else None
         base = dict(index=i, method=r.method, attempt=r.attempt, assessed_on=r.assessed_on)
         base.update(opens=start or gateway, closes=closes)
@@ -119,7 +134,9 @@ def window_checks(
             reason = f"{what} on {r.assessed_on} is before the gateway on {gateway}"
             out.append(WindowCheck(**base, inside=False, reason=reason))
         elif closes is None:
-            reason = f"{what} on {r.assessed_on} has no earlier attempt to count its window from"
+            reason = f"{what} on {r.assessed_on} has no window: nothing to count it from" + (
+                f" ({anchor})" if failed else ": no earlier attempt"
+            )
             out.append(WindowCheck(**base, inside=False, reason=reason))
         elif r.assessed_on <= closes:
             reason = (

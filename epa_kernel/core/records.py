@@ -24,7 +24,7 @@ from epa_kernel.core.catalogue import get_standard, method_of
 from epa_kernel.core.method_spec import split_criterion_ref
 from epa_kernel.core.model import PersonalDataModel, validate_input
 from epa_kernel.core.spec import Standard
-from epa_kernel.core.uln import uln_is_valid
+from epa_kernel.core.uln import check_uln
 from epa_kernel.core.values import Attempt, Channel, MethodId, StandardCode, VersionNumber
 from epa_kernel.core.vocabulary import attempt_key
 from epa_kernel.errors import InputError
@@ -32,20 +32,6 @@ from epa_kernel.files import read_json
 
 Judgement = Literal["met", "not_met", "deferred"]
 JUDGEMENTS: tuple[str, ...] = ("met", "not_met", "deferred")
-
-
-def _check_uln(uln: str) -> str:
-    if not uln_is_valid(uln):
-        # Say why without echoing the value: a ULN is personal data and messages reach logs.
-        if not (len(uln) == 10 and uln.isascii() and uln.isdigit()):
-            raise ValueError("a ULN is exactly 10 digits")
-        if uln[0] == "0":
-            raise ValueError("a ULN cannot start with 0")
-        raise ValueError(
-            "not a valid ULN: its check digit does not match (weighted sum "
-            "10,9,...,1 must leave remainder 10 mod 11)"
-        )
-    return uln
 
 
 def _control_characters(text: str, allowed: str = "") -> list[str]:
@@ -71,7 +57,7 @@ def _check_note(text: str) -> str:
     return text
 
 
-Uln = Annotated[str, AfterValidator(_check_uln)]
+Uln = Annotated[str, AfterValidator(check_uln)]
 Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_check_name)]
 Note = Annotated[str, Field(max_length=10_000), AfterValidator(_check_note)]
 
@@ -125,11 +111,20 @@ class MethodRecord(PersonalDataModel):
     # Set by the EPAO when it has accepted exceptional circumstances for this attempt; where the
     # standard allows, they lift the resit/retake cap (and window). Absent means false.
     exceptional_circumstances: bool = False
+    # When the apprentice was notified of this attempt's result: a resit window the standard
+    # counts from the fail notification starts here. Absent (None) leaves the hash unchanged.
+    result_notified_on: date | None = None
 
     @model_validator(mode="after")
     def _first_attempt_sits_once(self):
         if self.attempt == "first" and self.sitting != 1:
             raise ValueError("a first attempt has sitting 1: sittings number resits and retakes")
+        if (
+            self.result_notified_on
+            and self.assessed_on
+            and self.result_notified_on < self.assessed_on
+        ):
+            raise ValueError("result_notified_on is before assessed_on: notify after assessing")
         return self
 
     @property

@@ -71,8 +71,17 @@ class Window(Model):
 
     months: Annotated[int, Field(ge=1)]
     from_: Literal["gateway", "fail_notification"] = Field(alias="from")
+    # What a fail-notification window counts from when the failed record holds no
+    # ``result_notified_on``: its ``assessed_on`` (None: it cannot be counted).
+    fallback: Literal["assessment"] | None = None
     exceptional_circumstances_lift: bool = False
     source: Text
+
+    @model_validator(mode="after")
+    def _fallback_of_notification(self):
+        if self.fallback and self.from_ != "fail_notification":
+            raise ValueError("fallback is for a window counted from the fail notification")
+        return self
 
 
 class Attempts(Model):

@@ -45,3 +45,18 @@ def describe_os_error(exc: OSError) -> str:
             "which carries on where this one stopped"
         )
     return line
+
+
+def check_uln(uln: str) -> str:
+    """``uln`` when valid; else a ValueError that says why without echoing it."""
+    if not uln_is_valid(uln):
+        # Say why without echoing the value: a ULN is personal data and messages reach logs.
+        if not (len(uln) == 10 and uln.isascii() and uln.isdigit()):
+            raise ValueError("a ULN is exactly 10 digits")
+        if uln[0] == "0":
+            raise ValueError("a ULN cannot start with 0")
+        raise ValueError(
+            "not a valid ULN: its check digit does not match (weighted sum "
+            "10,9,...,1 must leave remainder 10 mod 11)"
+        )
+    return uln

@@ -56,6 +56,13 @@ def add_working_days(day: date, count: int) -> date:
     return day
 
 
+def working_days_between(start: date, end: date) -> int:
+    """How many working days after ``start`` ``end`` is (the working days in ``(start, end]``;
+    0 when ``end`` is not after ``start``)."""
+    days = (end - start).days
+    return sum(is_working_day(start + timedelta(days=n)) for n in range(1, days + 1))
+
+
 def shift(day: date, period: Period, *, back: bool = False) -> date:
     """``day`` moved forward (or ``back``) by ``period``."""
     sign = -1 if back else 1

@@ -75,6 +75,7 @@ def claim_batch(store) -> tuple[list[dict], list[Refused]]:
     """The rows to claim (released results not yet claimed) and the results refused."""
     released = store.releases()
     claimed = {(c.uln, c.standard) for c in store.claims()}
+    withdrawn = {w.uln: w.on for w in store.withdrawals()}
     by_uln: dict[str, list] = {}
     for stored in store.all_records(submitted_only=True):
         by_uln.setdefault(stored.record.apprentice.uln, []).append(stored)
@@ -83,6 +84,9 @@ def claim_batch(store) -> tuple[list[dict], list[Refused]]:
         if uln not in released:
             continue
         if (uln, mine[0].record.standard) in claimed:
+            continue
+        if uln in withdrawn:
+            refused.append(Refused(uln, f"withdrawn from the EPA on {withdrawn[uln]}"))
             continue
         release = released[uln]
         open_ = [f"{s.record.method} {a.kind} {a.number}" for s, a in store.open_appeals(mine)]

@@ -2,7 +2,8 @@
 
 An apprentice's results are released when the IQA hold allows it (the very decision
 ``epa iqa status`` makes: :func:`~epa_kernel.iqa.sampling.release_status` over the plan's picks
-and the store's moderations) and no appeal or enquiry about any of their records is open.
+and the store's moderations), no appeal or enquiry about any of their records is open, and
+they have not withdrawn from the EPA (:meth:`~epa_kernel.store.store.Store.withdrawals`).
 Otherwise they are held, with every reason. A release is recorded in the store
 (:meth:`~epa_kernel.store.store.Store.release`) with who and when; releasing the same results
 again is a no-op.
@@ -48,9 +49,13 @@ def release_results(
     by_uln: dict[str, list] = {}
     for stored in store.all_records(submitted_only=True):
         by_uln.setdefault(stored.record.apprentice.uln, []).append(stored)
+    withdrawn = {w.uln: w for w in store.withdrawals()}
     out = []
     for uln, mine in sorted(by_uln.items()):
         reasons = []
+        if uln in withdrawn:
+            left = withdrawn[uln]
+            reasons.append(f"withdrawn from the EPA on {left.on}: results are not released")
         if status.get(uln, "released") != "released":
             held = qa_holds(uln, picks, moderated, policy)
             reasons.append("sampled decisions not yet moderated: " + ", ".join(held))

@@ -15,8 +15,8 @@ from datetime import date
 from pydantic import ValidationError
 
 from epa_kernel.core.appeal import Appeal, check_lodged_in_time, check_move
-from epa_kernel.core.catalogue import get_standard
 from epa_kernel.errors import InputError, from_validation_error
+from epa_kernel.settings import AppealPolicy
 from epa_kernel.store.database import Database
 from epa_kernel.store.history import Version
 from epa_kernel.store.versions import Clock, StoredRecord, write_next_version
@@ -64,16 +64,18 @@ def lodge(
     history: list[Version],
     *,
     by: str,
+    policy: AppealPolicy | None = None,
     **fields,
 ) -> Appeal:
     """Lodge an appeal or enquiry against a submitted record (``fields``: the
-    :class:`~epa_kernel.core.appeal.Appeal` fields but ``number`` and ``status``). Refused when
-    lodged outside the standard's appeal window counted from ``result_notified_on``."""
+    :class:`~epa_kernel.core.appeal.Appeal` fields but ``number``, ``status`` and ``flag``).
+    Refused when lodged after the organisation's window (``policy``) counted from
+    ``result_notified_on``; with no policy, flagged instead."""
     notified: date = fields["result_notified_on"]
     lodged_on: date = fields["lodged_on"]
-    record = stored.record
-    check_lodged_in_time(get_standard(record.standard, record.version), notified, lodged_on)
-    appeal = _appeal({**fields, "number": len(appeals_in(history)) + 1, "status": "lodged"})
+    flag = check_lodged_in_time(policy, notified, lodged_on)
+    number = len(appeals_in(history)) + 1
+    appeal = _appeal({**fields, "number": number, "status": "lodged", "flag": flag})
     _write(db, clock, stored, appeal, by)
     return appeal
 

@@ -38,6 +38,7 @@ from epa_kernel.store.schema import (
     records,
     releases,
     versions,
+    withdrawals,
 )
 
 DEFAULT_YEARS = 6
@@ -172,6 +173,7 @@ def purge_store(
             conn.execute(delete(assignments).where(assignments.c.uln.in_(chunk)))
             conn.execute(delete(releases).where(releases.c.uln.in_(chunk)))
             conn.execute(delete(certificate_claims).where(certificate_claims.c.uln.in_(chunk)))
+            conn.execute(delete(withdrawals).where(withdrawals.c.uln.in_(chunk)))
             conn.execute(delete(apprentices).where(apprentices.c.uln.in_(chunk)))
         line = result.audit_line()
         conn.execute(

@@ -1,4 +1,5 @@
-"""The store's tables: people, users and roles, records, their append-only history, releases.
+"""The store's tables: people, users and roles, records, their append-only history, releases,
+withdrawals.
 
 One definition for the store, retention and the benchmarks. ``record_versions`` is append-only
 (a version is never updated in place); ``records`` holds each record's status and the pointer to
@@ -8,6 +9,7 @@ its current version, the one column a save updates.
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     ForeignKey,
@@ -124,6 +126,20 @@ certificate_claims = Table(
     Column("file", String(200), nullable=False),
     Column("at", String(40), nullable=False),
     UniqueConstraint("uln", "standard"),
+)
+
+#: Append-only: one row per withdrawal from the EPA or reinstatement (``reinstated`` true), about
+#: an apprentice rather than a record (:mod:`epa_kernel.store.withdrawals`).
+withdrawals = Table(
+    "withdrawals",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("uln", String(10), ForeignKey("apprentices.uln"), nullable=False),
+    Column("effective_on", Date, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    Column("at", String(40), nullable=False),
+    Column("reinstated", Boolean, nullable=False),
 )
 
 #: One row per purge (:mod:`epa_kernel.store.retention`): counts and record ids, no personal data.

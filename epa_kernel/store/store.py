@@ -15,7 +15,8 @@ The rules of evidence:
   that must say who, when and why (:mod:`~epa_kernel.store.lifecycle`). An IQA moderation is
   a version too (:mod:`~epa_kernel.store.moderations`), and so is each change to an appeal
   (:mod:`~epa_kernel.store.appeals`). Releases and certificate claims are append-only rows
-  (:mod:`~epa_kernel.store.releases`).
+  (:mod:`~epa_kernel.store.releases`), and so are withdrawals from the EPA
+  (:mod:`~epa_kernel.store.withdrawals`).
 - Saves are optimistic: the caller says which version it last saw; if someone else has saved
   since, the save is refused with :class:`ConflictError` instead of silently overwriting.
 - Versions chain their hashes (:mod:`epa_kernel.store.versions` writes them,
@@ -39,6 +40,7 @@ from epa_kernel.core.moderation import Moderation
 from epa_kernel.core.records import MethodRecord, parse_record
 from epa_kernel.errors import InputError
 from epa_kernel.paths import store_url
+from epa_kernel.settings import AppealPolicy
 from epa_kernel.store import appeals as appeal_versions
 from epa_kernel.store import lifecycle, people
 from epa_kernel.store import releases as release_rows
@@ -49,13 +51,14 @@ from epa_kernel.store.schema import records, versions
 from epa_kernel.store.standing import Standing
 from epa_kernel.store.standing import standing as standing_of
 from epa_kernel.store.versions import Clock, StoredRecord
+from epa_kernel.store.withdrawals import StoreWithdrawals
 
 
 def _utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-class Store(Database):
+class Store(StoreWithdrawals, Database):
     """The kit's records. One instance per process; safe for many processes at once.
 
     Every change goes through the store's rules (:mod:`~epa_kernel.store.lifecycle`,
@@ -142,16 +145,18 @@ class Store(Database):
         result_notified_on: date,
         grounds: str,
         by: str,
+        policy: AppealPolicy | None = None,
     ) -> Appeal:
         """Lodge an appeal or enquiry against a submitted record, as a version of its history
-        recorded by ``by``; refused when lodged after the standard's appeal window (counted from
-        ``result_notified_on``). Returns the appeal with its number."""
+        recorded by ``by``; refused when lodged after the organisation's window ``policy``
+        (counted from ``result_notified_on``), flagged when there is none. Returns it."""
         return appeal_versions.lodge(
             self,
             self.clock,
             stored,
             self.history(stored.id),
             by=by,
+            policy=policy,
             kind=kind,
             appellant_role=appellant_role,
             appellant=appellant,

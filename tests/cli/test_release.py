@@ -9,7 +9,6 @@ from datetime import date
 
 import pytest
 
-from epa_kernel.core.catalogue import get_standard
 from epa_kernel.core.moderation import Moderation
 from epa_kernel.core.records import MethodRecord
 from epa_kernel.errors import InputError
@@ -18,26 +17,16 @@ from epa_kernel.iqa import decisions
 from epa_kernel.iqa.release import release_results
 from epa_kernel.iqa.sampling import Pick, Policy
 from epa_kernel.iqa.sampling_plan import write_plan
-from helpers import VALID_ULNS, epa, judgements_for, lodge_appeal, make_record
+from helpers import (
+    EPA_DATES,
+    VALID_ULNS,
+    epa,
+    lodge_appeal,
+    make_record,
+    put_epa,
+)
 
 SAMPLED, OTHER, FAILED, PARTIAL = VALID_ULNS
-DATES = {"apprentice_showcase": 2, "practical_observation": 9, "professional_discussion": 16}
-
-
-def put_epa(store, uln, *, fail=None, skip=()):
-    """An ST0072 EPA of submitted records, assessed in March 2026 (discussion last, on the 16th)."""
-    standard = get_standard("ST0072", "1.0")
-    for method, day in DATES.items():
-        if method in skip:
-            continue
-        judgements = None
-        if method == fail:
-            channels = ["face_to_face"] if standard.method(method).channels else None
-            judgements = judgements_for(standard, method, channels, pass_="not_met")
-        record = make_record(
-            method=method, uln=uln, judgements=judgements, assessed_on=date(2026, 3, day)
-        )
-        store.put(record, author="Sam", submitted=True)
 
 
 def plan_for(store, decision_id):
@@ -95,7 +84,7 @@ def test_release_waits_for_moderation_and_appeals_then_happens_once(cohort):
     assert {s for s, _ in again.values()} == {"already released"}
     released = store.releases()
     assert (released[SAMPLED].by, released[OTHER].by) == ("Rel", "Rel Eases")
-    assert set(released[SAMPLED].hashes) == {f"{m}/first" for m in DATES}
+    assert set(released[SAMPLED].hashes) == {f"{m}/first" for m in EPA_DATES}
 
 
 def test_a_referral_back_still_holds_the_release(cohort):
@@ -161,7 +150,7 @@ def test_results_amended_after_release_are_not_claimed_until_released_again(coho
 
 
 def test_an_invalid_uln_is_refused():
-    good = [make_record(method=m, assessed_on=date(2026, 3, d)) for m, d in DATES.items()]
+    good = [make_record(method=m, assessed_on=date(2026, 3, d)) for m, d in EPA_DATES.items()]
     assert claim_row(VALID_ULNS[0], good)["OverallGrade"] == "Pass"
     bad = [
         MethodRecord.model_construct(
@@ -186,17 +175,22 @@ def test_release_and_certificates_from_the_command_line(tmp_path):
     write_plan(plan, picks, policy, decisions=9, seed=0, rate=None)
     store.close()
 
+    config = tmp_path / "epa.toml"
+    config.write_text(
+        '[appeals]\nwindow_working_days = 20\npolicy_source = "Appeals Policy 2.1"\n',
+        encoding="utf-8",
+    )
     lodged = epa(
         "appeal", "lodge", OTHER, "practical_observation", "--store", url,
         "--appellant", "Ada Example", "--lodged-on", "2026-05-06", "--notified-on", "2026-04-02",
-        "--grounds", "cut short", "--by", "Rita",
+        "--grounds", "cut short", "--by", "Rita", "--config", str(config),
     )  # fmt: skip
     assert lodged.returncode == 2
     assert "the last day was 2026-05-05" in lodged.stderr
     lodged = epa(
         "appeal", "lodge", OTHER, "practical_observation", "--store", url,
         "--appellant", "Ada Example", "--lodged-on", "2026-05-05", "--notified-on", "2026-04-02",
-        "--grounds", "cut short", "--by", "Rita",
+        "--grounds", "cut short", "--by", "Rita", "--config", str(config),
     )  # fmt: skip
     assert lodged.returncode == 0, lodged.stderr
     assert "appeal 1 lodged on 2026-05-05: lodged" in lodged.stdout
@@ -247,7 +241,7 @@ def test_purge_removes_the_releases_and_claims_of_apprentices_it_removes(store_u
     from epa_kernel.store.store import Store
 
     store = Store(store_url, clock=lambda: "2019-04-01T00:00:00+00:00")
-    for method, day in DATES.items():
+    for method, day in EPA_DATES.items():
         record = make_record(method=method, uln=OTHER, assessed_on=date(2019, 3, day))
         store.put(record, author="Sam", submitted=True)
     release_results(store, [], Policy(), by="Rel")

@@ -9,6 +9,7 @@ import pytest
 
 from epa_kernel.core.catalogue import get_standard
 from epa_kernel.core.epa_status import epa_status
+from epa_kernel.core.withdrawal import Withdrawal, current
 from helpers import dated_record, judgements_for, make_record
 
 D = date
@@ -67,6 +68,36 @@ def test_st0071_resit_window_counts_from_the_failed_attempt(today, state):
     assert window.state == state and "failed attempt on 2026-03-10" in window.reason
 
 
+@pytest.mark.parametrize(
+    "today, state",
+    [(D(2026, 6, 24), "open"), (D(2026, 6, 25), "open"), (D(2026, 6, 26), "closed")],
+)
+def test_st0071_resit_window_counts_from_the_fail_notification_when_recorded(today, state):
+    failed = rec(
+        ST0071, "practical_observation", D(2026, 3, 10), grade="Fail",
+        result_notified_on=D(2026, 3, 25),
+    )  # fmt: skip
+    (observation, *_) = epa_status(ST0071, D(2026, 1, 5), [failed], today).methods
+    window = observation.resit_window
+    assert window.opens == D(2026, 3, 25) and window.closes == D(2026, 6, 25)
+    assert window.state == state and "the fail notification on 2026-03-25" in window.reason
+
+
+def test_a_withdrawn_apprentice_is_withdrawn_from_the_day_they_left():
+    records = [rec(ST0072, "practical_observation", D(2026, 3, 2))]
+    row = Withdrawal(
+        uln=records[0].apprentice.uln, on=D(2026, 3, 20), reason="moved abroad", by="Rita",
+        at="2026-03-20T09:00:00+00:00",
+    )  # fmt: skip
+    before = epa_status(ST0072, GATEWAY, records, D(2026, 3, 19), withdrawal=row)
+    assert before.withdrawn is None and before.withdrawn_reason is None
+    on = epa_status(ST0072, GATEWAY, records, D(2026, 3, 20), withdrawal=row)
+    assert on.withdrawn == D(2026, 3, 20) and on.withdrawn_reason == "moved abroad"
+    undone = row.model_copy(update={"reinstated": True})
+    assert epa_status(ST0072, GATEWAY, records, D(2026, 4, 1), withdrawal=undone).withdrawn is None
+    assert current([row, undone]) == {} and current([row]) == {row.uln: row}
+
+
 def test_an_attempt_outside_its_window_is_marked():
     records = [rec(ST0072, "practical_observation", D(2026, 5, 3))]
     (attempt,) = epa_status(ST0072, GATEWAY, records, D(2026, 5, 4)).methods[1].attempts
@@ -110,4 +141,4 @@ def test_done_and_events_reach_the_deadlines():
     assert by_key["feedback_on_fail:practical_observation:1"].status == "met"
     assert by_key["showcase_submission"].status == "overdue"  # no showcase, nothing recorded
     assert by_key["exceptional_circumstances_request"].due == D(2026, 3, 25)
-    assert by_key["appeal"].due == D(2026, 4, 17)  # Good Friday and Easter Monday skipped
+    assert "appeal" not in by_key  # the organisation's setting, not the standard's

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
+from epa_kernel.core.appeal import last_day_to_appeal
 from epa_kernel.core.attempt_cap import cap_applies, cap_lifted
 from epa_kernel.core.catalogue import get_standard, load_standard
 from epa_kernel.core.deadlines import deadlines
@@ -22,6 +23,7 @@ from epa_kernel.core.lifecycle import (
 from epa_kernel.core.lifecycle_spec import Period
 from epa_kernel.core.working_days import add_months, add_working_days, is_working_day, shift
 from epa_kernel.errors import InputError
+from epa_kernel.settings import AppealPolicy
 from helpers import dated_record, judgements_for, make_record, write_standard_variant
 
 D = date
@@ -89,14 +91,16 @@ def test_lifecycle_data_in_every_standard():
             "portfolio_submission",
             "results_published",
             "certificate_claim",
-            "appeal",
         }
         assert any("003 against 004" in c.topic for c in s.choices)
     periods = {d.id: d.within.describe() for d in ST0072.deadlines}
     assert periods["showcase_submission"] == "6 weeks"
     assert periods["feedback_on_fail"] == "10 working days"
     assert all(d.source for s in (ST0072, ST0071) for d in s.deadlines)
-    assert "Kit default" in next(d for d in ST0071.deadlines if d.id == "appeal").source
+    for s in (ST0072, ST0071):  # the appeal window is the organisation's setting, not data
+        assert not any("appeal" in d.id for d in s.deadlines)
+        choice = next(c for c in s.choices if "Appeal" in c.topic)
+        assert "organisation's setting" in choice.decision
 
 
 def test_a_deadline_naming_a_method_the_standard_lacks_is_refused(tmp_path):
@@ -142,17 +146,109 @@ def test_st0072_resit_within_three_months_of_the_gateway(on, inside):
         assert "entire EPA" in checks[1].reason  # the source says what follows
 
 
+# ST0071 (both versions) counts a resit's three months from the fail notification (003 4), the
+# failed record's result_notified_on; with none recorded, from the failed assessment.
+ST0071_VERSIONS = [get_standard("ST0071", v) for v in ("1.0", "1.1")]
+
+
+@pytest.mark.parametrize("standard", ST0071_VERSIONS, ids=lambda s: s.version)
 @pytest.mark.parametrize(
-    "on, inside", [(D(2026, 6, 9), True), (D(2026, 6, 10), True), (D(2026, 6, 11), False)]
+    "on, inside",
+    [(D(2026, 6, 24), True), (D(2026, 6, 25), True), (D(2026, 6, 26), False)],
+    ids=["day-before", "last-day", "day-after"],
 )
-def test_st0071_resit_within_three_months_of_the_failed_attempt(on, inside):
+def test_st0071_resit_window_counts_from_the_fail_notification(standard, on, inside):
+    failed = rec(
+        standard, "practical_observation", D(2026, 3, 10), grade="Fail",
+        result_notified_on=D(2026, 3, 25),
+    )  # fmt: skip
+    records = [failed, rec(standard, "practical_observation", on, "resit")]
+    checks = window_checks(standard, D(2026, 1, 5), records)
+    assert checks[1].inside is inside and checks[1].closes == D(2026, 6, 25)
+    assert checks[1].opens == D(2026, 3, 25)
+    assert "the fail notification on 2026-03-25" in checks[1].reason
+
+
+@pytest.mark.parametrize("standard", ST0071_VERSIONS, ids=lambda s: s.version)
+@pytest.mark.parametrize(
+    "on, inside",
+    [(D(2026, 6, 9), True), (D(2026, 6, 10), True), (D(2026, 6, 11), False)],
+    ids=["day-before", "last-day", "day-after"],
+)
+def test_st0071_resit_window_without_a_notification_counts_from_the_assessment(
+    standard, on, inside
+):
+    records = [
+        rec(standard, "practical_observation", D(2026, 3, 10), grade="Fail"),
+        rec(standard, "practical_observation", on, "resit"),
+    ]
+    checks = window_checks(standard, D(2026, 1, 5), records)
+    assert checks[1].inside is inside and checks[1].closes == D(2026, 6, 10)
+    assert "no fail-notification date recorded" in checks[1].reason
+    assert "counted from the assessment" in checks[1].reason
+
+
+@pytest.mark.parametrize(
+    "on, inside",
+    [(D(2026, 5, 1), True), (D(2026, 5, 2), True), (D(2026, 5, 3), False)],
+    ids=["day-before", "last-day", "day-after"],
+)
+def test_st0072_resit_window_ignores_the_notification_it_counts_from_the_gateway(on, inside):
+    failed = rec(
+        ST0072, "practical_observation", D(2026, 3, 2), grade="Fail",
+        result_notified_on=D(2026, 3, 20),
+    )  # fmt: skip
+    checks = window_checks(
+        ST0072, GATEWAY, [failed, rec(ST0072, "practical_observation", on, "resit")]
+    )
+    assert checks[1].inside is inside and checks[1].closes == D(2026, 5, 2)
+    assert "the gateway" in checks[1].reason
+
+
+def test_the_window_data_says_what_it_counts_from():
+    for standard in ST0071_VERSIONS:
+        window = standard.attempts.window
+        assert (window.from_, window.fallback) == ("fail_notification", "assessment")
+        assert "three months of the fail notification" in window.source
+    assert ST0072.attempts.window.fallback is None
+    with pytest.raises(ValidationError, match="fallback"):
+        type(ST0072.attempts.window).model_validate(
+            {"months": 3, "from": "gateway", "fallback": "assessment", "source": "x"}
+        )
+
+
+def test_a_fail_notification_window_with_no_fallback_and_no_date_cannot_be_counted(tmp_path):
+    data = ST0071.attempts.window.model_dump(by_alias=True)
+    no_fallback = ST0071.model_copy(
+        update={
+            "attempts": ST0071.attempts.model_copy(
+                update={
+                    "window": type(ST0071.attempts.window).model_validate(
+                        {**data, "fallback": None}
+                    )
+                }
+            )
+        }
+    )
     records = [
         rec(ST0071, "practical_observation", D(2026, 3, 10), grade="Fail"),
-        rec(ST0071, "practical_observation", on, "resit"),
+        rec(ST0071, "practical_observation", D(2026, 4, 1), "resit"),
     ]
-    checks = window_checks(ST0071, D(2026, 1, 5), records)
-    assert checks[1].inside is inside and checks[1].closes == D(2026, 6, 10)
-    assert "fail-notification" in checks[1].reason
+    check = window_checks(no_fallback, D(2026, 1, 5), records)[1]
+    assert check.inside is False and "no result_notified_on recorded" in check.reason
+
+
+def test_a_notification_before_the_assessment_is_refused():
+    with pytest.raises(ValidationError, match="result_notified_on is before assessed_on"):
+        rec(ST0071, "practical_observation", D(2026, 3, 10), result_notified_on=D(2026, 3, 9))
+
+
+def test_a_record_without_a_notification_keeps_its_hash():
+    plain = rec(ST0071, "practical_observation", D(2026, 3, 10))
+    assert "result_notified_on" not in plain.canonical_json()
+    notified = plain.model_copy(update={"result_notified_on": D(2026, 3, 12)})
+    assert '"result_notified_on":"2026-03-12"' in notified.canonical_json()
+    assert notified.content_hash() != plain.content_hash()
 
 
 def test_st0071_exceptional_circumstances_lift_the_resit_window_st0072_not():
@@ -447,9 +543,9 @@ def test_st0071_certificate_claim_fifteen_working_days_after_the_final_result(to
 
 
 def test_appeal_window_is_counted_from_the_result_notification():
-    events = {"result_notified": D(2026, 3, 27)}  # Friday before Easter 2026
-    got = status(deadlines(ST0072, GATEWAY, [], D(2026, 4, 1), events=events), "appeal")
-    assert got.due == D(2026, 4, 28) and got.by == "apprentice"
+    policy = AppealPolicy(20, "Our appeals policy: 20 working days", "epa.toml")
+    # Friday before Easter 2026: Good Friday and Easter Monday are skipped
+    assert last_day_to_appeal(policy, D(2026, 3, 27)) == D(2026, 4, 28)
 
 
 def test_lifecycle_reads_no_clock():

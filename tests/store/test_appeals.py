@@ -1,6 +1,7 @@
 """Appeals and enquiries in the store, on SQLite and a real PostgreSQL server: lodged only within
-the standard's window (working days, England's bank holidays), kept as versions of the record's
-hash-chained history, the record itself unchanged."""
+the organisation's window when one is set (working days, England's bank holidays), flagged and
+never refused as late when none is; kept as versions of the record's hash-chained history, the
+record itself unchanged."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy import create_engine, text
 
 from epa_kernel.core.appeal import Appeal
 from epa_kernel.errors import InputError
+from epa_kernel.settings import AppealPolicy
 from helpers import lodge_appeal, make_record
 
 # Result notified on Thursday 2 April 2026: 20 working days, skipping Good Friday (3 April),
@@ -18,6 +20,8 @@ from helpers import lodge_appeal, make_record
 # Counting weekdays only would end on Thursday 30 April.
 NOTIFIED = date(2026, 4, 2)
 LAST_DAY = date(2026, 5, 5)
+WORDS = "EPAO Appeals Policy v3, 2.1: 'Appeals must be lodged within 20 working days'"
+POLICY = AppealPolicy(20, WORDS, "/etc/epa/epa.toml")
 
 
 def submitted(store, **kwargs):
@@ -25,7 +29,7 @@ def submitted(store, **kwargs):
 
 
 def lodge(store, stored, lodged_on, **changes):
-    return lodge_appeal(store, stored, lodged_on, NOTIFIED, **changes)
+    return lodge_appeal(store, stored, lodged_on, NOTIFIED, **{"policy": POLICY, **changes})
 
 
 @pytest.mark.parametrize(
@@ -48,7 +52,26 @@ def test_an_appeal_the_day_after_the_window_is_refused_naming_window_and_last_da
     assert "20 working days after the result notification on 2026-04-02" in message
     assert "bank holidays in England" in message
     assert "the last day was 2026-05-05" in message
+    assert WORDS in message and "/etc/epa/epa.toml" in message  # the policy's words and file
     assert [v.kind for v in store.history(stored.id)] == ["created", "submitted"]
+
+
+@pytest.mark.parametrize(
+    "lodged_on, late", [(LAST_DAY, 20), (date(2026, 5, 6), 21), (date(2026, 5, 7), 22)]
+)
+def test_with_no_policy_a_late_appeal_is_lodged_and_flagged(store, lodged_on, late):
+    stored = submitted(store)
+    appeal = lodge(store, stored, lodged_on, policy=None)
+    assert appeal.status == "lodged" and appeal.lodged_on == lodged_on
+    assert (
+        f"lodged {late} working day(s) after the result notification on 2026-04-02" in appeal.flag
+    )
+    assert "the organisation has set none" in appeal.flag
+    assert store.appeals(stored.id) == [appeal]  # the flag is kept in the chain
+
+
+def test_under_a_policy_an_appeal_in_time_is_not_flagged(store):
+    assert lodge(store, submitted(store), LAST_DAY).flag == ""
 
 
 def test_an_enquiry_uses_the_same_window(store):
