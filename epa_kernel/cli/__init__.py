@@ -16,14 +16,25 @@ import sys
 from collections.abc import Sequence
 
 from epa_kernel import __version__
-from epa_kernel.cli import appeals, apps, batch, demo, hub, iqa, lifecycle, standards, store
+from epa_kernel.cli import (
+    appeals,
+    apps,
+    batch,
+    demo,
+    hub,
+    iqa,
+    lifecycle,
+    standards,
+    store,
+    submit,
+)
 from epa_kernel.errors import AccessError, InputError, StoreError
 
 EXIT_BAD_INPUT = 2
 EXIT_SYSTEM = 3  # a read or write the system refused (disk full, permissions), or the store failed
 EXIT_DENIED = 4  # the signed-in user's role does not allow it
 EXIT_INTERRUPTED = 130
-COMMAND_MODULES = (standards, batch, demo, store, apps, hub, iqa, lifecycle, appeals)
+COMMAND_MODULES = (standards, batch, demo, store, apps, hub, iqa, lifecycle, appeals, submit)
 
 
 def build_parser() -> argparse.ArgumentParser:
