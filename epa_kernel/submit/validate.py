@@ -20,21 +20,14 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
+from epa_kernel.exports.certificates import SERVICE_GRADES
 from epa_kernel.submit.requests import Item
 
 EARLIEST = date(2017, 1, 1)
 #: Domain/Consts/EpaOutcome.cs
 EPA_OUTCOMES = ("Pass", "Fail", "Withdrawn")
 #: Domain/Consts/CertificateGrade.cs without Fail (Controllers/CertificateController.cs GetGrades)
-CERTIFICATE_GRADES = (
-    "Pass",
-    "Credit",
-    "Merit",
-    "Distinction",
-    "Pass with excellence",
-    "Outstanding",
-    "No grade awarded",
-)
+CERTIFICATE_GRADES = SERVICE_GRADES
 #: BatchCertificateRequestValidator.cs, ContactPostCode
 POSTCODE = re.compile(
     r"^(([gG][iI][rR] {0,}0[aA]{2})|((([a-pr-uwyzA-PR-UWYZ][a-hk-yA-HK-Y]?[0-9][0-9]?)|"

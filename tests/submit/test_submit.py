@@ -276,3 +276,15 @@ def test_the_service_refuses_more_than_25_items(api):
     assert json.loads(caught.value.read()) == {"statusCode": 403, "message": LIMIT_MESSAGE}
     with pytest.raises(ValueError):
         client(api).send("POST", "api/v1/epa", [{}] * 26)
+
+
+def test_a_purge_takes_the_apprentices_ledger_rows_with_their_records(store, api):
+    from epa_kernel.store.retention import purge_store
+
+    (uln,) = ulns(1)
+    put_epa(store, uln, fail="practical_observation")
+    release(store)
+    known(api, uln)
+    assert send(store, api).ok and len(store.sent()) == 1
+    purge_store(store, date(2040, 1, 1))
+    assert store.sent() == []
