@@ -17,6 +17,7 @@ from submit_support import CONTACT, KEY, known, put_epa, release, ulns
 from epa_kernel.submit.client import ServiceClient
 from epa_kernel.submit.run import submit
 from epa_kernel.submit.settings import ServiceSettings
+from helpers import make_record
 
 
 def settings(api, **changes) -> ServiceSettings:
@@ -288,3 +289,29 @@ def test_a_purge_takes_the_apprentices_ledger_rows_with_their_records(store, api
     assert send(store, api).ok and len(store.sent()) == 1
     purge_store(store, date(2040, 1, 1))
     assert store.sent() == []
+
+
+def test_a_resit_pass_after_a_sent_fail_updates_the_epa_record_then_certifies(store, api):
+    (uln,) = ulns(1)
+    put_epa(store, uln, fail="practical_observation")
+    release(store)
+    known(api, uln)
+    assert send(store, api).ok
+    resit = make_record(uln=uln, attempt="resit", assessed_on=date(2026, 4, 20))
+    store.put(resit, author="Sam", submitted=True)
+    release(store)
+
+    report = send(store, api)
+    assert report.ok
+    assert api.service.log[1:] == [
+        ("PUT", "/api/v1/epa", 1),
+        ("POST", "/api/v1/certificate", 1),
+        ("POST", "/api/v1/certificate/submit", 1),
+    ]
+    cert = api.service.certs[(int(uln), "ST0072")]
+    assert cert.epas[:2] == [
+        {"epaDate": "2026-03-16", "epaOutcome": "Fail", "resit": False, "retake": False},
+        {"epaDate": "2026-04-20", "epaOutcome": "Pass", "resit": True, "retake": False},
+    ]
+    assert (cert.status, cert.grade) == ("Submitted", "Pass")
+    assert cert.data["learningDetails"]["achievementDate"] == "2026-04-20"
