@@ -2,12 +2,15 @@
 
 One TOML file, found in this order: the path given (``epa ... --config FILE``), the environment
 variable ``EPA_CONFIG``, then ``epa.toml`` in the current folder. With none there are no
-settings, and every rule that needs one says so instead of assuming a value. The file has one
-table today (README, "Organisation settings")::
+settings, and every rule that needs one says so instead of assuming a value. Its tables
+(README, "Organisation settings")::
 
     [appeals]
     window_working_days = 15
     policy_source = "Our EPA Appeals Policy v3, 2.1: 'within 15 working days of the result'"
+
+    [service]   # the assessment service: read by epa_kernel.submit.settings
+    sandbox_url = "..."
 
 ``window_working_days`` is the last working day after the result notification an appeal or
 enquiry may be lodged (Monday to Friday, bank holidays in England not counted);
@@ -26,7 +29,12 @@ from epa_kernel.errors import InputError
 
 ENV = "EPA_CONFIG"
 DEFAULT_FILE = "epa.toml"
-TABLES = {"appeals": ("window_working_days", "policy_source")}
+#: Each table and its settings; None: the table's own reader checks them (``service``:
+#: :func:`epa_kernel.submit.settings.service_settings`).
+TABLES: dict[str, tuple[str, ...] | None] = {
+    "appeals": ("window_working_days", "policy_source"),
+    "service": None,
+}
 MAX_WINDOW = 260  # a year of working days
 
 
@@ -62,9 +70,16 @@ def settings_path(path: str | Path | None = None) -> Path | None:
 
 def read_settings(path: str | Path | None = None) -> Settings:
     """The organisation's settings (see the module's text); bad input names file and field."""
+    file, tables = settings_tables(path)
+    return Settings(file=file, appeals=_appeals(tables.get("appeals"), file))
+
+
+def settings_tables(path: str | Path | None = None) -> tuple[str | None, dict]:
+    """The settings file (as :func:`settings_path` finds it) and its tables, each table and
+    setting known; (None, {}) when there is no file."""
     found = settings_path(path)
     if found is None:
-        return Settings(file=None)
+        return None, {}
     file = str(found)
     try:
         data = tomllib.loads(found.read_text(encoding="utf-8"))
@@ -72,7 +87,9 @@ def read_settings(path: str | Path | None = None) -> Settings:
         raise InputError("not UTF-8 text: save the settings as UTF-8", file=file) from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"not valid TOML: {exc}", file=file) from None
-    return Settings(file=file, appeals=_appeals(_tables(data, file).get("appeals"), file))
+    except OSError as exc:
+        raise InputError(f"cannot read the settings: {exc.strerror}", file=file) from None
+    return file, _tables(data, file)
 
 
 def _tables(data: dict, file: str) -> dict:
@@ -84,7 +101,7 @@ def _tables(data: dict, file: str) -> dict:
                 field=key,
             )
         for inner in value:
-            if inner not in TABLES[key]:
+            if TABLES[key] is not None and inner not in TABLES[key]:
                 raise InputError(
                     f"not a setting of [{key}]; allowed: {', '.join(TABLES[key])}",
                     file=file,

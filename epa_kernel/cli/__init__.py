@@ -27,6 +27,7 @@ from epa_kernel.cli import (
     returns,
     standards,
     store,
+    submit,
 )
 from epa_kernel.errors import AccessError, InputError, StoreError
 
@@ -34,7 +35,19 @@ EXIT_BAD_INPUT = 2
 EXIT_SYSTEM = 3  # a read or write the system refused (disk full, permissions), or the store failed
 EXIT_DENIED = 4  # the signed-in user's role does not allow it
 EXIT_INTERRUPTED = 130
-COMMAND_MODULES = (standards, batch, demo, store, apps, hub, iqa, lifecycle, appeals, returns)
+COMMAND_MODULES = (
+    standards,
+    batch,
+    demo,
+    store,
+    apps,
+    hub,
+    iqa,
+    lifecycle,
+    appeals,
+    returns,
+    submit,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -62,6 +62,24 @@ class Overall(Model):
         raise LookupError(f"no row of the overall table matches {grades}")  # excluded on load
 
 
+class ServiceGrade(Model):
+    """How the engine's overall grades are told to the Apprenticeship assessment service (the
+    ``service_grade`` block, read by :mod:`epa_kernel.submit`): ``epa_outcome`` names each grade's
+    EPA outcome (every grade has one), ``certificate`` the certificate grade of those that earn a
+    certificate (a grade absent from it, such as Fail, is sent as an EPA record only)."""
+
+    epa_outcome: dict[Grade, Text]
+    certificate: dict[Grade, Text]
+    source: Text
+
+    @model_validator(mode="after")
+    def _every_grade(self):
+        missing = [g for g in GRADES if g not in self.epa_outcome]
+        if missing:
+            raise ValueError(f"service_grade.epa_outcome has no outcome for {missing[0]}")
+        return self
+
+
 class Window(Model):
     """A window of calendar months counted from the gateway or from a failed attempt's fail
     notification; ``exceptional_circumstances_lift``: the EPAO may lift it for a record marked
@@ -155,6 +173,7 @@ class Standard(Model):
     ksbs: Annotated[tuple[Ksb, ...], Field(min_length=1)]
     methods: Annotated[tuple[Method, ...], Field(min_length=1)]
     overall: Overall
+    service_grade: ServiceGrade | None = None
     attempts: Attempts
     assessment_window: Window
     weightings: Weightings | None = None

@@ -11,8 +11,8 @@ the achievement date the day the last counted method was assessed.
 Refused, with the reason, and left out: results not released, or changed since their release;
 an open appeal or enquiry; no overall grade yet; an invalid ULN; a method without its
 assessment date; and a Fail, which the service does not take as a certificate (its grades are
-Pass, Credit, Merit, Distinction, Pass with excellence, No grade awarded; a fail is recorded as
-an EPA outcome instead).
+Pass, Credit, Merit, Distinction, Pass with excellence, Outstanding, No grade awarded; a fail
+is recorded as an EPA outcome instead: ``epa submit``, :mod:`epa_kernel.submit`).
 """
 
 from __future__ import annotations
@@ -29,8 +29,17 @@ from epa_kernel.core.uln import uln_is_valid
 from epa_kernel.errors import InputError
 
 COLUMNS = ("Uln", "StandardReference", "Version", "OverallGrade", "AchievementDate")
-#: The service's certificate grades (its API client's list); the engine gives Pass or Distinction.
-SERVICE_GRADES = ("Pass", "Credit", "Merit", "Distinction", "Pass with excellence")
+#: The service's certificate grades (das-assessor-service Domain/Consts/CertificateGrade.cs
+#: without Fail, as Controllers/CertificateController.cs GetGrades lists them).
+SERVICE_GRADES = (
+    "Pass",
+    "Credit",
+    "Merit",
+    "Distinction",
+    "Pass with excellence",
+    "Outstanding",
+    "No grade awarded",
+)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ retention. A record assessed on 2020-03-02 and not changed since is kept up to a
 
 From the store go each record past retention with every version of its history, in one
 transaction; an apprentice left with no record loses their row (name, ULN, dates) and their
-assignments too. Every record's hash chain is its own, so no other record's chain changes and
+assignments, releases, certificate claims and service ledger rows too. Every record's hash
+chain is its own, so no other record's chain changes and
 :meth:`~epa_kernel.store.store.Store.verify` stays clean.
 
 Each purge leaves one audit line with no personal data — when, the cut-off, the retention years,
@@ -37,6 +38,7 @@ from epa_kernel.store.schema import (
     purge_audit,
     records,
     releases,
+    service_ledger,
     versions,
     withdrawals,
 )
@@ -174,6 +176,7 @@ def purge_store(
             conn.execute(delete(releases).where(releases.c.uln.in_(chunk)))
             conn.execute(delete(certificate_claims).where(certificate_claims.c.uln.in_(chunk)))
             conn.execute(delete(withdrawals).where(withdrawals.c.uln.in_(chunk)))
+            conn.execute(delete(service_ledger).where(service_ledger.c.uln.in_(chunk)))
             conn.execute(delete(apprentices).where(apprentices.c.uln.in_(chunk)))
         line = result.audit_line()
         conn.execute(

@@ -142,6 +142,31 @@ withdrawals = Table(
     Column("reinstated", Boolean, nullable=False),
 )
 
+#: Append-only: one row per item sent to the Apprenticeship assessment service's External API
+#: and its answer (:mod:`epa_kernel.store.ledger`, written by :mod:`epa_kernel.submit`).
+#: ``target`` is ``live`` or ``sandbox``; ``kind`` epa | certificate | submit; ``action``
+#: create | update | submit; ``results`` the digest of the released results (or the withdrawal)
+#: the body was made from; ``body_hash`` the body's SHA-256 without its RequestId; ``state``
+#: accepted | refused | failed (no answer); ``reference`` the EPA or certificate reference the
+#: service gave; ``answer`` the service's errors (refused) or what went wrong (failed).
+service_ledger = Table(
+    "service_ledger",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("target", String(8), nullable=False),
+    Column("request_id", String(40), nullable=False),
+    Column("kind", String(12), nullable=False),
+    Column("action", String(8), nullable=False),
+    Column("uln", String(10), nullable=False),
+    Column("standard", String(6), nullable=False),
+    Column("results", String(64), nullable=False),
+    Column("body_hash", String(64), nullable=False),
+    Column("state", String(8), nullable=False),
+    Column("reference", String(40)),
+    Column("answer", Text, nullable=False),
+    Column("at", String(40), nullable=False),
+)
+
 #: One row per purge (:mod:`epa_kernel.store.retention`): counts and record ids, no personal data.
 purge_audit = Table(
     "purge_audit",

@@ -42,7 +42,7 @@ from epa_kernel.errors import InputError
 from epa_kernel.paths import store_url
 from epa_kernel.settings import AppealPolicy
 from epa_kernel.store import appeals as appeal_versions
-from epa_kernel.store import lifecycle, people
+from epa_kernel.store import ledger, lifecycle, people
 from epa_kernel.store import releases as release_rows
 from epa_kernel.store.database import Database
 from epa_kernel.store.history import Version, verify_history
@@ -210,6 +210,14 @@ class Store(StoreWithdrawals, Database):
     def record_claims(self, rows: list[dict], *, file: str) -> None:
         """Record a batch of certificate claims (one transaction) written to ``file``."""
         release_rows.record_claims(self, self.clock, rows, file=file)
+
+    def sent(self, target: str | None = None, uln: str | None = None) -> list[ledger.Sent]:
+        """The service ledger: items sent to the assessment service and their answers."""
+        return ledger.read(self, target, uln)
+
+    def record_sent(self, rows: list[dict]) -> None:
+        """Append one request's items and answers to the service ledger (one transaction)."""
+        ledger.append(self, self.clock, rows)
 
     # --- reading ---------------------------------------------------------------------------
 

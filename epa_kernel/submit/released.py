@@ -1,0 +1,162 @@
+"""What the store says may go to the service: released results and withdrawals, one per ULN.
+
+A result is sent when it is released (:meth:`~epa_kernel.store.store.Store.releases`), no appeal
+or enquiry about it is open, and it has not changed since its release (its
+:meth:`~epa_kernel.store.store.Store.results_digest` is the release's); otherwise it is held,
+with the reason, exactly as the certificate claim batch holds it
+(:mod:`epa_kernel.exports.certificates`). The EPA's sittings are graded by the one engine
+(:func:`~epa_kernel.core.grading.grade_epa`): the first attempts, then each resit or retake
+added in turn.
+
+Withdrawals are read through :func:`withdrawals_in`, the one place that knows how the store
+holds them (``Store.withdrawals()``: objects with ``uln``, ``on``, ``reason``, ``by``, ``at``);
+a store without them has none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from epa_kernel.core.catalogue import get_standard
+from epa_kernel.core.grading import grade_epa
+from epa_kernel.core.records import MethodRecord
+from epa_kernel.core.vocabulary import attempt_parts
+from epa_kernel.errors import InputError
+
+
+@dataclass(frozen=True)
+class Sitting:
+    """One EPA sitting as the service records it: when, the overall grade, first|resit|retake."""
+
+    on: date
+    grade: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Released:
+    """One apprentice's result (or withdrawal) as it may be sent; ``results`` is the digest the
+    ledger keys it by (the release's, or the withdrawal's)."""
+
+    uln: str
+    family_name: str
+    standard: str
+    version: str
+    grade: str | None
+    sittings: tuple[Sitting, ...]
+    results: str
+    employer: str | None = None
+    withdrawn_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Held:
+    uln: str
+    why: str
+
+
+def family_name(apprentice) -> str:
+    """The apprentice's family name: the record's ``family_name`` when it has one, else the last
+    word of ``name`` (the service matches it, case-insensitively, against the learner record)."""
+    given = getattr(apprentice, "family_name", None)
+    if given:
+        return given
+    words = apprentice.name.split()
+    return words[-1] if words else ""
+
+
+def sittings(records: Sequence[MethodRecord]) -> tuple[Sitting, ...]:
+    """The EPA's sittings: the first attempts, then each later attempt key (in the order they
+    were assessed) added to what came before, graded by the engine; sittings without an
+    overall grade (methods still to assess) or a date are left out."""
+    first = records[0]
+    standard = get_standard(first.standard, first.version)
+    keys: dict[str, date] = {}
+    for r in records:
+        key = r.attempt_key
+        if r.assessed_on is not None:
+            keys[key] = max(keys.get(key, r.assessed_on), r.assessed_on)
+    ordered = sorted(keys, key=lambda k: (k != "first", keys[k]))
+    out: list[Sitting] = []
+    for i, key in enumerate(ordered):
+        upto = set(ordered[: i + 1])
+        chosen = [r for r in records if r.attempt_key in upto]
+        grade = grade_epa(standard, chosen).grade
+        dated = [r.assessed_on for r in chosen if r.assessed_on is not None]
+        if grade is not None and dated:
+            out.append(Sitting(max(dated), grade, attempt_parts(key)[0]))
+    return tuple(out)
+
+
+def withdrawals_in(store) -> list:
+    """The store's withdrawals (none when the store has no ``withdrawals``)."""
+    found = getattr(store, "withdrawals", None)
+    return list(found()) if callable(found) else []
+
+
+def released_results(store) -> tuple[list[Released], list[Held]]:
+    """Every released result that may be sent now, every withdrawal, and what is held."""
+    releases = store.releases()
+    by_uln: dict[str, list] = {}
+    for stored in store.all_records(submitted_only=True):
+        by_uln.setdefault(stored.record.apprentice.uln, []).append(stored)
+    withdrawn = {w.uln: w for w in withdrawals_in(store)}
+    out, held = [], []
+    for uln in sorted(set(releases) | set(withdrawn)):
+        mine = by_uln.get(uln, [])
+        records = [s.record for s in mine]
+        if uln in withdrawn:
+            w = withdrawn[uln]
+            if not records:
+                held.append(Held(uln, "withdrawn, but no records name the standard"))
+                continue
+            key = f"withdrawn|{w.on}|{w.at}".encode()
+            release = releases.get(uln)
+            done = sittings(records) if release else ()
+            first = records[0]
+            out.append(
+                Released(
+                    uln,
+                    family_name(first.apprentice),
+                    first.standard,
+                    first.version,
+                    None,
+                    done,
+                    hashlib.sha256(key).hexdigest(),
+                    first.apprentice.employer,
+                    w.on,
+                )
+            )
+            continue
+        release = releases[uln]
+        open_ = [f"{s.record.method} {a.kind} {a.number}" for s, a in store.open_appeals(mine)]
+        if open_:
+            held.append(Held(uln, f"under appeal ({', '.join(open_)})"))
+        elif store.results_digest(uln) != release.results:
+            held.append(Held(uln, f"changed since their release on {release.at}: release again"))
+        elif records:
+            try:
+                out.append(_released(uln, records, release.results))
+            except InputError as exc:
+                held.append(Held(uln, exc.message))
+    return out, held
+
+
+def _released(uln: str, records: list[MethodRecord], results: str) -> Released:
+    first = records[0]
+    grade = grade_epa(get_standard(first.standard, first.version), records).grade
+    if grade is None:
+        raise InputError("no overall grade yet", field="grade")
+    return Released(
+        uln,
+        family_name(first.apprentice),
+        first.standard,
+        first.version,
+        grade,
+        sittings(records),
+        results,
+        first.apprentice.employer,
+    )

@@ -1,0 +1,176 @@
+"""One ``epa submit``: check everything, then send EPA records, certificates and submissions.
+
+The order is the service's: an EPA record for every result (Pass, Fail, Withdrawn), then a
+certificate for each result that earns one, then its submission; each phase's items go in
+batches of at most 25, and each batch's answers are appended to the ledger before the next
+batch is sent, so a run stopped anywhere is resumed by running it again. A ULN with a local
+problem stops the whole run before anything is sent. ``dry_run``: the bodies are written, one
+JSON file per request (``NN-kind-action.json``), as they would be sent were every earlier one
+accepted (a submission waits for the certificate reference its creation returns), and nothing
+is sent or recorded.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from epa_kernel.files import write_atomic
+from epa_kernel.submit import plan
+from epa_kernel.submit.client import ServiceClient, ServiceError, batches
+from epa_kernel.submit.released import Held, released_results
+from epa_kernel.submit.requests import (
+    ROUTES,
+    Item,
+    certificate_item,
+    earns_certificate,
+    epa_item,
+    service_grade,
+)
+from epa_kernel.submit.settings import ServiceSettings
+from epa_kernel.submit.validate import problems
+
+
+@dataclass
+class Report:
+    """What a run did: held results, local problems (then nothing was sent), each item's
+    answer (``(item, state, reference or errors)``), the dry run's files, a stop's reason."""
+
+    held: list[Held] = field(default_factory=list)
+    problems: dict[str, list[str]] = field(default_factory=dict)
+    answers: list[tuple[Item, str, str]] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+    stopped: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return (
+            not self.problems
+            and not self.stopped
+            and all(s == "accepted" for _, s, _ in self.answers)
+        )
+
+
+def _answer(item: Item, reply: dict | None) -> tuple[str, str | None, str]:
+    if reply is None:
+        return "failed", None, "no answer for this request id"
+    errors = reply.get("validationErrors") or []
+    if errors:
+        return "refused", None, "; ".join(errors)
+    cert = reply.get("certificate") or {}
+    ref = reply.get("epaReference") or (cert.get("certificateData") or {}).get(
+        "certificateReference"
+    )
+    if item.kind == "submit":
+        ref = ref or item.body["certificateReference"]
+    return "accepted", ref, ref or ""
+
+
+def _row(target: str, item: Item, state: str, ref: str | None, answer: str) -> dict:
+    return {
+        "target": target,
+        "request_id": item.request_id,
+        "kind": item.kind,
+        "action": item.action,
+        "uln": item.uln,
+        "standard": item.standard,
+        "results": item.results,
+        "body_hash": item.body_hash,
+        "state": state,
+        "reference": ref,
+        "answer": answer,
+    }
+
+
+def _send(store, client: ServiceClient, target: str, items: list[Item], report: Report) -> None:
+    for kind_action in dict.fromkeys((i.kind, i.action) for i in items):
+        method, path = ROUTES[kind_action]
+        for batch in batches([i for i in items if (i.kind, i.action) == kind_action]):
+            try:
+                replies = client.send(method, path, [i.body for i in batch])
+            except ServiceError as exc:
+                store.record_sent([_row(target, i, "failed", None, str(exc)) for i in batch])
+                report.answers += [(i, "failed", str(exc)) for i in batch]
+                report.stopped = str(exc)
+                return
+            by_id = {r.get("requestId"): r for r in replies if isinstance(r, dict)}
+            rows = []
+            for item in batch:
+                state, ref, answer = _answer(item, by_id.get(item.request_id))
+                rows.append(_row(target, item, state, ref, answer))
+                report.answers.append((item, state, answer))
+            store.record_sent(rows)
+
+
+def _phases(results, state, settings: ServiceSettings):
+    contact = settings.postal_contact
+    yield plan.epa_items(results, state)
+    yield plan.certificate_items(results, state, contact)
+    if settings.submit_certificates:
+        yield plan.submit_items(results, state, contact)
+
+
+def _dry_run(results, state, settings: ServiceSettings, out: Path, report: Report) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    n = 0
+    for phase in _phases(results, state, settings):
+        for kind_action in dict.fromkeys((i.kind, i.action) for i in phase):
+            for batch in batches([i for i in phase if (i.kind, i.action) == kind_action]):
+                n += 1
+                path = out / f"{n:02d}-{kind_action[0]}-{kind_action[1]}.json"
+                write_atomic(path, json.dumps([i.body for i in batch], indent=2) + "\n")
+                report.files.append(path)
+        for item in phase:  # as if accepted: the next phase follows from it
+            k = state.setdefault((item.uln, item.standard), plan.Known(submitted=set()))
+            if item.kind == "epa":
+                k.epa_hash = item.body_hash
+            elif item.kind == "certificate":
+                k.certificate_hash = item.body_hash
+
+
+def submit(
+    store,
+    settings: ServiceSettings,
+    *,
+    sandbox: bool = False,
+    today: date | None = None,
+    dry_run: Path | None = None,
+    client: ServiceClient | None = None,
+) -> Report:
+    """Check, then send (or write, ``dry_run``) what the ledger says is still to send."""
+    target = "sandbox" if sandbox else "live"
+    today = today or date.today()
+    results, held = released_results(store)
+    report = Report(held=held)
+    for r in results:
+        if service_grade(r) is None:
+            report.problems[r.uln] = [f"{r.standard} v{r.version} has no service_grade in its data"]
+    results = [r for r in results if r.uln not in report.problems]
+    contact = settings.postal_contact
+    every = [epa_item(r) for r in results]
+    every += [certificate_item(r, contact) for r in results if earns_certificate(r)]
+    found = problems(
+        every, settings.approved_versions, today, submitting=settings.submit_certificates
+    )
+    for uln, mine in found.items():
+        report.problems.setdefault(uln, []).extend(mine)
+    if report.problems:
+        return report
+    if dry_run is not None:
+        _dry_run(results, plan.known(store.sent(target)), settings, dry_run, report)
+        return report
+    client = client or ServiceClient(
+        settings.url(sandbox), settings.key, timeout=settings.timeout_seconds
+    )
+    phases = [plan.epa_items, plan.certificate_items]
+    if settings.submit_certificates:
+        phases.append(plan.submit_items)
+    for phase in phases:
+        state = plan.known(store.sent(target))  # what the phase before was answered
+        items = phase(results, state) if phase is plan.epa_items else phase(results, state, contact)
+        _send(store, client, target, items, report)
+        if report.stopped:
+            break
+    return report
