@@ -24,6 +24,7 @@ def lifecycle_report(out: Path, today: date) -> list[str]:
     from epa_kernel.batch.status import cohort_status
     from epa_kernel.iqa.demo_round import demo_round
     from epa_kernel.store.store import open_store
+    from epa_kernel.submit.demo_results import results_out
 
     cohort = read_cohort(out / "cohort")
     lines = [f"Lifecycle cases, as of {today}:"]
@@ -60,6 +61,7 @@ def lifecycle_report(out: Path, today: date) -> list[str]:
     for r in done.refused:
         by_reason.setdefault(r.reason, []).append(r.uln)
     lines += [f"    {len(u)} refused: {why} ({', '.join(u)})" for why, u in by_reason.items()]
+    lines += results_out(store, out, today, DEMO_ORGANISATION)
     return lines
 
 

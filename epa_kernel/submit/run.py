@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from epa_kernel.files import write_atomic
+from epa_kernel.files import private_folder, write_atomic
 from epa_kernel.submit import plan
 from epa_kernel.submit.client import ServiceClient, ServiceError, batches
 from epa_kernel.submit.released import Held, released_results
@@ -113,7 +113,7 @@ def _phases(results, state, settings: ServiceSettings):
 
 
 def _dry_run(results, state, settings: ServiceSettings, out: Path, report: Report) -> None:
-    out.mkdir(parents=True, exist_ok=True)
+    private_folder(out)
     n = 0
     for phase in _phases(results, state, settings):
         for kind_action in dict.fromkeys((i.kind, i.action) for i in phase):

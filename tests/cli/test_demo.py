@@ -73,3 +73,30 @@ def test_the_round_claims_released_passes_once_and_never_the_appealed_result(dem
     assert "0 records imported" in text and "0 appeal(s) lodged now" in text
     assert "certificate claims: 0 (nothing new to claim)" in text
     assert (demo / "certificates.csv").read_bytes() == before  # the first batch is kept
+
+
+def test_the_demo_ends_with_its_results_as_the_service_and_ofqual_take_them(demo):
+    from epa_kernel.exports.ofqual_format import check_file
+
+    lifecycle_report(demo, date(2026, 12, 4))
+    sent = sorted((demo / "submissions").glob("*.json"))
+    assert [p.name.split("-", 1)[1] for p in sent][0] == "epa-create.json"
+    bodies = [b for p in sent for b in json.loads(p.read_text(encoding="utf-8"))]
+    epas = [b for b in bodies if "epaDetails" in b]
+    outcomes = {e["epaOutcome"] for b in epas for e in b["epaDetails"]["epas"]}
+    assert {"Pass", "Fail"} <= outcomes  # every outcome is recorded, Fails included
+    certificates = [b for b in bodies if "postalContact" in b]
+    grades = {b["learningDetails"]["overallGrade"] for b in certificates}
+    assert certificates and grades <= {"Pass", "Distinction"}  # no certificate for a Fail
+    assert all(len(json.loads(p.read_text())) <= 25 for p in sent)  # the service's batch limit
+    held = str(uln_of(demo / "cohort", "c04"))  # under appeal: not released, not sent
+    assert held not in json.dumps(bodies)
+    assert all(stat_mode(p) == 0o600 for p in sent) and stat_mode(demo / "submissions") == 0o700
+    returned = demo / "ofqual_return.csv"
+    assert check_file(returned) == [] and held not in returned.read_text(encoding="utf-8")
+
+
+def stat_mode(path) -> int:
+    import stat
+
+    return stat.S_IMODE(path.stat().st_mode)
