@@ -38,7 +38,7 @@ def plain(tmp_path_factory) -> Path:
 def _epa(plain: Path, *args, cwd: Path | None = None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     return subprocess.run(
-        [str(plain), *map(str, args)], capture_output=True, text=True, env=env, cwd=cwd
+        [str(plain), *map(str, args)], capture_output=True, text=True, env=env, cwd=cwd or ROOT
     )
 
 
