@@ -74,6 +74,27 @@ def store_failed(message: str) -> int:
     return EXIT_SYSTEM
 
 
+#: the extra that installs each optional module (pyproject.toml's optional dependencies)
+EXTRAS = {
+    "psycopg": "postgres",
+    "dask": "dask",
+    "distributed": "dask",
+    "jupyterhub": "hub",
+    "nativeauthenticator": "hub",
+}
+
+
+def missing_module(name: str) -> str:
+    """One line for a module the command needs and the environment lacks, naming the extra."""
+    extra = EXTRAS.get(name.split(".")[0])
+    if extra:
+        return (
+            f"{name} is not installed; install the kit's {extra} extra: "
+            f"pip install 'epa-kernel[{extra}]'"
+        )
+    return f"{name} is not installed; reinstall the kit (pip install epa-kernel) to get it"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -89,6 +110,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("epa: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except ModuleNotFoundError as exc:  # an optional part that was not installed: never a traceback
+        print(f"epa: {missing_module(exc.name or '')}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except BrokenPipeError:  # e.g. `epa criteria ... | head`
         return 0
     except OSError as exc:  # the system refused a read or write: disk full, permissions...

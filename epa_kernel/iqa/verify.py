@@ -16,8 +16,11 @@ compared with the re-run's. What is checked, and what each check catches:
 - the result notebook (:mod:`epa_kernel.iqa.verify_result`): overall grade, each method's grade,
   the attempt counted and the records' content hashes equal the re-run's, and its records are
   those of the method notebooks beside it;
-- the exports (:mod:`epa_kernel.iqa.verify_outputs`): the apprentice's ``results.csv`` row and
-  statement of results say what the verified result outcome says.
+- the exports: the apprentice's ``results.csv`` row and statement of results
+  (:mod:`epa_kernel.iqa.verify_outputs`) and their rows in ``results.xlsx``
+  (:mod:`epa_kernel.iqa.verify_xlsx`) say what the verified result outcome says; each method
+  record's HTML and PDF (:mod:`epa_kernel.iqa.verify_records`) is the text the kit renders from
+  the verified method outcome.
 """
 
 from __future__ import annotations
@@ -36,12 +39,14 @@ from epa_kernel.errors import InputError
 from epa_kernel.exports.outcomes import read_epa_outcome, read_method_outcome
 from epa_kernel.iqa.recorded import injected_problems, recorded_parameters
 from epa_kernel.iqa.verify_outputs import output_problems, read_rows
+from epa_kernel.iqa.verify_records import record_problems
 from epa_kernel.iqa.verify_result import (
     NOT_RUN_BY_EPA,
     compare_result,
     rests_on_method_notebooks,
     result_static_checks,
 )
+from epa_kernel.iqa.verify_xlsx import XLSX, read_sheets, xlsx_problems
 from epa_kernel.paths import notebooks_dir
 
 RESULT = "epa_result"
@@ -113,7 +118,7 @@ def verify_run(
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError("is not a run folder (made by epa run)", file=str(folder))
-    verified: dict[str, dict | None] = {}
+    verified: dict[str, dict | None] = {}  # result outcomes by ULN, method ones by notebook
     with tempfile.TemporaryDirectory(prefix="epa-verify-", ignore_cleanup_errors=True) as scratch:
         checks, jobs = _plan(folder, Path(scratch), only, store)
         for result in (executor or LocalExecutor(workers)).run(jobs):
@@ -127,9 +132,8 @@ def verify_run(
                 verified[check.uln] = rerun
                 check.problems.extend(compare_result(read_epa_outcome(original), rerun))
                 continue
-            check.problems.extend(
-                compare(read_method_outcome(original), read_method_outcome(result.job.output))
-            )
+            verified[str(original)] = read_method_outcome(result.job.output)
+            check.problems.extend(compare(read_method_outcome(original), verified[str(original)]))
     checks.update(_output_checks(folder, checks, verified))
     return sorted(
         checks.values(),
@@ -141,18 +145,45 @@ def _output_checks(
     folder: Path, checks: dict[str, Check], verified: dict[str, dict | None]
 ) -> dict[str, Check]:
     """For each result notebook checked: whether it rests on the method notebooks beside it,
-    and the checks of the apprentice's exports against its verified (else recorded) outcome."""
+    and the checks of the apprentice's exports against its verified (else recorded) outcome;
+    for each method notebook checked, the checks of its exported records."""
     rows = read_rows(folder)
     out: dict[str, Check] = {}
+    methods: dict[str, list[dict]] = {}  # per ULN: the verified method outcomes
+    for check in [c for c in checks.values() if c.method != RESULT]:
+        bundle = verified.get(str(check.notebook))
+        if bundle is None and check.notebook.is_file():
+            bundle = read_method_outcome(check.notebook)
+        if bundle is None or not check.notebook.is_file():
+            continue
+        methods.setdefault(check.uln, []).append(bundle)
+        for path, problems in record_problems(check.notebook, bundle):
+            out[f"{check.uln}:{path}"] = Check(path, check.uln, path.stem, problems, "export")
+    sheets, unreadable = _sheets(folder)
     for check in [c for c in checks.values() if c.method == RESULT]:
         bundle = verified.get(check.uln)
         if bundle is None and check.notebook.exists():
             bundle = read_epa_outcome(check.notebook)
         check.problems.extend(rests_on_method_notebooks(check.notebook.parent, bundle))
-        for path, problems in output_problems(folder, check.uln, bundle, rows):
+        found = output_problems(folder, check.uln, bundle, rows)
+        if bundle is not None and (sheets is not None or unreadable):
+            mine = methods.get(check.uln, [])
+            problems = unreadable or xlsx_problems(sheets or [], check.uln, bundle, mine)
+            found.append((folder / XLSX, problems))
+        for path, problems in found:
             method = path.stem if path.parent != folder else path.name
             out[f"{check.uln}:{path}"] = Check(path, check.uln, method, problems, "export")
     return out
+
+
+def _sheets(folder: Path) -> tuple[list | None, list[str]]:
+    """``results.xlsx``'s sheets (None when the run has none), or why it cannot be read."""
+    if not (folder / XLSX).exists():
+        return None, []
+    try:
+        return read_sheets(folder / XLSX), []
+    except Exception as error:  # noqa: BLE001 - openpyxl's errors on a damaged workbook
+        return None, [f"cannot be read: {type(error).__name__}: {error}"]
 
 
 def _plan(

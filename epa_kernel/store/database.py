@@ -75,7 +75,13 @@ class Database:
             private_sqlite_file(Path(self.url.removeprefix("sqlite:///")))
         try:
             self.engine: Engine = create_engine(self.url, future=True)
-        except (SQLAlchemyError, ImportError, ValueError) as exc:
+        except ImportError as exc:  # the database's driver: psycopg for PostgreSQL
+            extra = " pip install 'epa-kernel[postgres]'" if "psycopg" in str(exc) else ""
+            raise InputError(
+                f"cannot open the store: {exc};{extra or ' install its database driver'}",
+                field="store URL",
+            ) from None
+        except (SQLAlchemyError, ValueError) as exc:
             raise InputError(f"cannot open the store: {exc}", field="store URL") from None
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)

@@ -54,11 +54,11 @@ def test_an_untouched_run_verifies(run_dir):
     done = epa("iqa", "verify", run_dir)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "8 of 8 notebooks verified; 0 mismatched" in done.stdout
-    assert "4 of 4 exported outputs verified; 0 mismatched" in done.stdout
+    assert "12 of 12 exported outputs verified; 0 mismatched" in done.stdout
     checked = [row.split() for row in done.stdout.splitlines() if row.startswith("  match")]
     for uln in (p.name for p in run_dir.iterdir() if p.is_dir()):
         names = {row[2] for row in checked if row[1] == uln}
-        assert {"epa_result.ipynb", "results.csv", "statement.html"} <= names, names
+        assert {"epa_result.ipynb", "results.csv", "results.xlsx", "statement.html"} <= names, names
 
 
 def test_an_output_changed_after_execution_is_caught_and_named(copy_of):
@@ -186,7 +186,7 @@ def test_a_result_notebook_whose_overall_grade_was_edited_is_caught_and_named(co
     assert f"overall grade: recorded {forged}, re-run {verified}" in line
     assert "7 of 8 notebooks verified; 1 mismatched" in done.stdout
     # the exports say what the re-run says, so they still verify
-    assert "4 of 4 exported outputs verified; 0 mismatched" in done.stdout
+    assert "12 of 12 exported outputs verified; 0 mismatched" in done.stdout
 
 
 def test_a_result_notebook_counting_another_attempt_is_caught(copy_of):
@@ -251,7 +251,7 @@ def test_an_edited_results_csv_row_is_caught_and_named(copy_of):
     assert uln in line and "results.csv" in line
     assert f"overall: results.csv says {_other(verified)}, verified {verified}" in line
     assert "8 of 8 notebooks verified; 0 mismatched" in done.stdout
-    assert "3 of 4 exported outputs verified; 1 mismatched" in done.stdout
+    assert "11 of 12 exported outputs verified; 1 mismatched" in done.stdout
 
 
 def _regrade_statement(html: str) -> tuple[str, str, str]:
@@ -288,4 +288,4 @@ def test_a_statement_pdf_is_checked_and_an_edited_one_caught(copy_of):
     [line] = _mismatches(done)
     assert target.parent.name in line and "statement.pdf" in line
     assert f"overall grade: statement says {forged}, verified {verified}" in line
-    assert "5 of 6 exported outputs verified; 1 mismatched" in done.stdout
+    assert "13 of 14 exported outputs verified; 1 mismatched" in done.stdout
