@@ -103,6 +103,9 @@ def test_assessor_fills_an_observation_and_nothing_is_lost(browser, app_server):
     expect(page.locator(".epa-outcome-panel")).not_to_contain_text("duration_minutes not recorded")
     # both columns start at the form's top, under the line saying whose record it is; where
     # the apprentice's EPA stands is under the outcome panel, not above the form
+    page.locator(".epa-D5").scroll_into_view_if_needed()  # far down: the panel stays in view
+    assert 0 <= box(page, ".epa-outcome-panel")["y"] <= 20
+    page.evaluate("window.scrollTo(0, 0)")  # the document scrolls, not a box inside it
     form, panel, owner = (box(page, s) for s in (".epa-main", ".epa-outcome-panel", OWNER))
     assert abs(panel["y"] - form["y"]) <= 4, (panel, form)
     assert 0 <= form["y"] - (owner["y"] + owner["height"]) <= 24, (form, owner)
