@@ -841,5 +841,6 @@ def full_page_shot(page, name: str) -> int:
     import struct
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")  # the panels kept in view back in their place
     png = page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
     return struct.unpack(">II", png[16:24])[1]  # the PNG header's height
