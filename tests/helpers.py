@@ -821,3 +821,26 @@ def put_epa(store, uln, *, fail=None, skip=()):
             method=method, uln=uln, judgements=judgements, assessed_on=date(2026, 3, day)
         )
         store.put(record, author="Sam", submitted=True)
+
+
+# --- what a page looks like: boxes and full-page screenshots ----------------------------------
+
+SCREENSHOTS = ROOT / "outputs" / "screenshots"
+
+
+def box(page, selector: str) -> dict:
+    """The first element's bounding box (x, y, width, height, in page pixels)."""
+    found = page.locator(selector).first.bounding_box()
+    assert found is not None, f"{selector} is not on the page"
+    return found
+
+
+def full_page_shot(page, name: str) -> int:
+    """A full-page screenshot into outputs/screenshots/``name``; its height in pixels, which is
+    more than the viewport's when the document (not a box inside it) scrolls."""
+    import struct
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")  # the panels kept in view back in their place
+    png = page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+    return struct.unpack(">II", png[16:24])[1]  # the PNG header's height

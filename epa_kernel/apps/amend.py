@@ -25,6 +25,10 @@ from epa_kernel.store.access import Access
 from epa_kernel.store.store import Store
 from epa_kernel.store.versions import StoredRecord
 
+# Every label wide enough for "Amended by" (Jupyter's default cuts it), the fields lined up.
+LABEL = {"description_width": "100px"}
+WIDE = {"width": "640px"}  # a Layout each
+
 
 class AmendApp:
     def __init__(self, store: Store | Access, *, banner: str = ""):
@@ -40,22 +44,22 @@ class AmendApp:
             for s in store.all_records(submitted_only=True)
         ]
         self.choice = w.Dropdown(
-            options=options, value=None, description="Record", layout=w.Layout(width="640px")
+            options=options, value=None, description="Record", style=LABEL, layout=WIDE
         )
         self.choice.add_class("epa-amend-record")
-        self.author = w.Text(description="Amended by", placeholder="your name")
+        self.author = w.Text(description="Amended by", placeholder="your name", style=LABEL)
         self.author.add_class("epa-amend-author")
         if signed_in(store):  # signed in on a hub: the author is who signed in
             self.author.value, self.author.disabled = store.author, True
         self.reason = w.Textarea(
-            description="Reason", placeholder="why it is changed", layout=w.Layout(width="640px")
+            description="Reason", placeholder="why it is changed", style=LABEL, layout=WIDE
         )
         self.reason.add_class("epa-amend-reason")
         self.button = w.Button(description="Amend", button_style="warning", disabled=True)
         self.button.add_class("epa-amend")
         self.status = w.HTML()
         self.status.add_class("epa-status")
-        self.form_box = w.VBox()
+        self.form_box = w.VBox(layout=w.Layout(margin="16px 0 0 0"))  # clear of the button
         self.history = w.HTML()
         self.history.add_class("epa-history-view")
         self.choice.observe(lambda c: c["new"] is not None and self._open(c["new"]), "value")

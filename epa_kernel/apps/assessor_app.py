@@ -68,7 +68,9 @@ class AssessorApp:
         self.form_box = w.VBox()
         self.owner = w.HTML()  # whose record is open, and which attempt
         self.owner.add_class("epa-record-owner")
-        self.standing = w.HTML()  # where the apprentice's EPA stands (apps.status_panel)
+        # Where the apprentice's EPA stands (apps.status_panel): beside the form, under the
+        # outcome panel, so both columns start at the form's top.
+        self.standing = w.HTML()
         self.standing.add_class("epa-standing-panel")
         if banner:  # signed in on a hub: the assessor is who signed in, not a choice
             self.assessor.layout.display = "none"
@@ -81,7 +83,6 @@ class AssessorApp:
                 *([w.HTML(banner)] if banner else []),
                 w.HBox([self.assessor, self.assignment]),
                 w.HBox([self.submit_button, self.reload_button, self.status]),
-                self.standing,
                 self.owner,
                 self.form_box,
             ]
@@ -153,7 +154,11 @@ class AssessorApp:
         self.stored = stored
         standard = get_standard(stored.record.standard, stored.record.version)
         self.form = MethodForm(
-            standard, stored.record, on_change=self._save, readonly=stored.submitted
+            standard,
+            stored.record,
+            on_change=self._save,
+            readonly=stored.submitted,
+            side=[self.standing],
         )
         self.form_box.children = [self.form.widget]
         r = stored.record

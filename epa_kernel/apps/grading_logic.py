@@ -3,13 +3,15 @@
 Each function takes the notebook's plain parameters, asks the pure modules
 (:mod:`~epa_kernel.trainer.boundaries`, :mod:`~epa_kernel.core.standard_diff`,
 :mod:`~epa_kernel.trainer.version_effect`, :mod:`~epa_kernel.trainer.ksb_coverage`) and shows the
-answer. Explanations are printed as text, so an executed notebook keeps them as outputs that
-nbval compares on every run; the live app and the chart are the only outputs that are not text.
+answer. Explanations are shown as HTML tables and lists, as in the app's tabs (never a printed
+text table under the app in Voilà); an executed notebook keeps them as outputs that nbval
+compares on every run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from html import escape
 
 from IPython.display import HTML, Image, display
 
@@ -70,55 +72,72 @@ def show_app(
     return app
 
 
-def print_overall_table(*, standard: str, version: str | None) -> None:
+def _show(html: str) -> HTML:
+    """``html`` for the notebook to show as a cell's value: a table in Voilà, as in the app's
+    tabs, not a printed text table."""
+    return HTML(html)
+
+
+def show_overall_table(*, standard: str, version: str | None) -> HTML:
+    """The standard's whole overall-grade table, as the grading engine gives it."""
     std = get_standard(standard, version)
-    print(explain.overall_table_text(std, overall_combinations(std)))
+    combinations = overall_combinations(std)
+    caption = (
+        f"{std.key} {std.title}: the overall grade for every combination of method grades "
+        f"({len(combinations)}), as the grading engine gives it"
+    )
+    return _show(explain.overall_table_html(std, combinations, (), caption))
 
 
-def print_boundaries(
+def show_boundaries(
     *, standard: str, version: str | None, records: Sequence[dict] | None = None
-) -> None:
+) -> HTML:
     """For each of the apprentice's method records: its grade and the fewest changes up."""
     std = get_standard(standard, version)
     bound = apprentice_records(std, records)
     found = apprentice_boundaries(std, bound)
     outcome = grade_epa(std, bound)
-    lines = []
-    for m in std.methods:
-        if m.id in found:
-            lines += explain.boundary_lines(std, found[m.id], m.id, outcome.methods[m.id].grade)
-    print("\n".join(lines))
+    return _show(
+        "".join(
+            explain.boundaries_html(std, found[m.id], m.id, outcome.methods[m.id].grade)
+            for m in std.methods
+            if m.id in found
+        )
+    )
 
 
-def print_version_diff(
+def show_version_diff(
     *,
     standard: str,
     version: str | None,
     compare_with: str | None,
     records: Sequence[dict] | None = None,
-) -> None:
+) -> HTML:
     """The differences between two versions, then what they do to each of the apprentice's
     records."""
     old = get_standard(standard, version)
     if compare_with is None:
         compare_with = default_comparison(old.standard, old.version)
     if compare_with is None:
-        print(f"{old.standard} has only one version held (v{old.version}): nothing to compare.")
-        return
+        return _show(
+            f"<p>{old.standard} has only one version held (v{old.version}): nothing to compare.</p>"
+        )
     new = get_standard(standard, compare_with)
-    print(explain_versions.diff_text(diff_versions(old, new), old, new))
+    parts = [explain_versions.diff_html(diff_versions(old, new), old, new)]
     for record in select_attempts(apprentice_records(old, records)).values():
-        print()
         effect = effect_on_record(old, new, record)
-        print("\n".join(explain_versions.effect_lines(effect, record.judgements)))
+        parts.append(explain_versions.effect_html(effect, record.judgements))
+    return _show("".join(parts))
 
 
 def show_coverage(*, standard: str, version: str | None, records: Sequence[dict] | None = None):
-    """The apprentice's KSB coverage: a summary printed, and the full table."""
+    """The apprentice's KSB coverage: a summary, and the full table."""
     std = get_standard(standard, version)
     coverage = ksb_coverage(std, apprentice_records(std, records))
-    print(explain.coverage_text(coverage, std))
-    display(HTML(explain.coverage_html(coverage_frame(coverage, std))))
+    first, *rest = explain.coverage_text(coverage, std).splitlines()
+    items = "".join(f"<li>{escape(line.strip())}</li>" for line in rest)
+    display(_show(f"<p>{escape(first)}</p><ul>{items}</ul>"))
+    display(_show(explain.coverage_html(coverage_frame(coverage, std))))
     return coverage
 
 

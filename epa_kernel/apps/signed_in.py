@@ -104,9 +104,21 @@ def open_for_app(
     return store, banner
 
 
+#: The sign-out link drawn as a small outlined button, inline: the banner is an HTML widget's
+#: value, shown before (and without) any of the kit's CSS.
+SIGN_OUT_STYLE = (
+    "display:inline-block; margin-left:8px; padding:2px 10px; border:1px solid #1565c0; "
+    "border-radius:3px; color:#1565c0; background:#fff; text-decoration:underline; "
+    "cursor:pointer"
+)
+
+
 def sign_out(name: str, role: str | None = None) -> str:
     who = f"{escape(name)} ({escape(role)})" if role else escape(name)
-    return f"Signed in as <b>{who}</b> · <a href='{escape(sign_out_url())}'>Sign out</a>"
+    return (
+        f"Signed in as <b>{who}</b> <a class='epa-sign-out' href='{escape(sign_out_url())}' "
+        f"style='{SIGN_OUT_STYLE}'>Sign out</a>"
+    )
 
 
 def page_allowed(roles: tuple[str, ...] = ()) -> bool:

@@ -42,6 +42,12 @@ def _ids(ids: Iterable[str]) -> str:
     return ", ".join(ids)
 
 
+def _names(standard: Standard, ids: Iterable[str]) -> str:
+    """Methods as the standard names them (its data, not the ids), for the overall reasons a
+    statement of results shows."""
+    return ", ".join(standard.method(m).name for m in ids)
+
+
 def grade_method(
     standard: Standard, record: MethodRecord, judged_elsewhere: Mapping[str, str] | None = None
 ) -> MethodOutcome:
@@ -211,7 +217,7 @@ def select_attempts(records: Sequence[MethodRecord]) -> dict[str, MethodRecord]:
 def combine(standard: Standard, grades: Mapping[str, Grade]) -> tuple[Grade, str]:
     """The overall grade from the standard's table, and the reason naming the row used."""
     grade, row = standard.overall.lookup(dict(grades))
-    shown = ", ".join(f"{m} {grades[m]}" for m in (x.id for x in standard.methods))
+    shown = ", ".join(f"{m.name} {grades[m.id]}" for m in standard.methods)
     return grade, f"Overall {grade} by row {row + 1} of the overall-grade table ({shown})"
 
 
@@ -239,17 +245,18 @@ def grade_epa(standard: Standard, records: Sequence[MethodRecord]) -> EpaOutcome
     if not_assessed:
         # No overall grade until every method has a record, even when one has failed: the
         # statement of results is issued for the whole EPA.
-        reasons.append(f"Not yet assessed: {_ids(not_assessed)}")
+        reasons.append(f"Not yet assessed: {_names(standard, not_assessed)}")
         if failed:
             reasons.append(
-                f"Failed so far: {_ids(failed)}; the EPA cannot be passed without a resit or retake"
+                f"Failed so far: {_names(standard, failed)}; "
+                "the EPA cannot be passed without a resit or retake"
             )
     elif failed:
         # A Fail in any method decides the table whatever the undecided ones become.
         grade = "Fail"
-        reasons.append(f"Overall Fail: {_ids(failed)} failed")
+        reasons.append(f"Overall Fail: {_names(standard, failed)} failed")
     elif undecided:
-        reasons.append(f"Not yet graded: {_ids(undecided)}")
+        reasons.append(f"Not yet graded: {_names(standard, undecided)}")
     else:
         grade, why = combine(standard, {m: o.grade for m, o in outcomes.items()})
         reasons.append(why)
@@ -266,12 +273,12 @@ def grade_epa(standard: Standard, records: Sequence[MethodRecord]) -> EpaOutcome
         ):
             grade = cap.max_grade
             reasons.append(
-                f"Capped at {cap.max_grade}: {_ids(repeated)} "
+                f"Capped at {cap.max_grade}: {_names(standard, repeated)} "
                 f"{'was' if len(repeated) == 1 else 'were'} a resit or retake"
             )
         lifted = [m for m, r in chosen.items() if cap_lifted(standard, r)]
         if cap.scope == "overall" and lifted and GRADES.index(grade) > GRADES.index(cap.max_grade):
-            reasons.append(LIFTED.format(cap=cap.max_grade, what=_ids(lifted)))
+            reasons.append(LIFTED.format(cap=cap.max_grade, what=_names(standard, lifted)))
     return EpaOutcome(
         standard=standard.standard,
         version=standard.version,

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 
 from epa_kernel.store.store import Store
-from helpers import ROOT, make_record
+from helpers import box, full_page_shot, make_record
 
-SCREENSHOTS = ROOT / "outputs" / "screenshots"
+OWNER = ".epa-record-owner"
 ASSESSOR = "Morgan Hale"
 TIMEOUT = 60_000  # ms: a cold kernel on a busy 2-core machine
 
@@ -101,10 +101,17 @@ def test_assessor_fills_an_observation_and_nothing_is_lost(browser, app_server):
     page.locator(".epa-fact-duration_minutes input").fill("95")
     page.locator(".epa-fact-duration_minutes input").press("Tab")
     expect(page.locator(".epa-outcome-panel")).not_to_contain_text("duration_minutes not recorded")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.set_viewport_size({"width": 1400, "height": 4200})  # the whole form in one picture
-    page.screenshot(path=str(SCREENSHOTS / "assessor_form.png"), full_page=True)
-    page.set_viewport_size({"width": 1400, "height": 1000})
+    # both columns start at the form's top, under the line saying whose record it is; where
+    # the apprentice's EPA stands is under the outcome panel, not above the form
+    page.locator(".epa-D5").scroll_into_view_if_needed()  # far down: the panel stays in view
+    assert 0 <= box(page, ".epa-outcome-panel")["y"] <= 20
+    page.evaluate("window.scrollTo(0, 0)")  # the document scrolls, not a box inside it
+    form, panel, owner = (box(page, s) for s in (".epa-main", ".epa-outcome-panel", OWNER))
+    assert abs(panel["y"] - form["y"]) <= 4, (panel, form)
+    assert 0 <= form["y"] - (owner["y"] + owner["height"]) <= 24, (form, owner)
+    expect(page.locator(".epa-side .epa-standing-panel")).to_have_count(1)
+    # the document scrolls (not a box inside it), so a full-page picture holds the whole form
+    assert full_page_shot(page, "assessor_form.png") > 2 * 1000
 
     # reload: the same state, from the store
     open_assignment(page, app_server.url, "Practical observation")
@@ -242,8 +249,7 @@ def test_a_remote_observation_is_filled_with_the_keyboard_alone(browser, app_ser
     expect(grade_shown(page)).to_have_text("Distinction")
     assert selected(page, "D5") == "Not met" and selected(page, "D4") == "Met"
     wait_saved(page)
-    page.set_viewport_size({"width": 1400, "height": 4200})
-    page.screenshot(path=str(SCREENSHOTS / "assessor_form_remote.png"), full_page=True)
+    assert full_page_shot(page, "assessor_form_remote.png") > 2 * 1000
     open_assignment(page, app_server.url, "Practical observation")  # what the store holds
     expect(grade_shown(page)).to_have_text("Distinction")
     page.close()

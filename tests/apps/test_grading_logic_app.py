@@ -79,25 +79,45 @@ def test_an_apprentices_own_records_are_explained(st0072):
     ]
 
 
-def test_the_notebook_functions_explain_an_apprentices_own_records(capsys):
+def test_the_notebook_functions_explain_an_apprentices_own_records():
+    """The notebook's sections show HTML tables and lists, never a printed text table."""
     import json
+    import re
 
     import pytest
 
     from epa_kernel.apps import grading_logic as tw
     from epa_kernel.errors import InputError
 
+    def text(html: str) -> str:
+        return re.sub(r"\s+", " ", re.sub(r"<style>.*?</style>|<[^>]+>", " ", html, flags=re.S))
+
     record = json.loads(make_record("ST0071", "1.0", "professional_discussion").canonical_json())
-    tw.print_version_diff(standard="ST0071", version="1.0", compare_with=None, records=[record])
-    out = capsys.readouterr().out
-    assert "v1.0 -> v1.1" in out and "re-keyed: P9 -> P10, P10 -> P11, P11 -> P12" in out
-    assert "needs a judgement: P9 (moved here from practical_observation P21)" in out
-    tw.print_boundaries(standard="ST0071", version="1.0", records=[record])
-    assert (
-        "Professional discussion supported by a portfolio of evidence: Pass"
-        in capsys.readouterr().out
-    )
-    tw.print_version_diff(standard="ST0072", version="1.0", compare_with=None)
-    assert "only one version held" in capsys.readouterr().out
+    html = tw.show_version_diff(
+        standard="ST0071", version="1.0", compare_with=None, records=[record]
+    ).data
+    assert "<table" in html and "v1.0 → v1.1" in text(html)
+    assert "P9 P10 renumbered" in text(html) and "P21" in text(html)
+    html = tw.show_boundaries(standard="ST0071", version="1.0", records=[record]).data
+    assert "Professional discussion supported by a portfolio of evidence now: Pass" in text(html)
+    html = tw.show_overall_table(standard="ST0071", version="1.0").data
+    assert html.count("<tr>") == 27 + 1 and "as the grading engine gives it" in text(html)
+    html = tw.show_version_diff(standard="ST0072", version="1.0", compare_with=None).data
+    assert "only one version held" in html
     with pytest.raises(InputError, match="a ST0071 v1.0 record; this notebook shows ST0071 v1.1"):
-        tw.print_boundaries(standard="ST0071", version="1.1", records=[record])
+        tw.show_boundaries(standard="ST0071", version="1.1", records=[record])
+
+
+def test_the_trainers_notebook_prints_no_raw_text_under_the_app():
+    """Voilà shows every output of the notebook under the app: its sections are HTML tables
+    (as in the app's tabs), never a printed text table."""
+    import json
+
+    from helpers import ROOT
+
+    cells = json.loads((ROOT / "notebooks" / "grading_logic.ipynb").read_text())["cells"]
+    outputs = [o for c in cells if c["cell_type"] == "code" for o in c["outputs"]]
+    assert not [o for o in outputs if o["output_type"] == "stream"]
+    assert sum("<table" in "".join(o.get("data", {}).get("text/html", "")) for o in outputs) >= 4
+    sources = "".join("".join(c["source"]) for c in cells)
+    assert "print" not in sources

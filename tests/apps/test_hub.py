@@ -215,3 +215,25 @@ def test_users_add_prints_a_one_time_sign_up_code_once_and_users_code_replaces_i
         assert redeem_signup_code(db, "alex", second.split()[4])
     finally:
         db.close()
+
+
+def test_the_banner_on_a_hub_says_who_is_signed_in_and_sign_out_is_a_styled_link(monkeypatch):
+    from html.parser import HTMLParser
+
+    from epa_kernel.apps.signed_in import ROLE_APPS, sign_out
+
+    monkeypatch.setenv("JUPYTERHUB_BASE_URL", "/")
+    banner = sign_out("alex", "assessor")
+    links = []
+    parser = HTMLParser()
+    parser.handle_starttag = lambda tag, attrs: links.append((tag, dict(attrs)))
+    parser.feed(banner)
+    tag, attrs = next(x for x in links if x[0] == "a")
+    assert attrs["href"] == "/hub/logout" and attrs["class"] == "epa-sign-out"
+    assert "border:1px solid" in attrs["style"] and "text-decoration:underline" in attrs["style"]
+    assert banner.startswith("Signed in as <b>alex (assessor)</b>")
+    # the pages a hub serves say nothing of `epa serve`: the banner says who is signed in
+    for page, _title in ROLE_APPS.values():
+        cells = json.loads((Path(__file__).parents[2] / "notebooks" / page).read_text())["cells"]
+        text = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+        assert "Served by" not in text and "epa serve" not in text, page

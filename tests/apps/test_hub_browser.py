@@ -124,6 +124,8 @@ def test_an_assessor_sees_and_reaches_only_their_own_apprentices_and_saves_throu
     page = sign_in(browser, hub, "alex")
     page.wait_for_url(f"**/user/alex/{APP}")
     expect(page.locator(".epa-signed-in")).to_contain_text("alex (assessor)")
+    expect(page.locator("body")).not_to_contain_text("Served by")  # nothing of `epa serve`
+    expect(page.locator("a.epa-sign-out")).to_have_css("border-top-style", "solid")
     expect(page.locator(".epa-assessor")).to_be_hidden()  # identity is not a choice
     options = page.locator(".epa-assignment select option")
     expect(options).to_have_count(1)

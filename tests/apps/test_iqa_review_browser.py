@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from epa_kernel.core.catalogue import get_standard
 from epa_kernel.store.store import Store
-from helpers import ROOT, AppServer, free_port, judgements_for, make_record
+from helpers import AppServer, free_port, full_page_shot, judgements_for, make_record
 
 TIMEOUT = 60_000
 
@@ -44,9 +44,8 @@ def test_a_reviewer_records_a_moderation_in_the_voila_app(browser, tmp_path):
             )
             page.locator(".epa-save-moderation").click()
             expect(page.locator(".epa-status")).to_contain_text("Moderation saved")
-            shots = ROOT / "outputs" / "screenshots"
-            shots.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(shots / "iqa_review.png"), full_page=True)
+            height = page.viewport_size["height"]
+            assert full_page_shot(page, "iqa_review.png") > height  # the document scrolls
             page.close()
         finally:
             server.kill()

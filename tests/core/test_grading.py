@@ -223,7 +223,8 @@ def test_st0071_retake_caps_the_epa_grade_not_the_method(st0071):
     outcome = grade_epa(st0071, records)
     assert outcome.methods["work_based_project"].grade == D
     assert outcome.grade == P
-    assert "Capped at Pass: work_based_project was a resit or retake" in outcome.reasons
+    why = "Capped at Pass: Work-based project supported by an interview was a resit or retake"
+    assert why in outcome.reasons
 
 
 def test_the_resit_replaces_the_failed_first_attempt(st0072):
@@ -238,7 +239,7 @@ def test_overall_waits_for_every_method(st0072):
     records = _records_with_grades(st0072, (P, F, P))[:2]
     outcome = grade_epa(st0072, records)
     assert outcome.grade is None
-    assert "Not yet assessed: professional_discussion" in outcome.reasons
+    assert "Not yet assessed: Professional Discussion" in outcome.reasons
 
 
 def test_st0071_versions_grade_the_moved_descriptor_in_their_own_method(st0071, st0071_v10):
@@ -346,3 +347,26 @@ def test_of_two_resits_the_later_one_counts(st0072):
     same_day = passed.model_copy(update={"assessed_on": failed.assessed_on})
     with pytest.raises(InputError, match="two resit records for practical_observation"):
         grade_epa(st0072, [*first, failed, same_day])
+
+
+def test_overall_reasons_name_the_methods_as_the_standard_does(st0072):
+    """A statement of results shows the overall reason: method names from the standard's data,
+    never its ids (apprentice_showcase)."""
+    from epa_kernel.exports.statement_view import statement_view
+
+    outcome = grade_epa(st0072, _records_with_grades(st0072, (P, D, D)))
+    why = outcome.reasons[0]
+    assert why.startswith("Overall Pass by row ")
+    assert "(Apprentice Showcase Pass, Practical Observation Distinction, " in why
+    assert not any(m.id in r for m in st0072.methods for r in outcome.reasons)
+    bundle = {
+        "standard": "ST0072",
+        "version": "1.0",
+        "apprentice": {"name": "Ada Example", "uln": "1000000019"},
+        "attempts": {},
+        "content_hashes": [],
+        "outcome": outcome.model_dump(mode="json"),
+    }
+    view = statement_view(bundle, issued_on=date(2026, 1, 1))
+    assert view["reasons"] == list(outcome.reasons)
+    assert "apprentice_showcase" not in " ".join(view["reasons"])
