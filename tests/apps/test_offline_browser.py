@@ -8,11 +8,16 @@ are in tests/security/test_offline_hub_browser.py.
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 import pytest
 
-from helpers import AppServer, free_port, off_the_machine
+from helpers import LOCAL_HOSTS, AppServer, free_port, off_the_machine
 
 TIMEOUT = 90_000  # ms: a cold kernel on a busy 2-core machine
+#: an address a page loads from: a script, a stylesheet, an ES module import, a CSS url()
+LOADS = r"""(?:<script[^>]*\ssrc=|<link[^>]*\shref=|import\(|url\()["']?((?:https?:)?//[^"' )>]+)"""
 #: what each app shows once its front end has drawn its widgets
 DRAWN = {
     "assessor": ".epa-assessor select",
@@ -33,7 +38,10 @@ def test_an_epa_serve_app_loads_nothing_off_the_machine(browser, tmp_path, app):
             page.goto(server.url, timeout=TIMEOUT)
             page.locator(DRAWN[app]).first.wait_for()
             page.wait_for_load_state("networkidle")
+            # nor any address off the machine that would load only with some content
+            written = re.findall(LOADS, page.content())
             page.close()
         finally:
             server.kill()
     assert outside == []
+    assert [u for u in written if urlsplit(u).hostname not in LOCAL_HOSTS] == []
