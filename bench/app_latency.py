@@ -112,8 +112,15 @@ def legacy_notebook(work: Path) -> Path:
 class Server:
     """Voilà as ``epa serve`` starts it, in a session of its own (stopped with its kernels)."""
 
-    def __init__(self, store_url: str, pool_size: int, log: Path, notebook: Path | None = None):
-        from epa_kernel.apps.serve import absolute_store_url, voila_command
+    def __init__(
+        self,
+        store_url: str,
+        pool_size: int,
+        log: Path,
+        notebook: Path | None = None,
+        template: str = "epa",
+    ):
+        from epa_kernel.apps.serve import absolute_store_url, jupyter_path, voila_command
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
@@ -121,10 +128,17 @@ class Server:
         command = voila_command(port=self.port, host="127.0.0.1", token=None, pool_size=pool_size)
         if notebook is not None:
             command[3] = str(notebook)
+        command = [
+            f"--VoilaConfiguration.template={template}" if "template=" in a else a for a in command
+        ]
         self.proc = subprocess.Popen(
             command,
             cwd=ROOT,
-            env=dict(os.environ, EPA_STORE_URL=absolute_store_url(store_url)),
+            env=dict(
+                os.environ,
+                EPA_STORE_URL=absolute_store_url(store_url),
+                JUPYTER_PATH=jupyter_path(os.environ),
+            ),
             stdout=self.log,
             stderr=subprocess.STDOUT,
             start_new_session=True,

@@ -844,3 +844,31 @@ def full_page_shot(page, name: str) -> int:
     page.evaluate("window.scrollTo(0, 0)")  # the panels kept in view back in their place
     png = page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
     return struct.unpack(">II", png[16:24])[1]  # the PNG header's height
+
+
+# --- nothing off this machine: what a page asks of other hosts ---------------------------------
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+def off_the_machine(page) -> list[str]:
+    """Every request ``page`` makes from now on to a host other than this machine (a list that
+    fills as the page loads); such requests are also aborted so that none reaches the network."""
+    from urllib.parse import urlsplit
+
+    seen: list[str] = []
+
+    def on_request(request):
+        if urlsplit(request.url).scheme in ("data", "blob", "about"):
+            return
+        if urlsplit(request.url).hostname not in LOCAL_HOSTS:
+            seen.append(request.url)
+
+    page.on("request", on_request)
+    page.route(
+        lambda url: (
+            urlsplit(url).scheme in ("http", "https") and urlsplit(url).hostname not in LOCAL_HOSTS
+        ),
+        lambda route: route.abort(),
+    )
+    return seen

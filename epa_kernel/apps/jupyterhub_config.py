@@ -41,6 +41,7 @@ from pathlib import Path
 from epa_kernel.apps.hub_signup import TEMPLATES as SIGNUP_TEMPLATES
 from epa_kernel.apps.hub_signup import KitAuthenticator
 from epa_kernel.apps.kernel_cap import MAX_KERNELS
+from epa_kernel.apps.serve import JUPYTER_DATA, VOILA_SETTINGS
 
 c = get_config()  # noqa: F821 - JupyterHub provides it when it loads this file
 
@@ -70,7 +71,8 @@ c.JupyterHub.cookie_max_age_days = 1  # sign in again every day
 # --- sign-in: NativeAuthenticator, sign-up only with an admin's one-time code (hub_signup) ----
 c.JupyterHub.authenticator_class = KitAuthenticator
 c.KitAuthenticator.store_url = os.environ["EPA_STORE_URL"]
-c.JupyterHub.template_paths = [str(SIGNUP_TEMPLATES)]  # the sign-up page asks for the code
+# the sign-up page asks for the code, and loads nothing off the machine
+c.JupyterHub.template_paths = [str(SIGNUP_TEMPLATES)]
 c.NativeAuthenticator.enable_signup = True
 c.NativeAuthenticator.open_signup = False
 c.NativeAuthenticator.minimum_password_length = 10
@@ -103,6 +105,9 @@ c.Spawner.args = [
     "--ServerApp.kernel_manager_class=epa_kernel.apps.kernel_cap.CappedKernelManager",
     f"--CappedKernelManager.max_kernels={MAX_KERNELS}",
     "--VoilaConfiguration.show_tracebacks=False",
+    # the kit's Voilà template (nothing loaded off the machine) and only the widget managers'
+    # front-end extensions, as under `epa serve` (epa_kernel.apps.serve)
+    *VOILA_SETTINGS,
     # Voilà runs the notebook in the server; the page only talks widgets to its kernel. Any other
     # message from a browser (an execute_request typed by hand) is dropped. Should code run there
     # all the same, it holds no store URL: only its user's token for the store service.
@@ -122,9 +127,12 @@ c.Spawner.environment = {
     "EPA_STORE_SERVICE": f"http://127.0.0.1:{STORE_PORT}/services/{STORE_SERVICE}/",
     "PATH": BIN + os.pathsep + os.environ.get("PATH", ""),
     # the servers' own config and kernel spec, read-only package data: only the Voilà extension,
-    # and kernels whose logs stay in the server's log (epa_kernel.apps.kernel_log)
+    # and kernels whose logs stay in the server's log (epa_kernel.apps.kernel_log); the kit's
+    # Voilà template from the package's jupyter_data. The config's tornado_settings leave
+    # Voilà's page config without a MathJax URL: the page then typesets with the MathJax it
+    # bundles, not MathJax 2 from cdnjs.cloudflare.com (Voilà's default on a Jupyter server).
     "JUPYTER_CONFIG_DIR": str(SERVER_CONFIG),
-    "JUPYTER_PATH": str(SERVER_CONFIG),
+    "JUPYTER_PATH": os.pathsep.join((str(SERVER_CONFIG), str(JUPYTER_DATA))),
     **{k: os.environ[k] for k in ("EPA_NOTEBOOKS", "EPA_TEMPLATES") if k in os.environ},
 }
 # The server's token (JUPYTERHUB_API_TOKEN, which its kernels inherit) may call the store

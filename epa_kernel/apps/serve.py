@@ -7,6 +7,11 @@ store is passed to the kernels through ``EPA_STORE_URL`` as an absolute URL, bec
 in the notebooks folder, not where ``epa serve`` was started.
 
 Loopback only unless asked: binding elsewhere needs ``allow_remote`` and always gets a token.
+
+Nothing off the machine: the pages use the kit's Voilà template ``epa`` (Voilà's ``lab`` less
+its two Font Awesome links to a CDN, which held a page 30 s behind a firewall that drops them
+silently) from the package's ``jupyter_data`` folder, and load only the widget managers'
+front-end extensions. The hub's servers get the same settings (``VOILA_SETTINGS``).
 """
 
 from __future__ import annotations
@@ -26,7 +31,28 @@ APPS = {
     "assessor": "assessor_app.ipynb",
     "iqa_review": "iqa_review.ipynb",
     "amend": "amend.ipynb",  # an admin's amendments of submitted records
+    "grading_logic": "grading_logic.ipynb",  # the trainer's: how every grade is reached
 }
+
+#: package data on Jupyter's data path (JUPYTER_PATH): the kit's Voilà template ``epa``
+JUPYTER_DATA = Path(__file__).with_name("jupyter_data")
+#: the front-end extensions a page loads: the widget managers (ipywidgets, Voilà's manager for
+#: ipywidgets 8, anywidget), no others
+EXTENSIONS = [
+    "@jupyter-widgets/jupyterlab-manager",
+    "@voila-dashboards/widgets-manager8",
+    "anywidget",
+]
+#: Voilà's settings for the kit's pages, under `epa serve` and on the hub's servers
+VOILA_SETTINGS = [
+    "--VoilaConfiguration.template=epa",
+    f"--VoilaConfiguration.extension_allowlist={EXTENSIONS}",
+]
+
+
+def jupyter_path(env: dict[str, str]) -> str:
+    """``JUPYTER_PATH`` with the kit's data folder first (the template ``epa`` is found there)."""
+    return os.pathsep.join(p for p in (str(JUPYTER_DATA), env.get("JUPYTER_PATH", "")) if p)
 
 
 def absolute_store_url(url: str | None) -> str:
@@ -60,6 +86,7 @@ def voila_command(
         f"--preheat_kernel={pool_size > 0}",
         f"--pool_size={max(pool_size, 0)}",
         "--show_tracebacks=False",
+        *VOILA_SETTINGS,
     ]
     command.append(f"--token={token}" if token else "--Voila.token=")
     return command
@@ -94,7 +121,7 @@ def serve(
 
     Store(url).close()  # create or check the database before any kernel needs it
     token = secrets.token_urlsafe(24) if not is_loopback(host) else None
-    env = dict(os.environ, EPA_STORE_URL=url)
+    env = dict(os.environ, EPA_STORE_URL=url, JUPYTER_PATH=jupyter_path(os.environ))
     shown = f"http://{host}:{port}/" + (f"?token={token}" if token else "")
     print(f"EPA {app.replace('_', ' ')} app: {shown}", flush=True)
     if token:

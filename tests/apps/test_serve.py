@@ -32,3 +32,36 @@ def test_the_store_url_given_to_kernels_is_absolute(tmp_path, monkeypatch):
         absolute_store_url("sqlite:///outputs/x.sqlite") == f"sqlite:///{tmp_path}/outputs/x.sqlite"
     )
     assert absolute_store_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
+
+
+def test_the_apps_use_the_kits_template_and_only_the_widget_managers_extensions():
+    """Kept defaults: the kit's Voilà template ``epa`` (no link off the machine), found on the
+    JUPYTER_PATH `epa serve` and the hub's servers give Voilà, and only the front-end extensions
+    of ipywidgets and anywidget, which exist under those names."""
+    import json
+    import re
+    import sys
+    from pathlib import Path
+
+    from epa_kernel.apps import serve
+
+    command = voila_command(port=8866, host="127.0.0.1", token=None, pool_size=2)
+    assert "--VoilaConfiguration.template=epa" in command
+    assert serve.EXTENSIONS == [
+        "@jupyter-widgets/jupyterlab-manager",
+        "@voila-dashboards/widgets-manager8",
+        "anywidget",
+    ]
+    assert f"--VoilaConfiguration.extension_allowlist={serve.EXTENSIONS}" in command
+    share = Path(sys.prefix) / "share" / "jupyter"
+    installed = [*(share / "labextensions").glob("**/package.json")]
+    installed += (share / "voila" / "labextensions").glob("**/package.json")
+    names = {json.loads(p.read_text(encoding="utf-8")).get("name") for p in installed}
+    assert set(serve.EXTENSIONS) <= names
+
+    template = serve.JUPYTER_DATA / "voila" / "templates" / "epa"
+    assert str(serve.JUPYTER_DATA) == serve.jupyter_path({}).split(":")[0]
+    page = (template / "index.html.j2").read_text(encoding="utf-8")
+    assert not re.search(r"(src|href)=[\"']?(https?:)?//", page)
+    hub = (serve.JUPYTER_DATA.parent / "jupyterhub_config.py").read_text(encoding="utf-8")
+    assert "*VOILA_SETTINGS," in hub and "str(JUPYTER_DATA)" in hub
