@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
+from epa_kernel.core.booking_spec import Bookings
 from epa_kernel.core.lifecycle_spec import Deadline
 from epa_kernel.core.method_spec import Method
 from epa_kernel.core.model import Model
@@ -179,6 +180,7 @@ class Standard(Model):
     weightings: Weightings | None = None
     gateway: Gateway
     deadlines: tuple[Deadline, ...] = ()
+    bookings: Bookings | None = None
 
     @model_validator(mode="after")
     def _cross_references(self):
@@ -206,6 +208,9 @@ class Standard(Model):
         for d in self.deadlines:
             if d.method and d.method not in method_ids:
                 raise ValueError(f"deadline {d.id} names {d.method}, which this standard lacks")
+        stray_booked = (self.bookings.methods_named() if self.bookings else set()) - set(method_ids)
+        if stray_booked:
+            raise ValueError(f"bookings name methods this standard lacks: {sorted(stray_booked)}")
         if self.weightings:
             stray = set(self.weightings.percent) - set(method_ids)
             if stray:
