@@ -9,6 +9,9 @@ settings, and every rule that needs one says so instead of assuming a value. Its
     window_working_days = 15
     policy_source = "Our EPA Appeals Policy v3, 2.1: 'within 15 working days of the result'"
 
+    [bookings]
+    travel_minutes = 30   # kept free between two of one assessor's bookings (default 0)
+
     [service]   # the assessment service: read by epa_kernel.submit.settings
     sandbox_url = "..."
 
@@ -33,9 +36,11 @@ DEFAULT_FILE = "epa.toml"
 #: :func:`epa_kernel.submit.settings.service_settings`).
 TABLES: dict[str, tuple[str, ...] | None] = {
     "appeals": ("window_working_days", "policy_source"),
+    "bookings": ("travel_minutes",),
     "service": None,
 }
 MAX_WINDOW = 260  # a year of working days
+MAX_TRAVEL = 24 * 60
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,7 @@ class AppealPolicy:
 class Settings:
     file: str | None  # None: no settings file
     appeals: AppealPolicy | None = None
+    travel_minutes: int = 0  # [bookings]: kept free between two of one assessor's bookings
 
 
 def settings_path(path: str | Path | None = None) -> Path | None:
@@ -71,7 +77,19 @@ def settings_path(path: str | Path | None = None) -> Path | None:
 def read_settings(path: str | Path | None = None) -> Settings:
     """The organisation's settings (see the module's text); bad input names file and field."""
     file, tables = settings_tables(path)
-    return Settings(file=file, appeals=_appeals(tables.get("appeals"), file))
+    travel = _travel(tables.get("bookings") or {}, file)
+    return Settings(file=file, appeals=_appeals(tables.get("appeals"), file), travel_minutes=travel)
+
+
+def _travel(table: dict, file: str) -> int:
+    minutes = table.get("travel_minutes", 0)
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 <= minutes <= MAX_TRAVEL:
+        raise InputError(
+            f"a whole number of minutes from 0 to {MAX_TRAVEL}, got {minutes!r}",
+            file=file,
+            field="bookings.travel_minutes",
+        )
+    return minutes
 
 
 def settings_tables(path: str | Path | None = None) -> tuple[str | None, dict]:

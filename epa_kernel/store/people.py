@@ -84,6 +84,36 @@ def assign(db: Database, record: MethodRecord) -> None:
         )
 
 
+def assign_attempt(
+    conn, uln: str, method: str, attempt: str, assessor: str, standard: tuple[str, str]
+) -> None:
+    """In the open transaction ``conn``: make ``assessor`` (already stored) responsible for the
+    apprentice's ``method`` ``attempt`` (a booking does). Refused when another assessor has
+    started its record: it stays theirs."""
+    key = _attempt_key(uln, method, attempt)
+    row = conn.execute(select(assignments).where(key)).first()
+    if row is not None and row.assessor == assessor:
+        return
+    if row is not None:
+        if _started(conn, uln, method, attempt):
+            raise InputError(
+                f"{method} {attempt} is already started by its assigned assessor; it stays theirs",
+                field="--assessor",
+            )
+        conn.execute(delete(assignments).where(key))
+    code, version = standard
+    conn.execute(
+        insert(assignments).values(
+            assessor=assessor,
+            uln=uln,
+            method=method,
+            attempt=attempt,
+            standard=code,
+            version=version,
+        )
+    )
+
+
 def apprentice_details(db: Database, uln: str) -> dict:
     """The apprentice's details as a record's ``apprentice`` object."""
     with db.connection() as conn:

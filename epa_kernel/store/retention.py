@@ -34,6 +34,8 @@ from epa_kernel.errors import InputError
 from epa_kernel.store.schema import (
     apprentices,
     assignments,
+    booking_versions,
+    bookings,
     certificate_claims,
     purge_audit,
     records,
@@ -173,6 +175,9 @@ def purge_store(
             conn.execute(delete(records).where(records.c.id.in_(chunk)))
         for chunk in _chunks(gone):
             conn.execute(delete(assignments).where(assignments.c.uln.in_(chunk)))
+            booked = select(bookings.c.id).where(bookings.c.uln.in_(chunk))
+            conn.execute(delete(booking_versions).where(booking_versions.c.booking_id.in_(booked)))
+            conn.execute(delete(bookings).where(bookings.c.uln.in_(chunk)))
             conn.execute(delete(releases).where(releases.c.uln.in_(chunk)))
             conn.execute(delete(certificate_claims).where(certificate_claims.c.uln.in_(chunk)))
             conn.execute(delete(withdrawals).where(withdrawals.c.uln.in_(chunk)))

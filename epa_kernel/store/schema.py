@@ -167,6 +167,40 @@ service_ledger = Table(
     Column("at", String(40), nullable=False),
 )
 
+#: One row per booking (:mod:`epa_kernel.store.bookings`): who and what (``what`` the method or
+#: ``planning_meeting``, ``attempt`` its key), the day, the status and the pointer to its current
+#: version, the columns a new version updates; ``day`` and ``assessor`` let the double-booking
+#: check read one assessor's day.
+bookings = Table(
+    "bookings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("uln", String(10), ForeignKey("apprentices.uln"), nullable=False),
+    Column("assessor", String(200), ForeignKey("assessors.name"), nullable=False),
+    Column("what", String(40), nullable=False),
+    Column("attempt", String(10), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("current_version", Integer, nullable=False),
+)
+
+#: Append-only: each version of a booking, with who, when and why; ``findings`` the rules'
+#: findings when it was written (JSON) and ``override`` an admin's reason for booking despite a
+#: refusal; ``data`` the booking's JSON.
+booking_versions = Table(
+    "booking_versions",
+    metadata,
+    Column("booking_id", Integer, ForeignKey("bookings.id"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("at", String(40), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("override", Text),
+    Column("findings", Text, nullable=False),
+    Column("data", Text, nullable=False),
+    PrimaryKeyConstraint("booking_id", "version"),
+)
+
 #: One row per purge (:mod:`epa_kernel.store.retention`): counts and record ids, no personal data.
 purge_audit = Table(
     "purge_audit",
