@@ -20,6 +20,7 @@ from epa_kernel.cli import (
     appeals,
     apps,
     batch,
+    bookings,
     demo,
     hub,
     iqa,
@@ -45,6 +46,7 @@ COMMAND_MODULES = (
     iqa,
     lifecycle,
     appeals,
+    bookings,
     returns,
     submit,
 )

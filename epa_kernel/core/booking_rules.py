@@ -59,6 +59,22 @@ def _previous_attempt(booking: Booking, others: Sequence[Booking]) -> Booking | 
     return max(earlier, key=_when, default=None)
 
 
+def booking_window(
+    standard: Standard,
+    booking: Booking,
+    gateway: date,
+    others: Sequence[Booking],
+    notified_on: date | None = None,
+):
+    """The window the booked attempt falls in: its rule, what it is counted from and the day
+    it opens (None: nothing to count it from yet); a resit counted from the attempt booked
+    before it when no fail notification date is given."""
+    kind, _ = attempt_parts(booking.attempt)
+    previous = _previous_attempt(booking, others) if kind != "first" else None
+    failed_on = previous.on if previous else None
+    return window_for(standard, gateway, kind, failed_on, notified_on)
+
+
 def window_findings(
     standard: Standard,
     booking: Booking,
@@ -75,9 +91,7 @@ def window_findings(
             return [Finding(level="refusal", rule="planning_meeting", reason=why, source=source)]
         return []
     kind, _ = attempt_parts(booking.attempt)
-    previous = _previous_attempt(booking, others) if kind != "first" else None
-    failed_on = previous.on if previous else None
-    window, anchor, start = window_for(standard, gateway, kind, failed_on, notified_on)
+    window, anchor, start = booking_window(standard, booking, gateway, others, notified_on)
     what = f"{booking.what} {booking.attempt} on {booking.on}"
     rule = "assessment_window" if kind == "first" else "attempts.window"
     if booking.on < gateway:

@@ -20,8 +20,9 @@ from datetime import date, time, timedelta
 from sqlalchemy import and_, insert, select, update
 
 from epa_kernel.core.booking import LIVE, Booking
-from epa_kernel.core.booking_rules import Finding, check_booking, refusals
+from epa_kernel.core.booking_rules import Finding, booking_window, check_booking, refusals
 from epa_kernel.core.spec import Standard
+from epa_kernel.core.working_days import add_months
 from epa_kernel.errors import AccessError, InputError
 from epa_kernel.store.database import Database
 from epa_kernel.store.people import assign_attempt
@@ -241,3 +242,27 @@ def moved(db: Database, booking_id: int, on: date, starts: time, ends: time) -> 
         raise InputError(f"no live booking {booking_id}", field="ID")
     data = found[0].model_dump() | {"id": None, "on": on, "starts": starts, "ends": ends}
     return Booking.model_validate(data | {"rescheduled_from": booking_id, "status": "booked"})
+
+
+def preview(
+    db: Database, standard: Standard, booking: Booking, *, today: date, moving: int | None = None
+) -> tuple[list[Finding], str]:
+    """What booking ``booking`` would find (nothing written), and its window in words."""
+    with db.connection() as conn:
+        row = conn.execute(
+            select(apprentices.c.gateway_date).where(apprentices.c.uln == booking.uln)
+        )
+        gateway = row.scalar_one_or_none()
+        others = [o for o in _current(conn, bookings.c.uln == booking.uln) if o.id != moving]
+    if gateway is None:
+        raise InputError("no apprentice with a gateway date and this ULN in the store", field="ULN")
+    findings = check_booking(standard, booking, gateway, others, today)
+    if booking.method is None:
+        return findings, f"the planning meeting, on or after the gateway on {gateway}"
+    window, anchor, start = booking_window(standard, booking, gateway, others)
+    if start is None:
+        return findings, f"its window cannot be counted yet ({anchor})"
+    closes = add_months(start, window.months)
+    left = (closes - booking.on).days
+    where = f"{left} day(s) before it closes" if left >= 0 else f"{-left} day(s) after it closed"
+    return findings, f"window {start} to {closes} ({window.months} months from {anchor}): {where}"

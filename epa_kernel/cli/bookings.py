@@ -1,0 +1,239 @@
+"""The ``epa book`` and ``epa bookings`` commands: assessments booked under the standard's rules.
+
+``epa book ULN METHOD --on DATE --from HH:MM --to HH:MM --assessor NAME (--venue TEXT | --link
+URL)`` books one assessment (METHOD ``planning_meeting`` the planning meeting); ``epa book
+cancel ID --reason TEXT`` cancels one; ``epa book move ID --on DATE --from --to`` prints the
+effect on the window and the rules' findings, and with ``--yes`` reschedules it. ``epa bookings
+[ULN] [--assessor NAME]`` lists them. The rules and the double-booking check are the store's
+(:mod:`epa_kernel.store.bookings`); bad input is one line naming the field (exit 2), nothing
+written.
+"""
+
+from __future__ import annotations
+
+import getpass
+import re
+from datetime import date, time
+
+from epa_kernel.cli.options import STORE_HELP, attempt_key_option, iso_date, print_json
+from epa_kernel.errors import InputError
+
+
+def _time(text: str | None, field: str) -> time:
+    if text is None or not re.fullmatch(r"([01][0-9]|2[0-3]):[0-5][0-9]", text):
+        raise InputError("give a time as HH:MM (24 hours), e.g. 09:30", field=field)
+    return time.fromisoformat(text)
+
+
+def _need(args, *names: str) -> None:
+    for name in names:
+        if getattr(args, name.lstrip("-").replace("-", "_"), None) is None:
+            raise InputError("required here", field=name)
+
+
+def _standard(store, args, uln: str):
+    from epa_kernel.core.catalogue import get_standard
+    from epa_kernel.store.bookings import apprentice_standard
+
+    if args.standard:
+        code, _, version = args.standard.partition(":")
+        return get_standard(code, version or None)
+    found = apprentice_standard(store, uln)
+    if found is None:
+        raise InputError(
+            "the store names no standard for this ULN: give CODE:VERSION", field="--standard"
+        )
+    return get_standard(*found)
+
+
+def _print(booking, findings, args) -> None:
+    if args.json:
+        print_json(
+            {
+                "booking": booking.model_dump(mode="json"),
+                "findings": [f.model_dump() for f in findings],
+            }
+        )
+        return
+    print(f"booking {booking.id}: {booking.describe()}")
+    for f in findings:
+        print(f"  {f.level}: {f.reason} [{f.rule}]")
+
+
+def _settings(args):
+    from epa_kernel.settings import read_settings
+
+    return read_settings(args.config)
+
+
+def cmd_book(args) -> int:
+    if args.first in ("cancel", "move"):
+        return (cmd_cancel if args.first == "cancel" else cmd_move)(args)
+    from epa_kernel.core.booking import PLANNING_MEETING, Booking
+    from epa_kernel.core.model import validate_input
+    from epa_kernel.store.bookings import book
+    from epa_kernel.store.store import open_store
+
+    _need(args, "--on", "--assessor")
+    if (args.venue is None) == (args.link is None):
+        raise InputError(
+            "give one of --venue (face to face) or --link (remote)", field="--venue/--link"
+        )
+    starts, ends = _time(args.starts, "--from"), _time(args.ends, "--to")
+    travel = _settings(args).travel_minutes
+    store = open_store(args.store)
+    standard = _standard(store, args, args.first)
+    meeting = args.second == PLANNING_MEETING
+    data = {
+        "kind": "planning_meeting" if meeting else "assessment",
+        "uln": args.first,
+        "standard": standard.standard,
+        "version": standard.version,
+        "method": None if meeting else args.second,
+        "attempt": args.attempt,
+        "on": args.on,
+        "starts": starts,
+        "ends": ends,
+        "mode": "face_to_face" if args.venue else "remote",
+        "venue": args.venue,
+        "link": args.link,
+        "assessor": args.assessor,
+        "status": "held" if args.hold else "booked",
+    }
+    booking = validate_input(Booking, data, file="epa book", what="a booking")
+    made, findings = book(
+        store,
+        store.clock,
+        standard,
+        booking,
+        today=args.today or date.today(),
+        by=args.by,
+        travel_minutes=travel,
+        override=args.override,
+    )
+    _print(made, findings, args)
+    return 0
+
+
+def _id(args) -> int:
+    if args.second is None or not args.second.isdigit():
+        raise InputError(
+            "give the booking's id (a whole number: epa bookings lists them)", field="ID"
+        )
+    return int(args.second)
+
+
+def cmd_cancel(args) -> int:
+    from epa_kernel.store.bookings import cancel
+    from epa_kernel.store.store import open_store
+
+    _need(args, "--reason")
+    store = open_store(args.store)
+    gone = cancel(store, store.clock, _id(args), reason=args.reason, by=args.by)
+    _print(gone, [], args)
+    return 0
+
+
+def cmd_move(args) -> int:
+    from epa_kernel.store.bookings import book, moved, preview
+    from epa_kernel.store.store import open_store
+
+    _need(args, "--on")
+    starts, ends = _time(args.starts, "--from"), _time(args.ends, "--to")
+    travel = _settings(args).travel_minutes
+    store = open_store(args.store)
+    old = _id(args)
+    new = moved(store, old, args.on, starts, ends)
+    standard = _standard(store, args, new.uln)
+    today = args.today or date.today()
+    findings, window = preview(store, standard, new, today=today, moving=old)
+    if not args.yes:
+        print(f"booking {old} would move to: {new.describe()}")
+        print(f"  {window}")
+        for f in findings:
+            print(f"  {f.level}: {f.reason} [{f.rule}]")
+        print("  nothing changed: add --yes to move it")
+        return 0
+    made, findings = book(
+        store,
+        store.clock,
+        standard,
+        new,
+        today=today,
+        by=args.by,
+        travel_minutes=travel,
+        override=args.override,
+        moving=old,
+    )
+    print(f"  {window}")
+    _print(made, findings, args)
+    return 0
+
+
+def cmd_bookings(args) -> int:
+    from epa_kernel.store.bookings import list_bookings
+    from epa_kernel.store.store import open_store
+
+    found = list_bookings(open_store(args.store), args.uln, args.assessor)
+    if args.json:
+        print_json([b.model_dump(mode="json") for b in found])
+        return 0
+    for b in found:
+        print(f"{b.id:>5}  {b.uln}  {b.describe()}")
+    if not found:
+        print("no bookings")
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "book",
+        help="book an assessment (or the planning meeting) under the standard's rules; "
+        "'book cancel ID', 'book move ID'",
+    )
+    p.add_argument("first", metavar="ULN|cancel|move")
+    p.add_argument(
+        "second", metavar="METHOD|ID", help="a method id or planning_meeting; a booking id"
+    )
+    p.add_argument("--on", type=iso_date, metavar="DATE")
+    p.add_argument("--from", dest="starts", metavar="HH:MM")
+    p.add_argument("--to", dest="ends", metavar="HH:MM")
+    p.add_argument("--assessor", metavar="NAME")
+    p.add_argument("--venue", metavar="TEXT", help="face to face: the workplace or venue")
+    p.add_argument("--link", metavar="URL", help="remote: the meeting link")
+    p.add_argument(
+        "--attempt",
+        default="first",
+        type=attempt_key_option,
+        help="first (default), resit, resit2...",
+    )
+    p.add_argument("--hold", action="store_true", help="hold the slot provisionally")
+    p.add_argument(
+        "--standard", metavar="CODE:VERSION", help="when the store names none for the ULN"
+    )
+    p.add_argument(
+        "--override", metavar="REASON", help="book despite a refusal (admins only: --by)"
+    )
+    p.add_argument("--reason", metavar="TEXT", help="cancel: why")
+    p.add_argument("--yes", action="store_true", help="move: do it (without: show the effect)")
+    p.add_argument(
+        "--by", default=getpass.getuser(), metavar="NAME", help="who books (default: you)"
+    )
+    p.add_argument(
+        "--today",
+        type=iso_date,
+        metavar="DATE",
+        help="the day the booking is made (default: today)",
+    )
+    p.add_argument(
+        "--config", metavar="FILE", help="the organisation's settings ([bookings] travel_minutes)"
+    )
+    p.add_argument("--store", metavar="URL", help=STORE_HELP)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_book)
+    q = sub.add_parser("bookings", help="list bookings")
+    q.add_argument("uln", nargs="?", metavar="ULN")
+    q.add_argument("--assessor", metavar="NAME")
+    q.add_argument("--store", metavar="URL", help=STORE_HELP)
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_bookings)
