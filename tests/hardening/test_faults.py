@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from epa_kernel.batch import demo_cohort
+from epa_kernel.store.schema import versions
 from epa_kernel.store.store import Store
 from helpers import ROOT, epa, make_record, names_by_uln, read_results, write_cohort
 
@@ -307,10 +308,20 @@ def damaged_store(tmp_path_factory):
         epa("import", base / "cohort", "--store", f"sqlite:///{path}", "--submitted").returncode
         == 0
     )
-    with open(path, "r+b") as handle:  # a page of garbage in the middle, as a bad disk would
-        size = handle.seek(0, os.SEEK_END)
-        handle.seek((size // 2) // 4096 * 4096)
-        handle.write(random.Random(3).randbytes(4096))
+    import sqlite3
+
+    # A page of garbage where the records' versions start, as a bad disk would leave it: a page
+    # every command reads (the middle of the file may be a table a command never touches).
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        page_size = db.execute("PRAGMA page_size").fetchone()[0]
+        (root,) = db.execute(
+            "SELECT rootpage FROM sqlite_master WHERE type = 'table' AND name = ?",
+            (versions.name,),
+        ).fetchone()
+    db.close()
+    with open(path, "r+b") as handle:
+        handle.seek((root - 1) * page_size)
+        handle.write(random.Random(3).randbytes(page_size))
     return base, path
 
 
