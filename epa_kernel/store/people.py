@@ -68,19 +68,12 @@ def assign(db: Database, record: MethodRecord) -> None:
         ensure_apprentice(conn, record)
         _ensure_assessor(conn, record.assessor)
         row = conn.execute(select(assignments).where(key)).first()
-        if row is not None:
-            if row.assessor == record.assessor or _started(conn, uln, record.method, attempt):
-                return
-            conn.execute(delete(assignments).where(key))
-        conn.execute(
-            insert(assignments).values(
-                assessor=record.assessor,
-                uln=uln,
-                method=record.method,
-                attempt=attempt,
-                standard=record.standard,
-                version=record.version,
-            )
+        if row is not None and (
+            row.assessor == record.assessor or _started(conn, uln, record.method, attempt)
+        ):
+            return
+        _set_assignment(
+            conn, uln, record.method, attempt, record.assessor, (record.standard, record.version)
         )
 
 
@@ -94,13 +87,19 @@ def assign_attempt(
     row = conn.execute(select(assignments).where(key)).first()
     if row is not None and row.assessor == assessor:
         return
-    if row is not None:
-        if _started(conn, uln, method, attempt):
-            raise InputError(
-                f"{method} {attempt} is already started by its assigned assessor; it stays theirs",
-                field="--assessor",
-            )
-        conn.execute(delete(assignments).where(key))
+    if row is not None and _started(conn, uln, method, attempt):
+        raise InputError(
+            f"{method} {attempt} is already started by its assigned assessor; it stays theirs",
+            field="--assessor",
+        )
+    _set_assignment(conn, uln, method, attempt, assessor, standard)
+
+
+def _set_assignment(
+    conn, uln: str, method: str, attempt: str, assessor: str, standard: tuple[str, str]
+) -> None:
+    """The attempt's one assignment, to ``assessor`` (any earlier one replaced)."""
+    conn.execute(delete(assignments).where(_attempt_key(uln, method, attempt)))
     code, version = standard
     conn.execute(
         insert(assignments).values(
