@@ -603,6 +603,11 @@ ATTEMPT_ASSESSORS = {"first": "Ruth Okafor", "resit": "Declan Moss", "resit2": "
 ATTEMPT_ULN, ATTEMPT_APPRENTICE = VALID_ULNS[2], {"uln": VALID_ULNS[2], "name": "Viktor Hussain"}
 
 
+#: In the security suite's team hub: Declan's other apprentice, whose submitted record no other
+#: assessor may see or reach (tests/security/conftest.py).
+OTHER_ULN, OTHER_NAME = VALID_ULNS[0], "Ophelia Other"
+
+
 def attempt_record(key: str, **changes) -> MethodRecord:
     """The practical observation's ``key`` attempt (first, resit, resit2) by its assessor."""
     from epa_kernel.core.vocabulary import attempt_parts
@@ -872,3 +877,19 @@ def off_the_machine(page) -> list[str]:
         lambda route: route.abort(),
     )
     return seen
+
+
+# In a page, as a user who knows Jupyter's and JupyterHub's REST APIs would: a request carrying the
+# page's XSRF cookie (so the cookie's sign-in counts, and a refusal is the policy's, not a missing
+# header's); the answer's status, body and final URL, and whether there was a cookie to send.
+PAGE_FETCH = """async ({url, method, body}) => {
+  const xsrf = (document.cookie.match(/(?:^|; )_xsrf=([^;]*)/) || [])[1] || "";
+  const answer = await fetch(url, {method, body,
+    headers: {"X-XSRFToken": xsrf, "Content-Type": "application/json"}});
+  return {status: answer.status, body: await answer.text(), url: answer.url, xsrf: xsrf !== ""};
+}"""
+
+
+def page_fetch(page, url: str, method: str = "GET", body: str | None = None) -> dict:
+    """:data:`PAGE_FETCH` of ``url`` from ``page``."""
+    return page.evaluate(PAGE_FETCH, {"url": url, "method": method, "body": body})

@@ -20,7 +20,8 @@ from epa_kernel.store.store import Store
 from epa_kernel.store.users import set_user
 from helpers import (
     HUB_TIMEOUT,
-    VALID_ULNS,
+    OTHER_NAME,
+    OTHER_ULN,
     HubServer,
     hub_accounts,
     make_record,
@@ -28,8 +29,6 @@ from helpers import (
 )
 
 USERS = ("ada", "quinn", "ruth", "declan", "morgan")
-#: Declan's other apprentice: a submitted record no other assessor may see or reach.
-OTHER_ULN, OTHER_NAME = VALID_ULNS[0], "Ophelia Other"
 
 
 @pytest.fixture(scope="session")

@@ -14,20 +14,17 @@ import stat
 import pytest
 
 from epa_kernel.apps.kernel_cap import MAX_KERNELS
-from helpers import HUB_TIMEOUT, VALID_ULNS, hub_accounts, hub_sign_in, submitted_decisions
+from helpers import (
+    HUB_TIMEOUT,
+    VALID_ULNS,
+    hub_accounts,
+    hub_sign_in,
+    page_fetch,
+    submitted_decisions,
+)
 
 A, B = "Alex Ash", "Billie Birch"
 USERS = {"ada": ("admin", None), "alex": ("assessor", A), "billie": ("assessor", B)}
-
-# In the page, as a user who knows Jupyter's REST API would: a request with the server's XSRF
-# cookie (so the cookie's sign-in counts); the answer's status and body.
-FETCH = """async ({url, method, body}) => {
-  const xsrf = (document.cookie.match(/(?:^|; )_xsrf=([^;]*)/) || [])[1] || "";
-  const answer = await fetch(url, {method, body, headers: {"X-XSRFToken": xsrf,
-                                                           "Content-Type": "application/json"}});
-  return {status: answer.status, body: await answer.text(), xsrf: xsrf !== ""};
-}"""
-
 
 pytestmark = pytest.mark.usefixtures("patient_expect")
 
@@ -50,10 +47,6 @@ def alex(hub, browser):
     page.context.close()
 
 
-def fetch(page, url: str, method: str = "GET", body: str | None = None) -> dict:
-    return page.evaluate(FETCH, {"url": url, "method": method, "body": body})
-
-
 def test_an_assessor_sees_only_their_own_figures_on_the_standardisation_page(hub, alex):
     from playwright.sync_api import expect
 
@@ -66,12 +59,12 @@ def test_an_assessor_sees_only_their_own_figures_on_the_standardisation_page(hub
 
 def test_the_rest_api_writes_no_config_file_for_another_users_server_to_read(hub, alex):
     config = f"{hub.url}/user/alex/api/config/notebook"
-    assert fetch(alex, config)["status"] == 200  # reading is allowed: the cookie is good
-    written = fetch(alex, config, "PATCH", '{"a": 1}')
+    assert page_fetch(alex, config)["status"] == 200  # reading is allowed: the cookie is good
+    written = page_fetch(alex, config, "PATCH", '{"a": 1}')
     assert written["xsrf"] and written["status"] == 403, written
-    assert fetch(alex, config)["body"].strip() == "{}"
+    assert page_fetch(alex, config)["body"].strip() == "{}"
     assert not list(hub.state.rglob("nbconfig"))
-    events = fetch(alex, f"{hub.url}/user/alex/api/events", "POST", "{}")
+    events = page_fetch(alex, f"{hub.url}/user/alex/api/events", "POST", "{}")
     assert events["status"] == 403, events
 
 
@@ -89,5 +82,5 @@ def test_loading_pages_again_and_again_never_holds_more_than_the_cap_of_kernels(
     page = f"{hub.url}/user/alex/voila/render/epa_result.ipynb"  # refused on a hub: cheap
     for _ in range(MAX_KERNELS + 3):  # each GET starts a kernel
         assert alex.request.get(page, timeout=HUB_TIMEOUT).status == 200
-    kernels = json.loads(fetch(alex, f"{hub.url}/user/alex/api/kernels")["body"])
+    kernels = json.loads(page_fetch(alex, f"{hub.url}/user/alex/api/kernels")["body"])
     assert 1 <= len(kernels) <= MAX_KERNELS, kernels

@@ -12,19 +12,10 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import ATTEMPT_ULN, ROOT, hub_sign_in
+from helpers import ATTEMPT_ULN, OTHER_NAME, OTHER_ULN, ROOT, hub_sign_in, page_fetch
 
 ROLE_USERS = {"assessor": "ruth", "iqa": "quinn", "admin": "ada"}
-OTHER_ULN, OTHER_NAME = "1000000019", "Ophelia Other"  # Declan's (security/conftest.py)
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
-
-# In the page, as a user who knows the REST API would: a request with the page's XSRF cookie.
-FETCH = """async ({url, method, body}) => {
-  const xsrf = (document.cookie.match(/(?:^|; )_xsrf=([^;]*)/) || [])[1] || "";
-  const answer = await fetch(url, {method, body, redirect: "follow",
-    headers: {"X-XSRFToken": xsrf, "Content-Type": "application/json"}});
-  return {status: answer.status, body: await answer.text(), url: answer.url};
-}"""
 
 WRITES = [
     ("PUT", "api/contents/planted.ipynb", '{"type": "notebook", "content": {}}'),
@@ -61,15 +52,11 @@ def signed_in(team_hub, browser):
         page.context.close()
 
 
-def fetch(page, url: str, method: str = "GET", body: str | None = None) -> dict:
-    return page.evaluate(FETCH, {"url": url, "method": method, "body": body})
-
-
 @pytest.mark.parametrize("role", ROLE_USERS)
 def test_no_write_of_any_kind_succeeds_on_a_users_own_server(team_hub, signed_in, role):
     page, name = signed_in[role], ROLE_USERS[role]
     api = f"{team_hub.url}/user/{name}/"
-    kernels = fetch(page, api + "api/kernels")
+    kernels = page_fetch(page, api + "api/kernels")
     assert kernels["status"] == 200  # reading is allowed: the page's own kernels
     kernel = page.evaluate("(t) => JSON.parse(t)[0].id", kernels["body"])
     writes = [
@@ -79,11 +66,11 @@ def test_no_write_of_any_kind_succeeds_on_a_users_own_server(team_hub, signed_in
         ("POST", f"api/kernels/{kernel}/interrupt", None),
     ]
     for method, path, body in writes:
-        said = fetch(page, api + path, method, body)
+        said = page_fetch(page, api + path, method, body)
         assert said["status"] in (403, 404, 405), (role, method, path, said["status"])
-    assert fetch(page, api + "api/config/notebook")["body"] == "{}"  # nothing was written
+    assert page_fetch(page, api + "api/config/notebook")["body"] == "{}"  # nothing was written
     assert not (ROOT / "notebooks" / "planted.ipynb").exists()
-    assert fetch(page, api + "api/kernels")["body"] != "[]"  # the kernel still runs
+    assert page_fetch(page, api + "api/kernels")["body"] != "[]"  # the kernel still runs
 
 
 @pytest.mark.parametrize("role", ROLE_USERS)
@@ -100,7 +87,7 @@ def test_another_users_server_answers_nothing_of_itself(team_hub, signed_in, rol
         "voila/render/assessor_app.ipynb",
         "voila/render/standardisation.ipynb",
     ):
-        said = fetch(page, f"{team_hub.url}/user/{other}/{path}")
+        said = page_fetch(page, f"{team_hub.url}/user/{other}/{path}")
         inside = f"/user/{other}/" in said["url"] and said["status"] == 200
         assert not inside, (role, path, said["status"], said["url"])
         assert "Morgan Hale" not in said["body"] and ATTEMPT_ULN not in said["body"]
@@ -111,7 +98,7 @@ def test_the_hubs_api_gives_nobody_other_users_or_their_servers(team_hub, signed
     page, name = signed_in[role], ROLE_USERS[role]
     page.goto(f"{team_hub.url}/hub/home")
     hub_api = f"{team_hub.url}/hub/api/"
-    assert fetch(page, hub_api + f"users/{name}")["status"] == 200  # their own model
+    assert page_fetch(page, hub_api + f"users/{name}")["status"] == 200  # their own model
     for method, path, body in (
         ("GET", "users", None),
         ("GET", "users/morgan", None),
@@ -125,10 +112,10 @@ def test_the_hubs_api_gives_nobody_other_users_or_their_servers(team_hub, signed
         ("GET", "proxy", None),
         ("POST", "shutdown", None),
     ):
-        said = fetch(page, hub_api + path, method, body)
+        said = page_fetch(page, hub_api + path, method, body)
         assert said["status"] in (403, 404), (role, method, path, said["status"])
     for path in ("/hub/admin", "/hub/authorize", "/hub/change-password/morgan"):
-        assert fetch(page, team_hub.url + path)["status"] in (403, 404), (role, path)
+        assert page_fetch(page, team_hub.url + path)["status"] in (403, 404), (role, path)
 
 
 @pytest.mark.parametrize("role", ROLE_USERS)
