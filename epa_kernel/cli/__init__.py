@@ -21,6 +21,7 @@ from epa_kernel.cli import (
     apps,
     batch,
     bookings,
+    calendar,
     demo,
     hub,
     iqa,
@@ -47,6 +48,7 @@ COMMAND_MODULES = (
     lifecycle,
     appeals,
     bookings,
+    calendar,
     returns,
     submit,
 )

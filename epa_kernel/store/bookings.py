@@ -266,3 +266,25 @@ def preview(
     left = (closes - booking.on).days
     where = f"{left} day(s) before it closes" if left >= 0 else f"{-left} day(s) after it closed"
     return findings, f"window {start} to {closes} ({window.months} months from {anchor}): {where}"
+
+
+def confirm(db: Database, clock: Clock, uln: str, *, by: str) -> list[Booking]:
+    """Mark the apprentice's ``booked`` bookings ``confirmed`` (each a new version): their
+    confirmation was made (:mod:`epa_kernel.exports.confirmations`). Held and cancelled ones
+    are left as they are; the confirmed, as written."""
+    why = "confirmed to the apprentice and employer"
+    with db.transaction() as conn:
+        found = _current(conn, (bookings.c.uln == uln) & (bookings.c.status == "booked"))
+        done = {"status": "confirmed"}
+        return [
+            _write(
+                conn,
+                clock,
+                b.model_copy(update=done),
+                by=by,
+                reason=why,
+                findings=[],
+                override=None,
+            )
+            for b in found
+        ]
