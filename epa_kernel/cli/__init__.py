@@ -22,6 +22,7 @@ from epa_kernel.cli import (
     batch,
     bookings,
     calendar,
+    confirm,
     demo,
     hub,
     iqa,
@@ -49,6 +50,7 @@ COMMAND_MODULES = (
     appeals,
     bookings,
     calendar,
+    confirm,
     returns,
     submit,
 )

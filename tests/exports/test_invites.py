@@ -7,26 +7,17 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 
 import icalendar
-import pytest
 import vobject
 
 from epa_kernel.core.catalogue import get_standard
 from epa_kernel.exports.calendar_feed import apprentice_invites, assessor_feed
 from epa_kernel.exports.invites import Party
 from epa_kernel.store import bookings as rows
-from epa_kernel.store.store import Store
 from helpers import BOOKED_TODAY, VALID_ULNS, booked_apprentice, epa
 
 STAMP = datetime(2025, 1, 7, 12, tzinfo=UTC)
 ORG = Party("epa@example.org", "Example EPAO", role="CHAIR")
 ST0071 = get_standard("ST0071", "1.1")
-
-
-@pytest.fixture
-def lite(tmp_path):
-    s = Store(f"sqlite:///{tmp_path / 'epa.sqlite'}")
-    yield s
-    s.close()
 
 
 def events(ics: bytes) -> list:
@@ -45,9 +36,9 @@ def move(store, booking, on, at):
     return made
 
 
-def test_request_holds_every_booked_slot_in_london_time(lite):
-    booked_apprentice(lite)
-    invites = apprentice_invites(lite, VALID_ULNS[0], STAMP, ORG)
+def test_request_holds_every_booked_slot_in_london_time(sqlite_store):
+    booked_apprentice(sqlite_store)
+    invites = apprentice_invites(sqlite_store, VALID_ULNS[0], STAMP, ORG)
     cal = icalendar.Calendar.from_ical(invites.request)
     assert str(cal["METHOD"]) == "REQUEST" and invites.cancel is None
     assert [str(z["TZID"]) for z in cal.walk("VTIMEZONE")] == ["Europe/London"]
@@ -77,14 +68,14 @@ def test_request_holds_every_booked_slot_in_london_time(lite):
     assert all(VALID_ULNS[0] not in str(e["UID"]) for e in found.values())
 
 
-def test_reschedule_keeps_the_uid_with_a_higher_sequence(lite):
-    made = booked_apprentice(lite)
-    before = by_summary(apprentice_invites(lite, VALID_ULNS[0], STAMP, ORG).request)
-    rows.confirm(lite, lite.clock, VALID_ULNS[0], by="planner")
+def test_reschedule_keeps_the_uid_with_a_higher_sequence(sqlite_store):
+    made = booked_apprentice(sqlite_store)
+    before = by_summary(apprentice_invites(sqlite_store, VALID_ULNS[0], STAMP, ORG).request)
+    rows.confirm(sqlite_store, sqlite_store.clock, VALID_ULNS[0], by="planner")
     discussion = made[2]
-    moved = move(lite, discussion, date(2025, 3, 18), 14)
-    again = move(lite, moved, date(2025, 3, 19), 14)
-    after = apprentice_invites(lite, VALID_ULNS[0], STAMP, ORG)
+    moved = move(sqlite_store, discussion, date(2025, 3, 18), 14)
+    again = move(sqlite_store, moved, date(2025, 3, 19), 14)
+    after = apprentice_invites(sqlite_store, VALID_ULNS[0], STAMP, ORG)
     name = "Professional discussion supported by a portfolio of evidence"
     old, new = before[name], by_summary(after.request)[name]
     assert str(new["UID"]) == str(old["UID"])
@@ -94,18 +85,22 @@ def test_reschedule_keeps_the_uid_with_a_higher_sequence(lite):
     assert after.cancel is None  # the old bookings live on in the new one: nothing to remove
 
 
-def test_cancellation_is_method_cancel_for_what_the_apprentice_was_told(lite):
-    made = booked_apprentice(lite)
+def test_cancellation_is_method_cancel_for_what_the_apprentice_was_told(sqlite_store):
+    made = booked_apprentice(sqlite_store)
     uid = {
         str(e["SUMMARY"]): str(e["UID"])
-        for e in events(apprentice_invites(lite, VALID_ULNS[0], STAMP, ORG).request)
+        for e in events(apprentice_invites(sqlite_store, VALID_ULNS[0], STAMP, ORG).request)
     }
     # cancelled before any confirmation: the apprentice was never told, nothing to cancel
-    rows.cancel(lite, lite.clock, made[0].id, reason="held by phone instead", by="planner")
-    assert apprentice_invites(lite, VALID_ULNS[0], STAMP, ORG).cancel is None
-    rows.confirm(lite, lite.clock, VALID_ULNS[0], by="planner")
-    rows.cancel(lite, lite.clock, made[3].id, reason="employer closed", by="planner")
-    invites = apprentice_invites(lite, VALID_ULNS[0], STAMP, ORG)
+    rows.cancel(
+        sqlite_store, sqlite_store.clock, made[0].id, reason="held by phone instead", by="planner"
+    )
+    assert apprentice_invites(sqlite_store, VALID_ULNS[0], STAMP, ORG).cancel is None
+    rows.confirm(sqlite_store, sqlite_store.clock, VALID_ULNS[0], by="planner")
+    rows.cancel(
+        sqlite_store, sqlite_store.clock, made[3].id, reason="employer closed", by="planner"
+    )
+    invites = apprentice_invites(sqlite_store, VALID_ULNS[0], STAMP, ORG)
     cal = icalendar.Calendar.from_ical(invites.cancel)
     assert str(cal["METHOD"]) == "CANCEL"
     (gone,) = cal.walk("VEVENT")
@@ -114,12 +109,14 @@ def test_cancellation_is_method_cancel_for_what_the_apprentice_was_told(lite):
     assert len(events(invites.request)) == 2  # the two assessments still booked
 
 
-def test_a_second_reader_accepts_the_invites_and_the_feed(lite):
-    made = booked_apprentice(lite)
-    rows.confirm(lite, lite.clock, VALID_ULNS[0], by="planner")
-    rows.cancel(lite, lite.clock, made[3].id, reason="employer closed", by="planner")
-    invites = apprentice_invites(lite, VALID_ULNS[0], STAMP, ORG)
-    feed, count = assessor_feed(lite, "Ann Assessor", STAMP)
+def test_a_second_reader_accepts_the_invites_and_the_feed(sqlite_store):
+    made = booked_apprentice(sqlite_store)
+    rows.confirm(sqlite_store, sqlite_store.clock, VALID_ULNS[0], by="planner")
+    rows.cancel(
+        sqlite_store, sqlite_store.clock, made[3].id, reason="employer closed", by="planner"
+    )
+    invites = apprentice_invites(sqlite_store, VALID_ULNS[0], STAMP, ORG)
+    feed, count = assessor_feed(sqlite_store, "Ann Assessor", STAMP)
     for ics, method, n in (
         (invites.request, "REQUEST", 3),
         (invites.cancel, "CANCEL", 1),
@@ -133,11 +130,17 @@ def test_a_second_reader_accepts_the_invites_and_the_feed(lite):
     assert count == 3
 
 
-def test_assessor_feed_names_the_apprentice_and_only_live_bookings(lite):
-    made = booked_apprentice(lite)
-    booked_apprentice(lite, VALID_ULNS[1], assessor="Bob Assessor")
-    rows.cancel(lite, lite.clock, made[1].id, reason="moved to another assessor", by="planner")
-    feed, count = assessor_feed(lite, "Ann Assessor", STAMP)
+def test_assessor_feed_names_the_apprentice_and_only_live_bookings(sqlite_store):
+    made = booked_apprentice(sqlite_store)
+    booked_apprentice(sqlite_store, VALID_ULNS[1], assessor="Bob Assessor")
+    rows.cancel(
+        sqlite_store,
+        sqlite_store.clock,
+        made[1].id,
+        reason="moved to another assessor",
+        by="planner",
+    )
+    feed, count = assessor_feed(sqlite_store, "Ann Assessor", STAMP)
     cal = icalendar.Calendar.from_ical(feed)
     assert (
         str(cal["METHOD"]) == "PUBLISH"
@@ -148,11 +151,8 @@ def test_assessor_feed_names_the_apprentice_and_only_live_bookings(lite):
     assert not any(s.startswith("Work-based project") for s in summaries)
 
 
-def test_epa_calendar_writes_the_feed_and_refuses_an_unknown_assessor(tmp_path):
-    url = f"sqlite:///{tmp_path / 'epa.sqlite'}"
-    store = Store(url)
-    booked_apprentice(store)
-    store.close()
+def test_epa_calendar_writes_the_feed_and_refuses_an_unknown_assessor(tmp_path, booked_url):
+    url = booked_url
     out = tmp_path / "ann.ics"
     done = epa("calendar", "Ann Assessor", "--out", out, "--store", url)
     assert done.returncode == 0, done.stderr
