@@ -955,3 +955,15 @@ def booked_apprentice(store, uln: str = VALID_ULNS[0], assessor: str = "Ann Asse
             book(store, store.clock, standard, booking, today=BOOKED_TODAY, by="planner")[0]
         )
     return made
+
+
+def reschedule(store, booking, on: date, at: int, **changes):
+    """Move ``booking`` (one of :func:`booked_apprentice`'s) to ``on`` at ``at`` o'clock for an
+    hour, with ``changes``; the new booking."""
+    from epa_kernel.store.bookings import book, moved
+
+    new = moved(store, booking.id, on, time(at), time(at + 1)).model_copy(update=changes)
+    standard = get_standard("ST0071", "1.1")
+    return book(
+        store, store.clock, standard, new, today=BOOKED_TODAY, by="planner", moving=booking.id
+    )[0]

@@ -27,6 +27,7 @@ from epa_kernel.cli import (
     hub,
     iqa,
     lifecycle,
+    outbox,
     returns,
     standards,
     store,
@@ -51,6 +52,7 @@ COMMAND_MODULES = (
     bookings,
     calendar,
     confirm,
+    outbox,
     returns,
     submit,
 )

@@ -151,7 +151,7 @@ def confirmation_view(
         else None,
         "bookings": [booking_view(b, gateway) for b in booked],
         "cancelled": [
-            {"what": what_name(b), "when": _when(b), "reason": b.cancel_reason or ""}
+            {"id": b.id, "what": what_name(b), "when": _when(b), "reason": b.cancel_reason or ""}
             for b in everyone
             if b.status == "cancelled" and not any(o.rescheduled_from == b.id for o in everyone)
         ],

@@ -11,6 +11,7 @@
     username = "epa@example.org"  # optional: AUTH only when given
     password_env = "EPA_SMTP_PASSWORD"   # the environment variable holding the password
     timeout_seconds = 30          # optional
+    ca_file = "/etc/ssl/our-ca.pem"      # optional: the CA that signed the server's certificate
 
 The password is read from the environment variable ``password_env`` names, only when a
 message is sent, and is never printed, logged or written; a ``password`` in the file is
@@ -35,6 +36,7 @@ KNOWN = (
     "username",
     "password_env",
     "timeout_seconds",
+    "ca_file",
 )
 LOCAL = ("127.0.0.1", "localhost", "::1")
 
@@ -49,7 +51,14 @@ class SmtpSettings:
     username: str | None = None
     password_env: str | None = None
     timeout_seconds: float = 30.0
+    ca_file: str | None = None  # None: the system's trusted CAs
     file: str = ""
+
+    def tls_context(self):
+        """The TLS context STARTTLS uses: the certificate checked against the host's name."""
+        import ssl
+
+        return ssl.create_default_context(cafile=self.ca_file)
 
     def password(self) -> str | None:
         """The password from the environment (None: no AUTH); missing is bad input naming the
@@ -129,5 +138,6 @@ def smtp_settings(path=None) -> SmtpSettings | None:
         username=username,
         password_env=password_env,
         timeout_seconds=float(timeout),
+        ca_file=_text(table, "ca_file", file),
         file=file,
     )

@@ -18,7 +18,7 @@ from epa_kernel.exports.confirmations import make_confirmation, write_confirmati
 from epa_kernel.exports.invites import Party
 from epa_kernel.settings import AppealPolicy
 from epa_kernel.store import bookings as rows
-from helpers import BOOKED_TODAY, VALID_ULNS, booked_apprentice, epa
+from helpers import BOOKED_TODAY, VALID_ULNS, booked_apprentice, epa, reschedule
 
 ORG = Party("epa@example.org", "Example EPAO")
 POLICY = AppealPolicy(15, "Our EPA Appeals Policy v3, 2.1", "epa.toml")
@@ -88,17 +88,8 @@ def test_bookings_are_confirmed_once_and_held_ones_stay_held(sqlite_store):
 
 def test_what_people_typed_is_text_in_the_letter(sqlite_store):
     made = booked_apprentice(sqlite_store)
-    new = rows.moved(sqlite_store, made[1].id, date(2025, 3, 11), time(10), time(11))
-    new = new.model_copy(update={"venue": "<script>alert(1)</script> Room {{ 7 }}"})
-    rows.book(
-        sqlite_store,
-        sqlite_store.clock,
-        get_standard("ST0071", "1.1"),
-        new,
-        today=BOOKED_TODAY,
-        by="p",
-        moving=made[1].id,
-    )
+    typed = "<script>alert(1)</script> Room {{ 7 }}"
+    reschedule(sqlite_store, made[1], date(2025, 3, 11), 10, venue=typed)
     html = make_confirmation(sqlite_store, ULN, BOOKED_TODAY, by="planner").html
     assert "<script>alert" not in html and "&lt;script&gt;" in html and "{{ 7 }}" in html
 
@@ -129,7 +120,7 @@ def test_epa_confirm_writes_the_files_and_refuses_bad_input(tmp_path, booked_url
         encoding="utf-8",
     )
     out = tmp_path / "letters"
-    args = ("--store", url, "--config", config, "--today", "2025-01-07")
+    args = ("--store", url, "--config", config, "--today", "2025-01-07", "--no-send")
     done = epa("confirm", "--uln", ULN, "--out", out, *args)
     assert done.returncode == 0, done.stderr
     assert "4 booking(s) confirmed" in done.stdout

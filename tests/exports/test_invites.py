@@ -13,7 +13,7 @@ from epa_kernel.core.catalogue import get_standard
 from epa_kernel.exports.calendar_feed import apprentice_invites, assessor_feed
 from epa_kernel.exports.invites import Party
 from epa_kernel.store import bookings as rows
-from helpers import BOOKED_TODAY, VALID_ULNS, booked_apprentice, epa
+from helpers import VALID_ULNS, booked_apprentice, epa, reschedule
 
 STAMP = datetime(2025, 1, 7, 12, tzinfo=UTC)
 ORG = Party("epa@example.org", "Example EPAO", role="CHAIR")
@@ -26,14 +26,6 @@ def events(ics: bytes) -> list:
 
 def by_summary(ics: bytes) -> dict:
     return {str(e["SUMMARY"]): e for e in events(ics)}
-
-
-def move(store, booking, on, at):
-    new = rows.moved(store, booking.id, on, time(at), time(at + 1))
-    made, _ = rows.book(
-        store, store.clock, ST0071, new, today=BOOKED_TODAY, by="planner", moving=booking.id
-    )
-    return made
 
 
 def test_request_holds_every_booked_slot_in_london_time(sqlite_store):
@@ -73,8 +65,8 @@ def test_reschedule_keeps_the_uid_with_a_higher_sequence(sqlite_store):
     before = by_summary(apprentice_invites(sqlite_store, VALID_ULNS[0], STAMP, ORG).request)
     rows.confirm(sqlite_store, sqlite_store.clock, VALID_ULNS[0], by="planner")
     discussion = made[2]
-    moved = move(sqlite_store, discussion, date(2025, 3, 18), 14)
-    again = move(sqlite_store, moved, date(2025, 3, 19), 14)
+    moved = reschedule(sqlite_store, discussion, date(2025, 3, 18), 14)
+    again = reschedule(sqlite_store, moved, date(2025, 3, 19), 14)
     after = apprentice_invites(sqlite_store, VALID_ULNS[0], STAMP, ORG)
     name = "Professional discussion supported by a portfolio of evidence"
     old, new = before[name], by_summary(after.request)[name]
