@@ -137,13 +137,14 @@ def write_confirmations(
     store,
     folder: str | Path,
     *,
-    today: date,
+    today: date | None = None,
     by: str = "epa confirm",
     organizer: Party | None = None,
     appeals: AppealPolicy | None = None,
 ) -> dict[str, list[Path]]:
     """Each booked apprentice's confirmation and invites in ``folder/<ULN>/`` (their bookings
-    confirmed): ULN → the files written."""
+    confirmed): ULN → the files written. ``today``: the letters' date (default: today)."""
+    today = today or date.today()
     out = {}
     for uln in to_confirm(store):
         made = make_confirmation(store, uln, today, by=by, organizer=organizer, appeals=appeals)

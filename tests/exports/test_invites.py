@@ -32,6 +32,7 @@ def test_request_holds_every_booked_slot_in_london_time(sqlite_store):
     booked_apprentice(sqlite_store)
     invites = apprentice_invites(sqlite_store, VALID_ULNS[0], STAMP, ORG)
     cal = icalendar.Calendar.from_ical(invites.request)
+    assert cal.to_ical() == invites.request  # a round trip changes nothing
     assert str(cal["METHOD"]) == "REQUEST" and invites.cancel is None
     assert [str(z["TZID"]) for z in cal.walk("VTIMEZONE")] == ["Europe/London"]
     found = by_summary(invites.request)
