@@ -4,7 +4,8 @@
 URL)`` books one assessment (METHOD ``planning_meeting`` the planning meeting); ``epa book
 cancel ID --reason TEXT`` cancels one; ``epa book move ID --on DATE --from --to`` prints the
 effect on the window and the rules' findings, and with ``--yes`` reschedules it. ``epa bookings
-[ULN] [--assessor NAME]`` lists them. The rules and the double-booking check are the store's
+[ULN] [--assessor NAME]`` lists them; ``epa bookings free`` the assessors free for a slot
+(:mod:`epa_kernel.cli.free`). The rules and the double-booking check are the store's
 (:mod:`epa_kernel.store.bookings`); bad input is one line naming the field (exit 2), nothing
 written.
 """
@@ -12,23 +13,14 @@ written.
 from __future__ import annotations
 
 import getpass
-import re
-from datetime import date, time
+from datetime import date
 
+from epa_kernel.cli.booking_input import need as _need
+from epa_kernel.cli.booking_input import organisation_settings as _settings
+from epa_kernel.cli.booking_input import slot_time as _time
+from epa_kernel.cli.free import add_free_options, cmd_free
 from epa_kernel.cli.options import STORE_HELP, attempt_key_option, iso_date, print_json
 from epa_kernel.errors import InputError
-
-
-def _time(text: str | None, field: str) -> time:
-    if text is None or not re.fullmatch(r"([01][0-9]|2[0-3]):[0-5][0-9]", text):
-        raise InputError("give a time as HH:MM (24 hours), e.g. 09:30", field=field)
-    return time.fromisoformat(text)
-
-
-def _need(args, *names: str) -> None:
-    for name in names:
-        if getattr(args, name.lstrip("-").replace("-", "_"), None) is None:
-            raise InputError("required here", field=name)
 
 
 def _standard(store, args, uln: str):
@@ -58,12 +50,6 @@ def _print(booking, findings, args) -> None:
     print(f"booking {booking.id}: {booking.describe()}")
     for f in findings:
         print(f"  {f.level}: {f.reason} [{f.rule}]")
-
-
-def _settings(args):
-    from epa_kernel.settings import read_settings
-
-    return read_settings(args.config)
 
 
 def cmd_book(args) -> int:
@@ -174,6 +160,8 @@ def cmd_bookings(args) -> int:
     from epa_kernel.store.bookings import list_bookings
     from epa_kernel.store.store import open_store
 
+    if args.uln == "free":
+        return cmd_free(args)
     found = list_bookings(open_store(args.store), args.uln, args.assessor)
     if args.json:
         print_json([b.model_dump(mode="json") for b in found])
@@ -231,8 +219,11 @@ def register(sub) -> None:
     p.add_argument("--store", metavar="URL", help=STORE_HELP)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_book)
-    q = sub.add_parser("bookings", help="list bookings")
-    q.add_argument("uln", nargs="?", metavar="ULN")
+    q = sub.add_parser(
+        "bookings", help="list bookings; 'bookings free' the assessors free for a slot"
+    )
+    q.add_argument("uln", nargs="?", metavar="ULN|free")
+    add_free_options(q)
     q.add_argument("--assessor", metavar="NAME")
     q.add_argument("--store", metavar="URL", help=STORE_HELP)
     q.add_argument("--json", action="store_true")
