@@ -2,8 +2,9 @@
 
 ``epa book ULN METHOD --on DATE --from HH:MM --to HH:MM --assessor NAME (--venue TEXT | --link
 URL)`` books one assessment (METHOD ``planning_meeting`` the planning meeting); ``epa book
-cancel ID --reason TEXT`` cancels one; ``epa book move ID --on DATE --from --to`` prints the
-effect on the window and the rules' findings, and with ``--yes`` reschedules it. ``epa bookings
+cancel ID --reason TEXT`` cancels one; ``epa book confirm ID`` marks one confirmed; ``epa
+book move ID --on DATE --from --to`` prints the effect on the window and the rules' findings,
+and with ``--yes`` reschedules it. ``epa bookings
 [ULN] [--assessor NAME]`` lists them; ``epa bookings free`` the assessors free for a slot
 (:mod:`epa_kernel.cli.free`). The rules and the double-booking check are the store's
 (:mod:`epa_kernel.store.bookings`); bad input is one line naming the field (exit 2), nothing
@@ -53,8 +54,8 @@ def _print(booking, findings, args) -> None:
 
 
 def cmd_book(args) -> int:
-    if args.first in ("cancel", "move"):
-        return (cmd_cancel if args.first == "cancel" else cmd_move)(args)
+    if args.first in ("cancel", "move", "confirm"):
+        return {"cancel": cmd_cancel, "move": cmd_move, "confirm": cmd_confirm}[args.first](args)
     from epa_kernel.core.booking import PLANNING_MEETING, Booking
     from epa_kernel.core.model import validate_input
     from epa_kernel.store.bookings import book
@@ -120,8 +121,18 @@ def cmd_cancel(args) -> int:
     return 0
 
 
+def cmd_confirm(args) -> int:
+    from epa_kernel.store.booking_status import confirm
+    from epa_kernel.store.store import open_store
+
+    store = open_store(args.store)
+    _print(confirm(store, store.clock, _id(args), by=args.by), [], args)
+    return 0
+
+
 def cmd_move(args) -> int:
-    from epa_kernel.store.bookings import book, moved, preview
+    from epa_kernel.store.bookings import book, moved
+    from epa_kernel.store.reschedule import preview
     from epa_kernel.store.store import open_store
 
     _need(args, "--on")
@@ -177,9 +188,9 @@ def register(sub) -> None:
     p = sub.add_parser(
         "book",
         help="book an assessment (or the planning meeting) under the standard's rules; "
-        "'book cancel ID', 'book move ID'",
+        "'book cancel ID', 'book move ID', 'book confirm ID'",
     )
-    p.add_argument("first", metavar="ULN|cancel|move")
+    p.add_argument("first", metavar="ULN|cancel|move|confirm")
     p.add_argument(
         "second", metavar="METHOD|ID", help="a method id or planning_meeting; a booking id"
     )

@@ -26,13 +26,11 @@ from epa_kernel.core.allocation import NEVER_OVERRIDDEN, allocation_findings, co
 from epa_kernel.core.booking import LIVE, Booking
 from epa_kernel.core.booking_rules import (
     Finding,
-    booking_window,
     by_level,
     check_booking,
     refusals,
 )
 from epa_kernel.core.spec import Standard
-from epa_kernel.core.working_days import add_months
 from epa_kernel.errors import AccessError, InputError
 from epa_kernel.store.assessor_profiles import lock_assessor, profile_in
 from epa_kernel.store.database import Database
@@ -159,7 +157,9 @@ def _check_override(db_conn, findings: Sequence[Finding], by: str, override: str
         raise AccessError(f"only an admin may override a refusal; {by!r} is not one")
 
 
-def _write(conn, clock: Clock, booking: Booking, *, by, reason, findings, override) -> Booking:
+def write_version(
+    conn, clock: Clock, booking: Booking, *, by, reason, findings, override
+) -> Booking:
     data = booking.model_dump(mode="json", exclude={"id"})
     if booking.id is None:
         new = conn.execute(
@@ -233,13 +233,13 @@ def book(
                 conn, booking.uln, booking.method, booking.attempt, booking.assessor, key
             )
         reason = f"rescheduled from booking {moving}" if old else "booked"
-        written = _write(
+        written = write_version(
             conn, clock, booking, by=by, reason=reason, findings=findings, override=override
         )
         if old is not None:
             why = f"rescheduled to booking {written.id}"
             gone = old.model_copy(update={"status": "cancelled", "cancel_reason": why})
-            _write(conn, clock, gone, by=by, reason=why, findings=[], override=None)
+            write_version(conn, clock, gone, by=by, reason=why, findings=[], override=None)
     return written, findings
 
 
@@ -252,7 +252,7 @@ def cancel(db: Database, clock: Clock, booking_id: int, *, reason: str, by: str)
         if not found or not found[0].live:
             raise InputError(f"no live booking {booking_id}", field="ID")
         gone = found[0].model_copy(update={"status": "cancelled", "cancel_reason": reason.strip()})
-        return _write(
+        return write_version(
             conn,
             clock,
             gone,
@@ -272,29 +272,3 @@ def moved(db: Database, booking_id: int, on: date, starts: time, ends: time) -> 
         raise InputError(f"no live booking {booking_id}", field="ID")
     data = found[0].model_dump() | {"id": None, "on": on, "starts": starts, "ends": ends}
     return Booking.model_validate(data | {"rescheduled_from": booking_id, "status": "booked"})
-
-
-def preview(
-    db: Database, standard: Standard, booking: Booking, *, today: date, moving: int | None = None
-) -> tuple[list[Finding], str]:
-    """What booking ``booking`` would find (nothing written), and its window in words."""
-    with db.connection() as conn:
-        row = conn.execute(
-            select(apprentices.c.gateway_date).where(apprentices.c.uln == booking.uln)
-        )
-        gateway = row.scalar_one_or_none()
-        others = [
-            o for o in current_bookings(conn, bookings.c.uln == booking.uln) if o.id != moving
-        ]
-    if gateway is None:
-        raise InputError("no apprentice with a gateway date and this ULN in the store", field="ULN")
-    findings = check_booking(standard, booking, gateway, others, today)
-    if booking.method is None:
-        return findings, f"the planning meeting, on or after the gateway on {gateway}"
-    window, anchor, start = booking_window(standard, booking, gateway, others)
-    if start is None:
-        return findings, f"its window cannot be counted yet ({anchor})"
-    closes = add_months(start, window.months)
-    left = (closes - booking.on).days
-    where = f"{left} day(s) before it closes" if left >= 0 else f"{-left} day(s) after it closed"
-    return findings, f"window {start} to {closes} ({window.months} months from {anchor}): {where}"
