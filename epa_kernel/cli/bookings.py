@@ -2,13 +2,12 @@
 
 ``epa book ULN METHOD --on DATE --from HH:MM --to HH:MM --assessor NAME (--venue TEXT | --link
 URL)`` books one assessment (METHOD ``planning_meeting`` the planning meeting); ``epa book
-cancel ID --reason TEXT`` cancels one; ``epa book confirm ID`` marks one confirmed; ``epa
-book move ID --on DATE --from --to`` prints the effect on the window and the rules' findings,
-and with ``--yes`` reschedules it. ``epa bookings
-[ULN] [--assessor NAME]`` lists them; ``epa bookings free`` the assessors free for a slot
-(:mod:`epa_kernel.cli.free`). The rules and the double-booking check are the store's
-(:mod:`epa_kernel.store.bookings`); bad input is one line naming the field (exit 2), nothing
-written.
+confirm ID`` marks one confirmed; ``epa book move ID --on DATE --from --to`` and ``epa book
+cancel ID --reason TEXT`` print their effect on the window and change nothing without ``--yes``
+(:mod:`epa_kernel.cli.reschedule`). ``epa bookings [ULN] [--assessor NAME]`` lists them;
+``epa bookings free`` the assessors free for a slot (:mod:`epa_kernel.cli.free`). The rules
+and the double-booking check are the store's (:mod:`epa_kernel.store.bookings`); bad input is
+one line naming the field (exit 2), nothing written.
 """
 
 from __future__ import annotations
@@ -16,41 +15,16 @@ from __future__ import annotations
 import getpass
 from datetime import date
 
+from epa_kernel.cli.booking_input import booking_id as _id
 from epa_kernel.cli.booking_input import need as _need
 from epa_kernel.cli.booking_input import organisation_settings as _settings
+from epa_kernel.cli.booking_input import print_booking as _print
 from epa_kernel.cli.booking_input import slot_time as _time
+from epa_kernel.cli.booking_input import standard_for as _standard
 from epa_kernel.cli.free import add_free_options, cmd_free
 from epa_kernel.cli.options import STORE_HELP, attempt_key_option, iso_date, print_json
+from epa_kernel.cli.reschedule import cmd_cancel, cmd_move
 from epa_kernel.errors import InputError
-
-
-def _standard(store, args, uln: str):
-    from epa_kernel.core.catalogue import get_standard
-    from epa_kernel.store.bookings import apprentice_standard
-
-    if args.standard:
-        code, _, version = args.standard.partition(":")
-        return get_standard(code, version or None)
-    found = apprentice_standard(store, uln)
-    if found is None:
-        raise InputError(
-            "the store names no standard for this ULN: give CODE:VERSION", field="--standard"
-        )
-    return get_standard(*found)
-
-
-def _print(booking, findings, args) -> None:
-    if args.json:
-        print_json(
-            {
-                "booking": booking.model_dump(mode="json"),
-                "findings": [f.model_dump() for f in findings],
-            }
-        )
-        return
-    print(f"booking {booking.id}: {booking.describe()}")
-    for f in findings:
-        print(f"  {f.level}: {f.reason} [{f.rule}]")
 
 
 def cmd_book(args) -> int:
@@ -102,68 +76,12 @@ def cmd_book(args) -> int:
     return 0
 
 
-def _id(args) -> int:
-    if args.second is None or not args.second.isdigit():
-        raise InputError(
-            "give the booking's id (a whole number: epa bookings lists them)", field="ID"
-        )
-    return int(args.second)
-
-
-def cmd_cancel(args) -> int:
-    from epa_kernel.store.bookings import cancel
-    from epa_kernel.store.store import open_store
-
-    _need(args, "--reason")
-    store = open_store(args.store)
-    gone = cancel(store, store.clock, _id(args), reason=args.reason, by=args.by)
-    _print(gone, [], args)
-    return 0
-
-
 def cmd_confirm(args) -> int:
     from epa_kernel.store.booking_status import confirm
     from epa_kernel.store.store import open_store
 
     store = open_store(args.store)
     _print(confirm(store, store.clock, _id(args), by=args.by), [], args)
-    return 0
-
-
-def cmd_move(args) -> int:
-    from epa_kernel.store.bookings import book, moved
-    from epa_kernel.store.reschedule import preview
-    from epa_kernel.store.store import open_store
-
-    _need(args, "--on")
-    starts, ends = _time(args.starts, "--from"), _time(args.ends, "--to")
-    travel = _settings(args).travel_minutes
-    store = open_store(args.store)
-    old = _id(args)
-    new = moved(store, old, args.on, starts, ends)
-    standard = _standard(store, args, new.uln)
-    today = args.today or date.today()
-    findings, window = preview(store, standard, new, today=today, moving=old)
-    if not args.yes:
-        print(f"booking {old} would move to: {new.describe()}")
-        print(f"  {window}")
-        for f in findings:
-            print(f"  {f.level}: {f.reason} [{f.rule}]")
-        print("  nothing changed: add --yes to move it")
-        return 0
-    made, findings = book(
-        store,
-        store.clock,
-        standard,
-        new,
-        today=today,
-        by=args.by,
-        travel_minutes=travel,
-        override=args.override,
-        moving=old,
-    )
-    print(f"  {window}")
-    _print(made, findings, args)
     return 0
 
 
@@ -214,7 +132,9 @@ def register(sub) -> None:
         "--override", metavar="REASON", help="book despite a refusal (admins only: --by)"
     )
     p.add_argument("--reason", metavar="TEXT", help="cancel: why")
-    p.add_argument("--yes", action="store_true", help="move: do it (without: show the effect)")
+    p.add_argument(
+        "--yes", action="store_true", help="move, cancel: do it (without: show the effect only)"
+    )
     p.add_argument(
         "--by", default=getpass.getuser(), metavar="NAME", help="who books (default: you)"
     )

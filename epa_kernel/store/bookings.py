@@ -112,7 +112,7 @@ def _lock(conn, assessor: str, uln: str):
     return row
 
 
-def _assessor_findings(conn, standard: Standard, booking: Booking, apprentice, leaving):
+def assessor_findings(conn, standard: Standard, booking: Booking, apprentice, leaving):
     """The allocation's findings (:mod:`epa_kernel.core.allocation`) from the assessor's
     profile and their week's bookings, ``leaving`` (a booking being moved) not counted."""
     monday, sunday = week_of(booking.on)
@@ -127,7 +127,7 @@ def _assessor_findings(conn, standard: Standard, booking: Booking, apprentice, l
     )
 
 
-def _clash(conn, booking: Booking, travel_minutes: int, leaving: int | None) -> None:
+def check_clash(conn, booking: Booking, travel_minutes: int, leaving: int | None) -> None:
     near = (
         (bookings.c.assessor == booking.assessor)
         & bookings.c.status.in_(LIVE)
@@ -223,10 +223,10 @@ def book(
         others = [o for o in others if o.id != moving]
         findings = check_booking(standard, booking, gateway, others, today, notified_on=notified_on)
         findings = by_level(
-            findings + _assessor_findings(conn, standard, booking, apprentice, moving)
+            findings + assessor_findings(conn, standard, booking, apprentice, moving)
         )
         _check_override(conn, findings, by, override)
-        _clash(conn, booking, travel_minutes, moving)
+        check_clash(conn, booking, travel_minutes, moving)
         if booking.method is not None:
             key = (booking.standard, booking.version)
             assign_attempt(

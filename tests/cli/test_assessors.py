@@ -133,3 +133,31 @@ def test_a_conflicted_assessor_is_refused_at_booking_and_not_suggested(url, caps
     assert json.loads(capsys.readouterr().out) == []
     assert epa(url, *free, "--to", "08:00") == 2
     assert "--to" in capsys.readouterr().err
+
+
+def test_a_move_shows_the_assessors_refusals_first_and_changes_nothing(url, capsys):
+    main(["users", "add", "boss", "--role", "admin", "--store", url])
+    epa(url, "assessors", "add", "Bob")
+    epa(url, "assessors", "standards", "Bob", "ST0071")
+    book = ["book", ULN, "professional_discussion", *SLOT, "--assessor", "Bob", *BOOK]
+    assert epa(url, *book) == 0
+    epa(url, "assessors", "conflict", "Bob", "--employer", "Acme Ltd", "--from", "2025-02-12")
+    capsys.readouterr()
+    move = ["book", "move", "1", "--on", "2025-02-12", "--from", "09:00", "--to", "10:00"]
+    shown = []
+    for extra in ([], ["--override", "agreed"], ["--override", "agreed", "--yes"]):
+        assert epa(url, *move, *BOOK, *extra) == 2
+        captured = capsys.readouterr()
+        assert "independence" in captured.err and len(captured.err.splitlines()) == 1
+        shown.append(captured.out)
+    for out in shown[:2]:  # the effect shown, the refusal first
+        assert out.splitlines()[2].startswith(
+            "  refusal: Bob declared a link to the apprentice's employer Acme Ltd"
+        )
+    store = Store(url)
+    assert [(b.id, b.on, b.status) for b in list_bookings(store)] == [
+        (1, date(2025, 2, 11), "booked")
+    ]
+    store.close()
+    assert epa(url, *move[:4], "2025-02-10", *move[5:], *BOOK) == 0  # before the link: free
+    assert "nothing changed: add --yes to move it" in capsys.readouterr().out

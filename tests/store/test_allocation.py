@@ -131,3 +131,22 @@ def test_free_assessors_for_a_slot(store):
     assert free_assessors(store, "ST0072", DAY, time(12), time(13), uln=ULN) == []
     with pytest.raises(InputError):
         free_assessors(store, "ST0071", DAY, time(12), time(13), uln=VALID_ULNS[2])
+
+
+def test_the_preview_of_a_move_finds_what_the_move_would(store):
+    from epa_kernel.store.reschedule import preview
+
+    seed(store)
+    made, _ = book(store, slot(at=9))
+    book(store, slot(uln=OTHER, at=11))
+    new = rows.moved(store, made.id, DAY, time(10, 30), time(11, 30))
+    found, window = preview(store, ST0071, new, today=TODAY, moving=made.id)
+    assert found[0].rule == "double_booking" and "booking 2" in found[0].reason
+    assert window.endswith(
+        "2025-02-11 is 54 day(s) before it closes (was 2025-02-11: 54 day(s) before it closes)"
+    )
+    later = rows.moved(store, made.id, DAY, time(12, 30), time(13, 30))
+    found, _ = preview(store, ST0071, later, today=TODAY, moving=made.id, travel_minutes=30)
+    assert "double_booking" not in {f.rule for f in found}
+    found, _ = preview(store, ST0071, later, today=TODAY, moving=made.id, travel_minutes=31)
+    assert found[0].rule == "double_booking"
