@@ -893,3 +893,24 @@ PAGE_FETCH = """async ({url, method, body}) => {
 def page_fetch(page, url: str, method: str = "GET", body: str | None = None) -> dict:
     """:data:`PAGE_FETCH` of ``url`` from ``page``."""
     return page.evaluate(PAGE_FETCH, {"url": url, "method": method, "body": body})
+
+
+def remote_booking(uln, on, at=9, *, method="professional_discussion", **kw):
+    """An hour's remote ST0071 v1.1 booking with Ann at ``at`` o'clock (``kw`` changes it)."""
+    from datetime import time
+
+    from epa_kernel.core.booking import Booking
+
+    data = dict(
+        uln=uln,
+        standard="ST0071",
+        version="1.1",
+        method=method,
+        on=on,
+        starts=time(at),
+        ends=time(at + 1),
+        mode="remote",
+        link="https://meet.example/x",
+        assessor="Ann",
+    )
+    return Booking(**(data | kw))
