@@ -967,3 +967,24 @@ def reschedule(store, booking, on: date, at: int, **changes):
     return book(
         store, store.clock, standard, new, today=BOOKED_TODAY, by="planner", moving=booking.id
     )[0]
+
+
+def remote_booking(uln, on, at=9, *, method="professional_discussion", **kw):
+    """An hour's remote ST0071 v1.1 booking with Ann at ``at`` o'clock (``kw`` changes it)."""
+    from datetime import time
+
+    from epa_kernel.core.booking import Booking
+
+    data = dict(
+        uln=uln,
+        standard="ST0071",
+        version="1.1",
+        method=method,
+        on=on,
+        starts=time(at),
+        ends=time(at + 1),
+        mode="remote",
+        link="https://meet.example/x",
+        assessor="Ann",
+    )
+    return Booking(**(data | kw))

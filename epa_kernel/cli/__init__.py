@@ -19,6 +19,7 @@ from epa_kernel import __version__
 from epa_kernel.cli import (
     appeals,
     apps,
+    assessors,
     batch,
     bookings,
     calendar,
@@ -53,6 +54,7 @@ COMMAND_MODULES = (
     calendar,
     confirm,
     outbox,
+    assessors,
     returns,
     submit,
 )

@@ -23,7 +23,8 @@ from epa_kernel.exports.invites import Party
 from epa_kernel.exports.render import pdf_from_html, render
 from epa_kernel.files import write_atomic
 from epa_kernel.settings import AppealPolicy
-from epa_kernel.store.bookings import confirm, list_bookings
+from epa_kernel.store.booking_chains import confirm_booked
+from epa_kernel.store.bookings import list_bookings
 
 CONFIRMATION_TEMPLATE = "epa_confirmation"
 FILES = {
@@ -97,7 +98,7 @@ def make_confirmation(
         raise InputError(
             "nothing booked for this ULN: book the planning meeting first", field="--uln"
         )
-    confirm(store, store.clock, uln, by=by)
+    confirm_booked(store, store.clock, uln, by=by)
     records = [
         s.record for s in store.all_records(submitted_only=True) if s.record.apprentice.uln == uln
     ]

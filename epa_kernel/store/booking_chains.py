@@ -1,5 +1,6 @@
 """What the invites need from the bookings' versions: when each chain began, which bookings
-were ever confirmed, and the confirm transition (booked to confirmed, a new version).
+were ever confirmed; and an apprentice's bookings confirmed together when their confirmation is
+made (:func:`confirm_booked`).
 
 A calendar invite's UID must stay the same for a booking's whole chain of reschedules and
 differ between two stores' bookings of the same id, so it is made from the chain's first
@@ -16,9 +17,10 @@ from collections.abc import Iterable
 from sqlalchemy import select
 
 from epa_kernel.core.booking import Booking
-from epa_kernel.store.bookings import list_bookings
+from epa_kernel.store.bookings import current_bookings, list_bookings, write_version
 from epa_kernel.store.database import Database
-from epa_kernel.store.schema import booking_versions
+from epa_kernel.store.schema import booking_versions, bookings
+from epa_kernel.store.versions import Clock
 
 
 def created_at(db: Database, ids: Iterable[int]) -> dict[int, str]:
@@ -44,8 +46,6 @@ def ever_confirmed(db: Database, ids: Iterable[int]) -> set[int]:
 
 def versions_of(db: Database, ids: Iterable[int]) -> dict[int, int]:
     """Each booking id → its current version number."""
-    from epa_kernel.store.schema import bookings
-
     wanted = sorted(set(ids))
     query = select(bookings.c.id, bookings.c.current_version).where(bookings.c.id.in_(wanted))
     with db.connection() as conn:
@@ -55,3 +55,25 @@ def versions_of(db: Database, ids: Iterable[int]) -> dict[int, int]:
 def apprentice_bookings(db: Database, uln: str) -> list[Booking]:
     """Every booking of the apprentice, every status, by day."""
     return list_bookings(db, uln=uln)
+
+
+def confirm_booked(db: Database, clock: Clock, uln: str, *, by: str) -> list[Booking]:
+    """Mark the apprentice's ``booked`` bookings ``confirmed`` in one transaction, each a new
+    version (as ``epa book confirm ID`` does one): their confirmation was made
+    (:mod:`epa_kernel.exports.confirmations`). Held and cancelled ones are left as they are."""
+    why = "confirmed (was booked): confirmation sent to the apprentice and employer"
+    with db.transaction() as conn:
+        found = current_bookings(conn, (bookings.c.uln == uln) & (bookings.c.status == "booked"))
+        done = {"status": "confirmed"}
+        return [
+            write_version(
+                conn,
+                clock,
+                b.model_copy(update=done),
+                by=by,
+                reason=why,
+                findings=[],
+                override=None,
+            )
+            for b in found
+        ]

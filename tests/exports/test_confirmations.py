@@ -81,7 +81,10 @@ def test_bookings_are_confirmed_once_and_held_ones_stay_held(sqlite_store):
     assert statuses == ["cancelled", "confirmed", "confirmed", "confirmed", "held"]
     make_confirmation(sqlite_store, ULN, BOOKED_TODAY, by="planner")
     history = rows.booking_history(sqlite_store, made[0].id)
-    assert [h["reason"] for h in history] == ["booked", "confirmed to the apprentice and employer"]
+    assert [h["reason"] for h in history] == [
+        "booked",
+        "confirmed (was booked): confirmation sent to the apprentice and employer",
+    ]
     assert "Held, not yet confirmed" in first.html and "Cancelled" in first.html
     assert "employer asked" in first.text
 

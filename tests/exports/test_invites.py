@@ -13,6 +13,7 @@ from epa_kernel.core.catalogue import get_standard
 from epa_kernel.exports.calendar_feed import apprentice_invites, assessor_feed
 from epa_kernel.exports.invites import Party
 from epa_kernel.store import bookings as rows
+from epa_kernel.store.booking_chains import confirm_booked
 from helpers import VALID_ULNS, booked_apprentice, epa, reschedule
 
 STAMP = datetime(2025, 1, 7, 12, tzinfo=UTC)
@@ -64,7 +65,7 @@ def test_request_holds_every_booked_slot_in_london_time(sqlite_store):
 def test_reschedule_keeps_the_uid_with_a_higher_sequence(sqlite_store):
     made = booked_apprentice(sqlite_store)
     before = by_summary(apprentice_invites(sqlite_store, VALID_ULNS[0], STAMP, ORG).request)
-    rows.confirm(sqlite_store, sqlite_store.clock, VALID_ULNS[0], by="planner")
+    confirm_booked(sqlite_store, sqlite_store.clock, VALID_ULNS[0], by="planner")
     discussion = made[2]
     moved = reschedule(sqlite_store, discussion, date(2025, 3, 18), 14)
     again = reschedule(sqlite_store, moved, date(2025, 3, 19), 14)
@@ -89,7 +90,7 @@ def test_cancellation_is_method_cancel_for_what_the_apprentice_was_told(sqlite_s
         sqlite_store, sqlite_store.clock, made[0].id, reason="held by phone instead", by="planner"
     )
     assert apprentice_invites(sqlite_store, VALID_ULNS[0], STAMP, ORG).cancel is None
-    rows.confirm(sqlite_store, sqlite_store.clock, VALID_ULNS[0], by="planner")
+    confirm_booked(sqlite_store, sqlite_store.clock, VALID_ULNS[0], by="planner")
     rows.cancel(
         sqlite_store, sqlite_store.clock, made[3].id, reason="employer closed", by="planner"
     )
@@ -104,7 +105,7 @@ def test_cancellation_is_method_cancel_for_what_the_apprentice_was_told(sqlite_s
 
 def test_a_second_reader_accepts_the_invites_and_the_feed(sqlite_store):
     made = booked_apprentice(sqlite_store)
-    rows.confirm(sqlite_store, sqlite_store.clock, VALID_ULNS[0], by="planner")
+    confirm_booked(sqlite_store, sqlite_store.clock, VALID_ULNS[0], by="planner")
     rows.cancel(
         sqlite_store, sqlite_store.clock, made[3].id, reason="employer closed", by="planner"
     )
