@@ -28,7 +28,7 @@ from epa_kernel.exports.mail_message import cancellation_message, confirmation_m
 from epa_kernel.exports.mail_settings import SmtpSettings
 from epa_kernel.store.booking_chains import versions_of
 from epa_kernel.store.contacts import contact
-from epa_kernel.store.outbox import message_key, queue, record_try, unsent
+from epa_kernel.store.outbox import claim, message_key, queue, record_try, unsent
 
 log = logging.getLogger(__name__)
 _ADDRESS = re.compile(r"[^\s<>\"'@,;:]+@[^\s<>\"',;:]+")
@@ -114,12 +114,15 @@ def send_unsent(store, smtp: SmtpSettings) -> SendReport:
     except (OSError, smtplib.SMTPException) as exc:
         report.problem = safe_answer(exc)
         for q in waiting:
-            record_try(store, store.clock, q.id, "failed", report.problem)
-            report.failed.append(q.id)
+            if claim(store, store.clock, q.id):  # every ended try follows its claim
+                record_try(store, store.clock, q.id, "failed", report.problem)
+                report.failed.append(q.id)
         log.info("outbox: %d message(s) not sent: %s", len(waiting), report.problem)
         return report
     with server:
         for q in waiting:
+            if not claim(store, store.clock, q.id):  # sent or being sent by another sender
+                continue
             msg = message_from_bytes(q.message, policy=SMTP)
             rcpt = [a for h in ("To", "Cc") for a in msg.get_all(h, [])]
             try:

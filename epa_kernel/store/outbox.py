@@ -7,9 +7,12 @@ try is recorded ``sent``; until then every ``epa outbox send`` tries it again, a
 is a try recorded ``failed`` with what went wrong (no address, no password). The bookings are
 saved before anything is queued: a mail server that is down loses no booking.
 
-Sending is at least once, never silently dropped: a crash after the server accepted a message
-and before its try was recorded sends it again on the next run (the same Message-ID, which
-mail systems use to drop the copy).
+Two senders at once (two admins' ``epa outbox send``, or one and a planning app) never send one
+message twice: a sender first *claims* each message (:func:`claim`: a ``sending`` try written
+under the message row's write lock) and skips any message sent or claimed by another within
+:data:`LEASE`. A sender that crashed mid-send leaves its claim; once the lease has passed the
+message is tried again (the same Message-ID, which mail systems use to drop a copy), so sending
+is never silently dropped.
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from epa_kernel.store.database import Database
@@ -26,6 +30,9 @@ from epa_kernel.store.schema import outbox, outbox_tries
 from epa_kernel.store.versions import Clock
 
 KINDS = ("confirmation", "cancellation")
+#: How long a claim keeps other senders off a message (a send takes seconds; a crashed sender's
+#: message waits this long before another sends it).
+LEASE = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -78,8 +85,32 @@ def unsent(db: Database) -> list[Queued]:
         return [Queued(r.id, r.uln, r.kind, r.message.encode("ascii")) for r in conn.execute(query)]
 
 
+def claim(db: Database, clock: Clock, message_id: int) -> bool:
+    """Take ``message_id`` to send it now: False when it was sent, or another sender claimed it
+    less than :data:`LEASE` ago. The message row's write lock (PostgreSQL: that row; SQLite:
+    the database) makes two claims of one message happen one after the other."""
+    with db.transaction() as conn:
+        conn.execute(update(outbox).where(outbox.c.id == message_id).values(id=message_id))
+        tries = select(outbox_tries.c.state, outbox_tries.c.at).where(
+            outbox_tries.c.message_id == message_id
+        )
+        states = conn.execute(tries.order_by(outbox_tries.c.id.desc())).all()
+        now = clock()
+        if any(t.state == "sent" for t in states):
+            return False
+        if states and states[0].state == "sending":
+            if datetime.fromisoformat(now) - datetime.fromisoformat(states[0].at) < LEASE:
+                return False
+        conn.execute(
+            insert(outbox_tries).values(
+                message_id=message_id, state="sending", answer="claimed by a sender", at=now
+            )
+        )
+        return True
+
+
 def record_try(db: Database, clock: Clock, message_id: int, state: str, answer: str) -> None:
-    """Record one try to send a message: ``sent`` or ``failed``, and the answer."""
+    """Record how a claimed try to send a message ended: ``sent`` or ``failed``, and the answer."""
     if state not in ("sent", "failed"):
         raise ValueError("state is sent or failed")
     with db.transaction() as conn:
@@ -91,12 +122,13 @@ def record_try(db: Database, clock: Clock, message_id: int, state: str, answer: 
 
 
 def outbox_rows(db: Database) -> list[dict]:
-    """Each message: id, uln, kind, queued (when), state (sent, failed or queued), tries and the
-    last answer; oldest first. No addresses."""
+    """Each message: id, uln, kind, queued (when), state (sent, failed, sending or queued),
+    tries (ended ones) and the last answer; oldest first. No addresses."""
+    ended = func.sum(case((outbox_tries.c.state != "sending", 1), else_=0))
     tries = (
         select(
             outbox_tries.c.message_id,
-            func.count().label("tries"),
+            ended.label("tries"),
             func.max(outbox_tries.c.id).label("last"),
         )
         .group_by(outbox_tries.c.message_id)

@@ -251,3 +251,37 @@ def test_epa_confirm_then_outbox_send_end_to_end(tmp_path, booked_url, mail):
             assert secret not in done.stdout + done.stderr
     nothing = epa("outbox", "send", *args)  # no password given: nothing unsent, no login
     assert nothing.returncode == 0 and "0 sent, 0 not sent" in nothing.stdout
+
+
+def test_two_senders_at_once_send_each_message_once(tmp_path, sqlite_store, mail):
+    """Two admins press send together (each its own process's store): one message arrives."""
+    import threading
+
+    from epa_kernel.exports.mail_send import queue_confirmation
+    from epa_kernel.store.store import Store
+
+    booked_apprentice(sqlite_store)
+    smtp = smtp_settings(mail.config)
+    organiser = Party(smtp.from_address, smtp.from_name)
+    made = make_confirmation(sqlite_store, ULN, BOOKED_TODAY, by="planner", organizer=organiser)
+    queue_confirmation(sqlite_store, made, smtp, by="planner")
+    mail.start()
+    senders = [Store(sqlite_store.url) for _ in range(4)]
+    start = threading.Barrier(len(senders))
+    reports = []
+
+    def send(store):
+        start.wait()
+        reports.append(send_unsent(store, smtp))
+
+    threads = [threading.Thread(target=send, args=(s,)) for s in senders]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for s in senders:
+        s.close()
+    assert len(mail.inbox.received) == 1
+    assert sum(len(r.sent) for r in reports) == 1 and not any(r.failed for r in reports)
+    (row,) = outbox_rows(sqlite_store)
+    assert (row["state"], row["tries"]) == ("sent", 1)

@@ -4,7 +4,7 @@ apprentice when a purge removes them."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 
 from sqlalchemy import func, select
 
@@ -63,3 +63,31 @@ def test_a_purge_removes_the_apprentices_addresses_and_messages(tmp_path):
         assert conn.execute(select(func.count()).select_from(contacts)).scalar() == 0
         assert conn.execute(select(func.count()).select_from(outbox)).scalar() == 0
     assert outbox_rows(store) == []
+
+
+def test_a_message_is_claimed_by_one_sender_until_its_lease_runs_out(store_url):
+    from datetime import datetime, timedelta
+
+    from epa_kernel.store.outbox import LEASE, claim
+
+    now = [datetime(2026, 12, 1, 9, 0, tzinfo=UTC)]
+    store = Store(store_url, clock=lambda: now[0].isoformat())
+    stored_apprentice(store)
+    key = message_key(ULN, "confirmation", [(1, 1)])
+    first = queue(
+        store, store.clock, key=key, uln=ULN, kind="confirmation", message=MESSAGE, by="p"
+    )
+    assert claim(store, store.clock, first) is True
+    assert claim(store, store.clock, first) is False  # another sender, while the first sends
+    assert [(r["state"], r["tries"]) for r in outbox_rows(store)] == [("sending", 0)]
+    now[0] += LEASE - timedelta(seconds=1)
+    assert claim(store, store.clock, first) is False
+    now[0] += timedelta(seconds=1)  # the first sender died: the message is not stuck
+    assert claim(store, store.clock, first) is True
+    record_try(store, store.clock, first, "failed", "ConnectionRefusedError")
+    assert claim(store, store.clock, first) is True  # a failure is tried again at once
+    record_try(store, store.clock, first, "sent", "accepted by the server")
+    now[0] += LEASE * 2
+    assert claim(store, store.clock, first) is False  # sent: never again
+    assert [(r["state"], r["tries"]) for r in outbox_rows(store)] == [("sent", 2)]
+    store.close()
