@@ -63,14 +63,23 @@ def test_profiles_are_built_by_commands_and_kept_as_versions(url, capsys):
     assert epa(url, "assessors", "show", "Ann") == 0
     out = capsys.readouterr().out
     assert "standards: ST0071, ST0072:1.0" in out and "capacity: 6 a week" in out
-    assert "away: 2025-03-03 to 2025-03-07 (leave)" in out
-    assert "conflict of interest: employer Acme Ltd (from 2024-09-01, ongoing)" in out
+    assert "away 1: 2025-03-03 to 2025-03-07 (leave)" in out
+    assert "conflict 1: employer Acme Ltd (from 2024-09-01, ongoing)" in out
     assert epa(url, "assessors", "list", "--json") == 0
     [ann] = json.loads(capsys.readouterr().out)
     assert ann["conflicts"] == [
         {"kind": "employer", "organisation": "Acme Ltd", "starts": "2024-09-01", "ends": None}
     ]
     assert len(history(url)) == 5
+    assert epa(url, "assessors", "conflict", "Ann", "--remove", "2", "--reason", "x") == 2
+    assert "--remove" in capsys.readouterr().err
+    assert epa(url, "assessors", "conflict", "Ann", "--remove", "1") == 2
+    assert "--reason" in capsys.readouterr().err
+    assert len(history(url)) == 5
+    why = "declared in error: another Acme"
+    assert epa(url, "assessors", "conflict", "Ann", "--remove", "1", "--reason", why) == 0
+    assert "conflict" not in capsys.readouterr().out
+    assert history(url)[-1] == (6, f"conflict 1 removed: {why}")
 
 
 def test_bad_input_exits_2_naming_the_field_and_changes_nothing(url, capsys):
