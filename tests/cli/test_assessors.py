@@ -13,6 +13,7 @@ from sqlalchemy import insert
 from epa_kernel.cli import main
 from epa_kernel.store.assessor_profiles import profile_history
 from epa_kernel.store.bookings import list_bookings
+from epa_kernel.store.people import assignments_of
 from epa_kernel.store.schema import apprentices
 from epa_kernel.store.store import Store
 from helpers import VALID_ULNS
@@ -170,3 +171,21 @@ def test_a_move_shows_the_assessors_refusals_first_and_changes_nothing(url, caps
     store.close()
     assert epa(url, *move[:4], "2025-02-10", *move[5:], *BOOK) == 0  # before the link: free
     assert "nothing changed: add --yes to move it" in capsys.readouterr().out
+
+
+def test_a_hand_assignment_to_a_conflicted_assessor_is_refused(url, capsys):
+    for name in ("Ann", "Bob"):
+        epa(url, "assessors", "add", name)
+        epa(url, "assessors", "standards", name, "ST0071")
+    assert epa(url, "book", ULN, "professional_discussion", *SLOT, "--assessor", "Bob", *BOOK) == 0
+    assign = ["assign", ULN, "professional_discussion", "--assessor", "Ann"]
+    epa(url, "assessors", "conflict", "Ann", "--provider", "North College", "--to", "2999-12-31")
+    capsys.readouterr()
+    assert epa(url, *assign) == 2
+    assert capsys.readouterr().err.startswith("epa: independence: refused: Ann declared a link")
+    store = Store(url)
+    assert [a["assessor"] for a in assignments_of(store, "Bob")] == ["Bob"]
+    store.close()
+    epa(url, "assessors", "conflict", "Ann", "--remove", "1", "--reason", "corrected")
+    epa(url, "assessors", "conflict", "Ann", "--provider", "North College", "--to", "2001-01-31")
+    assert epa(url, *assign) == 0  # a link that ended long ago
