@@ -141,8 +141,17 @@ def test_a_conflicted_assessor_is_refused_at_booking_and_not_suggested(url, caps
     capsys.readouterr()
     assert epa(url, *free, "--to", "10:00", "--json") == 0  # the stored standard now
     assert json.loads(capsys.readouterr().out) == []
-    assert epa(url, *free, "--to", "08:00") == 2
-    assert "--to" in capsys.readouterr().err
+    cases = [
+        (["--to", "08:00"], "--to"),
+        (["--to", "9:30"], "--to"),
+        (["--to", "09:30", "--method", "professional_discussion"], "--from/--to"),
+        (["--to", "10:00", "--method", "showcase"], "--method"),
+    ]
+    for args, field in cases:
+        assert epa(url, *free, *args) == 2, args
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and field in err, (args, err)
+    assert epa(url, *free, "--to", "10:00", "--method", "professional_discussion") == 0
 
 
 def test_a_move_shows_the_assessors_refusals_first_and_changes_nothing(url, capsys):
