@@ -26,6 +26,31 @@ def add_free_options(q) -> None:
     q.add_argument("--config", metavar="FILE", help="the organisation's settings (travel_minutes)")
 
 
+#: Refusals for the assessor's sake: another assessor could take the slot.
+ASSESSOR_REFUSALS = ("independence", "assessor.away", "assessor.standards", "--from/--to")
+
+
+def with_free_assessors(refused: InputError, store, booking, travel: int) -> InputError:
+    """A refusal for the assessor's sake with the assessors free for the slot added (still one
+    line); any other refusal as it is."""
+    from epa_kernel.store.allocation import free_assessors
+
+    if refused.field not in ASSESSOR_REFUSALS:
+        return refused
+    code = f"{booking.standard}:{booking.version}"
+    free = free_assessors(
+        store,
+        code,
+        booking.on,
+        booking.starts,
+        booking.ends,
+        uln=booking.uln,
+        travel_minutes=travel,
+    )
+    names = ", ".join(s.assessor for s in free) or "none (epa assessors list)"
+    return InputError(f"{refused.message}; free for this slot: {names}", field=refused.field)
+
+
 def fits(standard: str, method: str, starts, ends) -> None:
     """Refuse a slot too short for the method (its timed facts' least): no one is free for
     a slot that cannot hold the assessment."""

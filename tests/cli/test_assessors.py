@@ -131,6 +131,7 @@ def test_a_conflicted_assessor_is_refused_at_booking_and_not_suggested(url, caps
         assert epa(url, *args, *extra) == 2
         err = capsys.readouterr().err
         assert "independence" in err and "provider north college" in err
+        assert err.strip().endswith("free for this slot: Bob") and len(err.splitlines()) == 1
     store = Store(url)
     assert list_bookings(store) == []
     store.close()
