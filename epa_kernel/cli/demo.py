@@ -4,7 +4,8 @@ The demo writes the synthetic cohort and its lifecycle cases
 (:mod:`epa_kernel.batch.demo_lifecycle`), runs it as ``epa run`` would, and then takes the
 results through what follows a grade (:mod:`epa_kernel.iqa.demo_round`): stored, sampled and
 moderated, an appeal lodged, released, certificates claimed; and its planning meetings and
-assessments booked (:mod:`epa_kernel.store.demo_bookings`). It prints where each lifecycle
+assessments booked (:mod:`epa_kernel.store.demo_bookings`), with their confirmations and
+calendar invites (:mod:`epa_kernel.exports.demo_confirmations`). It prints where each lifecycle
 case stands, by ULN (all synthetic), as ``epa status`` would on today's date.
 """
 
@@ -74,6 +75,15 @@ def bookings_report(out: Path) -> list[str]:
     return demo_bookings(open_store(f"sqlite:///{out / 'epa.sqlite'}"))
 
 
+def confirmations_report(out: Path, today: date) -> list[str]:
+    """The planning meetings' letters and the assessors' feeds
+    (:mod:`epa_kernel.exports.demo_confirmations`)."""
+    from epa_kernel.exports.demo_confirmations import confirmations_out
+    from epa_kernel.store.store import open_store
+
+    return confirmations_out(open_store(f"sqlite:///{out / 'epa.sqlite'}"), out, today)
+
+
 def cmd_demo(args) -> int:
     from epa_kernel.batch.demo_cohort import write_cohort
     from epa_kernel.batch.demo_lifecycle import write_cases
@@ -91,6 +101,7 @@ def cmd_demo(args) -> int:
     if summary.ok:
         print("\n".join(["", *lifecycle_report(args.out, date.today())]))
         print("\n".join(["", *bookings_report(args.out)]))
+        print("\n".join(confirmations_report(args.out, date.today())))
     return 0 if summary.ok else 1
 
 

@@ -131,3 +131,32 @@ def test_the_demo_books_its_cohort_once_with_a_conflict_refused_and_a_reschedule
         for p in (demo / "cohort").glob("*.json")
     }
     assert not any(n in line for n in names for line in lines)  # ULNs only, never names
+    # The planning meetings' letters and invites, and each assessor's feed
+    import icalendar
+    import pypdf
+
+    from epa_kernel.cli.demo import confirmations_report
+
+    said = "\n".join(confirmations_report(demo, date(2026, 12, 4)))
+    letters = sorted((demo / "confirmations").glob("*/confirmation.pdf"))
+    assert f"confirmations: {len(letters)} apprentice(s)" in said and len(letters) >= 25
+    assert pypdf.PdfReader(letters[0]).pages[0].extract_text().strip()
+    invites = icalendar.Calendar.from_ical((letters[0].parent / "invites.ics").read_bytes())
+    assert invites["METHOD"] == "REQUEST" and invites.walk("VEVENT")
+    feeds = list((demo / "calendars").glob("*.ics"))
+    assert feeds and all(icalendar.Calendar.from_ical(f.read_bytes()).walk("VEVENT") for f in feeds)
+    from sqlalchemy import func, select
+
+    from epa_kernel.store.schema import booking_versions
+
+    def versions() -> int:
+        with store.connection() as conn:
+            return conn.execute(select(func.count()).select_from(booking_versions)).scalar()
+
+    store = Store(f"sqlite:///{demo / 'epa.sqlite'}")
+    assert "booked" not in {b.status for b in list_bookings(store)}  # the letters confirmed them
+    before = versions()
+    again = "\n".join(confirmations_report(demo, date(2026, 12, 4)))
+    assert versions() == before  # a second run rewrites the letters and changes no booking
+    store.close()
+    assert not any(n in again or n in said for n in names)
