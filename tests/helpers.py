@@ -17,7 +17,7 @@ import subprocess
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 
 import yaml
@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from epa_kernel.batch.demo_cohort import cohort_records
+from epa_kernel.core.booking import Booking
 from epa_kernel.core.catalogue import catalogue, get_standard
 from epa_kernel.core.grading import grade_method
 from epa_kernel.core.method_spec import Method
@@ -893,3 +894,25 @@ PAGE_FETCH = """async ({url, method, body}) => {
 def page_fetch(page, url: str, method: str = "GET", body: str | None = None) -> dict:
     """:data:`PAGE_FETCH` of ``url`` from ``page``."""
     return page.evaluate(PAGE_FETCH, {"url": url, "method": method, "body": body})
+
+
+# --- bookings ------------------------------------------------------------------------------------
+
+
+def booking_slot(
+    uln=VALID_ULNS[0], method="professional_discussion", on=date(2025, 2, 10), at=9, **kw
+) -> Booking:
+    """An hour's ST0071 v1.1 booking from ``at`` o'clock, remote with Ann unless ``kw`` says."""
+    data = dict(
+        uln=uln,
+        standard="ST0071",
+        version="1.1",
+        method=method,
+        on=on,
+        starts=time(at),
+        ends=time(at + 1),
+        mode="remote",
+        link="https://meet.example/x",
+        assessor="Ann",
+    )
+    return Booking(**(data | kw))

@@ -266,3 +266,15 @@ def preview(
     left = (closes - booking.on).days
     where = f"{left} day(s) before it closes" if left >= 0 else f"{-left} day(s) after it closed"
     return findings, f"window {start} to {closes} ({window.months} months from {anchor}): {where}"
+
+
+def confirm(db: Database, clock: Clock, booking_id: int, *, by: str) -> Booking:
+    """Mark a held or booked booking confirmed to the apprentice and employer (a new version)."""
+    with db.transaction() as conn:
+        found = _current(conn, bookings.c.id == booking_id)
+        if not found or not found[0].live:
+            raise InputError(f"no live booking {booking_id}", field="ID")
+        if found[0].status == "confirmed":
+            return found[0]
+        done = found[0].model_copy(update={"status": "confirmed"})
+        return _write(conn, clock, done, by=by, reason="confirmed", findings=[], override=None)

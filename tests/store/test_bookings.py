@@ -9,14 +9,13 @@ from datetime import date, time
 import pytest
 from sqlalchemy import insert, select
 
-from epa_kernel.core.booking import Booking
 from epa_kernel.core.catalogue import get_standard
 from epa_kernel.errors import AccessError, InputError
 from epa_kernel.store import bookings as rows
 from epa_kernel.store.people import assignments_of
 from epa_kernel.store.schema import apprentices, assessors
 from epa_kernel.store.users import set_user
-from helpers import VALID_ULNS
+from helpers import VALID_ULNS, booking_slot
 
 GATEWAY = date(2025, 1, 6)
 TODAY = date(2025, 1, 7)
@@ -31,20 +30,7 @@ def seed(store, ulns=VALID_ULNS[:2], names=("Ann", "Bob")) -> None:
             conn.execute(insert(assessors).values(name=name))
 
 
-def slot(uln=VALID_ULNS[0], method="professional_discussion", on=date(2025, 2, 10), at=9, **kw):
-    data = dict(
-        uln=uln,
-        standard="ST0071",
-        version="1.1",
-        method=method,
-        on=on,
-        starts=time(at),
-        ends=time(at + 1),
-        mode="remote",
-        link="https://meet.example/x",
-        assessor="Ann",
-    )
-    return Booking(**(data | kw))
+slot = booking_slot
 
 
 def book(store, booking, **kw):
