@@ -26,9 +26,12 @@ from sqlalchemy import select
 from epa_kernel.core.booking import Booking
 from epa_kernel.core.booking_rules import Finding
 from epa_kernel.core.catalogue import get_standard
-from epa_kernel.errors import InputError
+from epa_kernel.core.epa_status import epa_status
+from epa_kernel.errors import AccessError, InputError
 from epa_kernel.store import bookings as rows
 from epa_kernel.store.schema import apprentices, assignments
+from epa_kernel.store.standing import Standing
+from epa_kernel.store.users import User
 
 
 class BookingCalls:
@@ -93,12 +96,27 @@ class BookingCalls:
             for r in found
         ]
 
+    def planning_standing(self, uln: str) -> Standing:
+        """Where the apprentice's EPA stands on the store's day (the window, each method, the
+        deadlines, as ``epa status`` gives it), also before any record is started: counted
+        then from the gateway and the standard their assignments name."""
+        self._need("admin", to="see the apprentices to plan")
+        today = self._today()
+        if self.store.records_of(uln):
+            return self.store.standing(uln, today)
+        person = next((a for a in self.planning_apprentices() if a["uln"] == uln), None)
+        if person is None or person["standard"] is None:
+            raise InputError("no gateway date or standard stored for this apprentice", field="ULN")
+        standard = get_standard(person["standard"], person["version"])
+        return Standing(epa_status(standard, person["gateway"], [], today), (), None, None)
+
     def preview_booking(
         self, booking: Booking, moving: int | None = None
     ) -> tuple[list[Finding], str]:
-        """What booking it would find, nothing written, and its window in words."""
+        """What booking it would find, nothing written, and its window in words; ``moving``:
+        the live booking it would replace (a reschedule, as ``moved_booking`` gives it)."""
         self._need("admin", to="plan bookings")
-        booking = self._new(booking)
+        booking = self._new(booking, None if moving is None else self._id(moving))
         standard = get_standard(booking.standard, booking.version)
         return rows.preview(self.store, standard, booking, today=self._today(), moving=moving)
 
@@ -162,10 +180,10 @@ class BookingCalls:
         """The day the rules count from: the store's clock's (UTC), never the caller's."""
         return date.fromisoformat(self.store.clock()[:10])
 
-    def _new(self, booking: Booking) -> Booking:
+    def _new(self, booking: Booking, moving: int | None = None) -> Booking:
         if not isinstance(booking, Booking):
             raise InputError("not a booking", field="booking")
-        if booking.id is not None or booking.rescheduled_from is not None:
+        if booking.id is not None or booking.rescheduled_from not in (None, moving):
             raise self._refuse("book over a stored booking (move or cancel it instead)")
         if booking.status not in ("held", "booked"):
             raise InputError("a new booking is held or booked", field="status")
@@ -187,3 +205,29 @@ class BookingCalls:
 
 #: The calls the store service serves from this class (with Access's own).
 CALLS = frozenset(n for n, v in vars(BookingCalls).items() if callable(v) and not n.startswith("_"))
+
+
+class LocalPlanning(BookingCalls):
+    """The booking calls off a hub (``epa serve --app planning``, one laptop, loopback): the
+    whole store is its user's already, as for ``epa book``, so the planner is who they say
+    (``author``, changeable) and may plan; an override is still refused unless ``author`` is an
+    admin in the store's users."""
+
+    def __init__(self, store, author: str):
+        self.store, self.author = store, author
+
+    @property
+    def user(self) -> User:
+        return User(self.author, "admin", None)
+
+    def assessors(self) -> list[str]:
+        return self.store.assessors()
+
+    def standing(self, uln: str, today: date):
+        return self.store.standing(uln, today)
+
+    def _need(self, *roles: str, to: str) -> None:
+        """Off a hub every planning call is the laptop user's to make."""
+
+    def _refuse(self, what: str) -> AccessError:
+        return AccessError(f"{self.author} may not {what}")

@@ -75,6 +75,8 @@ def test_the_planning_team_books_previews_moves_cancels_and_confirms_in_its_own_
     assert isinstance(discussion, Booking) and discussion.id and discussion.on == date(2025, 2, 10)
     assert any(f.rule == "portfolio_submission" for f in found)
     observation, _ = ada.book(slot("practical_observation", on=date(2025, 2, 17), at=13))
+    # where the EPA stands before any record: the window counted from the gateway
+    assert ada.planning_standing(A_ULN).status.window.closes == date(2025, 4, 6)
     assert [b.what for b in ada.bookings(A_ULN)] == [
         "work_based_project",
         "professional_discussion",
@@ -140,6 +142,7 @@ def test_an_assessor_reads_only_their_own_bookings_and_changes_none(planning):
         lambda: alex.cancel_booking(theirs.id, reason="mine now"),
         lambda: alex.confirm_booking(mine.id),
         lambda: alex.planning_apprentices(),
+        lambda: alex.planning_standing(A_ULN),
         lambda: alex.upcoming(date(2025, 1, 7), assessor=B),
     ):
         with pytest.raises(AccessError):
@@ -155,6 +158,7 @@ def test_iqa_has_no_part_in_planning(planning):
         lambda: quinn.bookings(),
         lambda: quinn.upcoming(date(2025, 1, 7)),
         lambda: quinn.planning_apprentices(),
+        lambda: quinn.planning_standing(A_ULN),
         lambda: quinn.preview_booking(slot()),
         lambda: quinn.book(slot()),
         lambda: quinn.cancel_booking(1, reason="x"),
