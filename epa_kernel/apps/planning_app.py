@@ -142,11 +142,11 @@ class PlanningApp:
                 self.override,
                 w.HBox([self.book_button, self.status]),
             ],
-            layout=w.Layout(width="640px"),
+            layout=w.Layout(width="600px"),
         )
         side = w.VBox(
             [w.HTML("<h3>The apprentice</h3>"), self.standing, self.booked, self.manage.widget],
-            layout=w.Layout(width="560px", margin="0 0 0 24px"),
+            layout=w.Layout(width="660px", margin="0 0 0 24px"),
         )
         self.widget = w.VBox(
             [
@@ -182,6 +182,7 @@ class PlanningApp:
 
     def refresh(self) -> None:
         """The week, the apprentice's panel and bookings, and the form's findings, again."""
+        self.status.value = ""  # what it said was about the page before
         uln = self.apprentice.value
         end = self.week + timedelta(days=6)
         self.week_label.value = f"<b>Week of {self.week:%d %B %Y}</b> (to {end:%d %B})"

@@ -31,9 +31,9 @@ class ManagePanel:
         self.choice.layout.width = "520px"
         self.day = tagged(w.DatePicker(description="Move to", style=LABEL), "move-day")
         self.starts = tagged(w.Text(description="From", style=LABEL), "move-from")
-        self.ends = tagged(w.Text(description="To", style=LABEL), "move-to")
-        for field in (self.starts, self.ends):
-            field.layout.width = "200px"
+        self.ends = tagged(w.Text(description="To"), "move-to")
+        self.starts.layout.width, self.ends.layout.width = "200px", "120px"
+        self.ends.style.description_width = "30px"
         self.effect = tagged(w.HTML(), "effect")
         self.reason = tagged(
             w.Text(description="Reason", placeholder="why it is cancelled", style=LABEL),
@@ -83,7 +83,8 @@ class ManagePanel:
         none = self.choice.value is None
         self.cancel_button.disabled = self.confirm_button.disabled = none
         if none:
-            self.effect.value = ""
+            self.effect.value = self.starts.value = self.ends.value = ""
+            self.day.value = None
             return
         old = next(b for b in self.store.bookings() if b.id == self.choice.value)
         self.day.value = old.on

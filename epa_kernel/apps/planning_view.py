@@ -38,6 +38,7 @@ STYLE = (
     ".epa-finding-warning{color:#e65100}.epa-finding-information{color:#555}"
     ".epa-finding-source{font-size:11px;color:#666;margin-left:14px}"
     ".epa-booked-list td,.epa-booked-list th{padding:1px 8px 1px 0;text-align:left}"
+    ".epa-booked-list td:nth-child(3),.epa-booked-list td:nth-child(4){white-space:nowrap}"
     ".epa-cancelled{color:#888;text-decoration:line-through}"
     # the page scrolls as one document, as the assessor app's does (checklist.css)
     "body[data-voila]{height:auto !important;overflow:visible !important}"
