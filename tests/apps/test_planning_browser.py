@@ -5,7 +5,7 @@ the page, each checked by the standard's rules as the form is filled; an observa
 days' notice refused on the page with the reason and its source (003 2.5: two weeks' notice,
 counted back from the observation's day to the day it is booked) and nothing written; a
 reschedule whose effect on the window shows before it is done; the week view with each booking
-in its assessor's row.
+in its assessor's row; and the assessor's app listing what is booked for them.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 
 from epa_kernel.store import bookings as rows
 from epa_kernel.store.store import Store
-from helpers import VALID_ULNS, AppServer, free_port, full_page_shot, make_record
+from helpers import VALID_ULNS, AppServer, box, free_port, full_page_shot, make_record
 
 ULN = VALID_ULNS[0]
 ASSESSOR, OTHER = "Morgan Hale", "Sam Reed"
@@ -132,3 +132,26 @@ def test_the_planning_team_books_an_epa_sees_a_refusal_and_reschedules(browser, 
         ("practical_observation", MONDAY + timedelta(days=2), "cancelled"),
         ("practical_observation", moved_to, "booked"),
     }
+
+    # the assessor's app lists what is booked for them, the rescheduled day, nothing of others
+    server["assessor"].start()
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(TIMEOUT)
+    page.goto(server["assessor"].url, timeout=TIMEOUT)
+    page.locator(".epa-assessor select").select_option(label=ASSESSOR)
+    upcoming = page.locator(".epa-upcoming-panel")
+    expect(upcoming).to_contain_text("Your upcoming assessments")
+    listed = upcoming.locator("tr")
+    expect(listed).to_have_count(4)  # the heading and three assessments, by day
+    expect(listed.nth(1)).to_contain_text(f"{MONDAY:%a %d %b %Y}")
+    expect(listed.nth(1)).to_contain_text(f"Ada Example ({ULN})")
+    expect(listed.nth(1)).to_contain_text("Work-based project")
+    expect(listed.nth(3)).to_contain_text(f"{moved_to:%a %d %b %Y}")
+    expect(listed.nth(3)).to_contain_text("13:00–14:00")
+    expect(listed.nth(3)).to_contain_text("Head office, room 2")
+    expect(upcoming).not_to_contain_text(f"{MONDAY + timedelta(days=2):%a %d %b %Y}")
+    assert box(page, ".epa-upcoming-panel")["y"] < box(page, ".epa-assignment")["y"]
+    assert full_page_shot(page, "assessor_upcoming.png") > 500
+    page.locator(".epa-assessor select").select_option(label=OTHER)
+    expect(upcoming).to_contain_text("No assessments booked")
+    page.close()
