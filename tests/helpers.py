@@ -17,7 +17,7 @@ import subprocess
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -25,7 +25,6 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from epa_kernel.batch.demo_cohort import cohort_records
-from epa_kernel.core.booking import Booking
 from epa_kernel.core.catalogue import catalogue, get_standard
 from epa_kernel.core.grading import grade_method
 from epa_kernel.core.method_spec import Method
@@ -896,13 +895,12 @@ def page_fetch(page, url: str, method: str = "GET", body: str | None = None) -> 
     return page.evaluate(PAGE_FETCH, {"url": url, "method": method, "body": body})
 
 
-# --- bookings ------------------------------------------------------------------------------------
+def remote_booking(uln, on, at=9, *, method="professional_discussion", **kw):
+    """An hour's remote ST0071 v1.1 booking with Ann at ``at`` o'clock (``kw`` changes it)."""
+    from datetime import time
 
+    from epa_kernel.core.booking import Booking
 
-def booking_slot(
-    uln=VALID_ULNS[0], method="professional_discussion", on=date(2025, 2, 10), at=9, **kw
-) -> Booking:
-    """An hour's ST0071 v1.1 booking from ``at`` o'clock, remote with Ann unless ``kw`` says."""
     data = dict(
         uln=uln,
         standard="ST0071",

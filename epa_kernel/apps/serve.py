@@ -87,6 +87,10 @@ def voila_command(
         f"--preheat_kernel={pool_size > 0}",
         f"--pool_size={max(pool_size, 0)}",
         "--show_tracebacks=False",
+        # Kernels talk over Unix sockets in Voilà's private folder, not TCP ports: no port for
+        # another local user to reach, and no collision between two kernels' random ports
+        # (a kernel that loses that race dies and leaves the page waiting for ever).
+        "--KernelManager.transport=ipc",
         *VOILA_SETTINGS,
     ]
     command.append(f"--token={token}" if token else "--Voila.token=")

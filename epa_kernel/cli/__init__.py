@@ -19,6 +19,7 @@ from epa_kernel import __version__
 from epa_kernel.cli import (
     appeals,
     apps,
+    assessors,
     batch,
     bookings,
     demo,
@@ -47,6 +48,7 @@ COMMAND_MODULES = (
     lifecycle,
     appeals,
     bookings,
+    assessors,
     returns,
     submit,
 )

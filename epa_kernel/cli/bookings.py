@@ -2,73 +2,34 @@
 
 ``epa book ULN METHOD --on DATE --from HH:MM --to HH:MM --assessor NAME (--venue TEXT | --link
 URL)`` books one assessment (METHOD ``planning_meeting`` the planning meeting); ``epa book
-cancel ID --reason TEXT`` cancels one; ``epa book move ID --on DATE --from --to`` prints the
-effect on the window and the rules' findings, and with ``--yes`` reschedules it. ``epa bookings
-[ULN] [--assessor NAME]`` lists them. The rules and the double-booking check are the store's
-(:mod:`epa_kernel.store.bookings`); bad input is one line naming the field (exit 2), nothing
-written.
+confirm ID`` marks one confirmed; ``epa book move ID --on DATE --from --to`` and ``epa book
+cancel ID --reason TEXT`` print their effect on the window and change nothing without ``--yes``
+(:mod:`epa_kernel.cli.reschedule`). ``epa bookings [ULN] [--assessor NAME]`` lists them;
+``epa bookings free`` the assessors free for a slot (:mod:`epa_kernel.cli.free`). The rules
+and the double-booking check are the store's (:mod:`epa_kernel.store.bookings`); bad input is
+one line naming the field (exit 2), nothing written.
 """
 
 from __future__ import annotations
 
 import getpass
-import re
-from datetime import date, time
+from datetime import date
 
+from epa_kernel.cli.booking_input import booking_id as _id
+from epa_kernel.cli.booking_input import need as _need
+from epa_kernel.cli.booking_input import organisation_settings as _settings
+from epa_kernel.cli.booking_input import print_booking as _print
+from epa_kernel.cli.booking_input import slot_time as _time
+from epa_kernel.cli.booking_input import standard_for as _standard
+from epa_kernel.cli.free import add_free_options, cmd_free
 from epa_kernel.cli.options import STORE_HELP, attempt_key_option, iso_date, print_json
+from epa_kernel.cli.reschedule import cmd_cancel, cmd_move
 from epa_kernel.errors import InputError
 
 
-def _time(text: str | None, field: str) -> time:
-    if text is None or not re.fullmatch(r"([01][0-9]|2[0-3]):[0-5][0-9]", text):
-        raise InputError("give a time as HH:MM (24 hours), e.g. 09:30", field=field)
-    return time.fromisoformat(text)
-
-
-def _need(args, *names: str) -> None:
-    for name in names:
-        if getattr(args, name.lstrip("-").replace("-", "_"), None) is None:
-            raise InputError("required here", field=name)
-
-
-def _standard(store, args, uln: str):
-    from epa_kernel.core.catalogue import get_standard
-    from epa_kernel.store.bookings import apprentice_standard
-
-    if args.standard:
-        code, _, version = args.standard.partition(":")
-        return get_standard(code, version or None)
-    found = apprentice_standard(store, uln)
-    if found is None:
-        raise InputError(
-            "the store names no standard for this ULN: give CODE:VERSION", field="--standard"
-        )
-    return get_standard(*found)
-
-
-def _print(booking, findings, args) -> None:
-    if args.json:
-        print_json(
-            {
-                "booking": booking.model_dump(mode="json"),
-                "findings": [f.model_dump() for f in findings],
-            }
-        )
-        return
-    print(f"booking {booking.id}: {booking.describe()}")
-    for f in findings:
-        print(f"  {f.level}: {f.reason} [{f.rule}]")
-
-
-def _settings(args):
-    from epa_kernel.settings import read_settings
-
-    return read_settings(args.config)
-
-
 def cmd_book(args) -> int:
-    if args.first in ("cancel", "move"):
-        return (cmd_cancel if args.first == "cancel" else cmd_move)(args)
+    if args.first in ("cancel", "move", "confirm"):
+        return {"cancel": cmd_cancel, "move": cmd_move, "confirm": cmd_confirm}[args.first](args)
     from epa_kernel.core.booking import PLANNING_MEETING, Booking
     from epa_kernel.core.model import validate_input
     from epa_kernel.store.bookings import book
@@ -115,58 +76,12 @@ def cmd_book(args) -> int:
     return 0
 
 
-def _id(args) -> int:
-    if args.second is None or not args.second.isdigit():
-        raise InputError(
-            "give the booking's id (a whole number: epa bookings lists them)", field="ID"
-        )
-    return int(args.second)
-
-
-def cmd_cancel(args) -> int:
-    from epa_kernel.store.bookings import cancel
+def cmd_confirm(args) -> int:
+    from epa_kernel.store.booking_status import confirm
     from epa_kernel.store.store import open_store
 
-    _need(args, "--reason")
     store = open_store(args.store)
-    gone = cancel(store, store.clock, _id(args), reason=args.reason, by=args.by)
-    _print(gone, [], args)
-    return 0
-
-
-def cmd_move(args) -> int:
-    from epa_kernel.store.bookings import book, moved, preview
-    from epa_kernel.store.store import open_store
-
-    _need(args, "--on")
-    starts, ends = _time(args.starts, "--from"), _time(args.ends, "--to")
-    travel = _settings(args).travel_minutes
-    store = open_store(args.store)
-    old = _id(args)
-    new = moved(store, old, args.on, starts, ends)
-    standard = _standard(store, args, new.uln)
-    today = args.today or date.today()
-    findings, window = preview(store, standard, new, today=today, moving=old)
-    if not args.yes:
-        print(f"booking {old} would move to: {new.describe()}")
-        print(f"  {window}")
-        for f in findings:
-            print(f"  {f.level}: {f.reason} [{f.rule}]")
-        print("  nothing changed: add --yes to move it")
-        return 0
-    made, findings = book(
-        store,
-        store.clock,
-        standard,
-        new,
-        today=today,
-        by=args.by,
-        travel_minutes=travel,
-        override=args.override,
-        moving=old,
-    )
-    print(f"  {window}")
-    _print(made, findings, args)
+    _print(confirm(store, store.clock, _id(args), by=args.by), [], args)
     return 0
 
 
@@ -174,6 +89,8 @@ def cmd_bookings(args) -> int:
     from epa_kernel.store.bookings import list_bookings
     from epa_kernel.store.store import open_store
 
+    if args.uln == "free":
+        return cmd_free(args)
     found = list_bookings(open_store(args.store), args.uln, args.assessor)
     if args.json:
         print_json([b.model_dump(mode="json") for b in found])
@@ -189,9 +106,9 @@ def register(sub) -> None:
     p = sub.add_parser(
         "book",
         help="book an assessment (or the planning meeting) under the standard's rules; "
-        "'book cancel ID', 'book move ID'",
+        "'book cancel ID', 'book move ID', 'book confirm ID'",
     )
-    p.add_argument("first", metavar="ULN|cancel|move")
+    p.add_argument("first", metavar="ULN|cancel|move|confirm")
     p.add_argument(
         "second", metavar="METHOD|ID", help="a method id or planning_meeting; a booking id"
     )
@@ -215,7 +132,9 @@ def register(sub) -> None:
         "--override", metavar="REASON", help="book despite a refusal (admins only: --by)"
     )
     p.add_argument("--reason", metavar="TEXT", help="cancel: why")
-    p.add_argument("--yes", action="store_true", help="move: do it (without: show the effect)")
+    p.add_argument(
+        "--yes", action="store_true", help="move, cancel: do it (without: show the effect only)"
+    )
     p.add_argument(
         "--by", default=getpass.getuser(), metavar="NAME", help="who books (default: you)"
     )
@@ -231,8 +150,11 @@ def register(sub) -> None:
     p.add_argument("--store", metavar="URL", help=STORE_HELP)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_book)
-    q = sub.add_parser("bookings", help="list bookings")
-    q.add_argument("uln", nargs="?", metavar="ULN")
+    q = sub.add_parser(
+        "bookings", help="list bookings; 'bookings free' the assessors free for a slot"
+    )
+    q.add_argument("uln", nargs="?", metavar="ULN|free")
+    add_free_options(q)
     q.add_argument("--assessor", metavar="NAME")
     q.add_argument("--store", metavar="URL", help=STORE_HELP)
     q.add_argument("--json", action="store_true")

@@ -18,20 +18,24 @@ def cmd_status(args) -> int:
     from epa_kernel.batch.status import cohort_status, raise_for_invalid_attempts
     from epa_kernel.batch.status_done import read_done
     from epa_kernel.batch.status_view import status_json, status_lines
+    from epa_kernel.core.booking_status import bookings_json, bookings_section
 
     if (args.cohort is None) == (args.store is None):
         raise InputError("give a COHORT folder or --store URL (one of them)", field="COHORT")
     today = args.today or date.today()
     withdrawals, notes = None, None  # the store's, when the records are the store's
+    booked = None  # the store's live bookings, shown when there are any
     if args.store is None:
         cohort, source = read_cohort(args.cohort), str(args.cohort)
     else:
+        from epa_kernel.store.booking_status import booking_states
         from epa_kernel.store.store import open_store
 
         store = open_store(args.store)
         cohort, source = from_store(store), "the store's submitted records"
         withdrawals = {w.uln: w for w in store.withdrawals()}
         notes = flagged_appeals(store)
+        booked = booking_states(store, today)
     done = read_done(args.done, today=today) if args.done else None
     rows = cohort_status(
         cohort,
@@ -43,9 +47,11 @@ def cmd_status(args) -> int:
         notes=notes,
     )
     if args.json:
-        print_json(status_json(rows, today))
+        extra = {"bookings": bookings_json(booked)} if booked else {}
+        print_json(status_json(rows, today) | extra)
     else:
-        print("\n".join(status_lines(rows, today)))
+        extra = ["", *bookings_section(booked)] if booked else []
+        print("\n".join([*status_lines(rows, today), *extra]))
     raise_for_invalid_attempts(rows)  # after the report, which lists every one of them
     return 0
 

@@ -259,8 +259,13 @@ def check_booking(
         + duration_findings(standard, booking)
         + rule_findings(standard, booking, gateway, others, today)
     )
+    return by_level(found)
+
+
+def by_level(findings: Sequence[Finding]) -> list[Finding]:
+    """Refusals first, then warnings, then information (each kept in its order)."""
     order = {"refusal": 0, "warning": 1, "information": 2}
-    return sorted(found, key=lambda f: order[f.level])
+    return sorted(findings, key=lambda f: order[f.level])
 
 
 def refusals(findings: Sequence[Finding]) -> list[Finding]:

@@ -79,8 +79,18 @@ class PlanningMeeting(Model):
     source: Text
 
 
+class Independence(Model):
+    """The documents' requirement that the assessor be independent of the apprentice: quoted
+    when an assessor with a declared link to the apprentice's provider or employer is refused
+    (:mod:`epa_kernel.core.allocation`)."""
+
+    requirement: Text
+    source: Text
+
+
 class Bookings(Model):
     planning_meeting: PlanningMeeting | None = None
+    independence: Independence | None = None
     rules: tuple[BookingRule, ...] = ()
 
     def methods_named(self) -> set[str]:

@@ -28,7 +28,10 @@ from epa_kernel.core.booking_rules import Finding
 from epa_kernel.core.catalogue import get_standard
 from epa_kernel.core.epa_status import epa_status
 from epa_kernel.errors import AccessError, InputError
+from epa_kernel.settings import read_settings
 from epa_kernel.store import bookings as rows
+from epa_kernel.store.booking_status import confirm
+from epa_kernel.store.reschedule import cancel_effect, preview
 from epa_kernel.store.schema import apprentices, assignments
 from epa_kernel.store.standing import Standing
 from epa_kernel.store.users import User
@@ -118,7 +121,24 @@ class BookingCalls:
         self._need("admin", to="plan bookings")
         booking = self._new(booking, None if moving is None else self._id(moving))
         standard = get_standard(booking.standard, booking.version)
-        return rows.preview(self.store, standard, booking, today=self._today(), moving=moving)
+        return preview(
+            self.store,
+            standard,
+            booking,
+            today=self._today(),
+            moving=moving,
+            travel_minutes=read_settings().travel_minutes,
+        )
+
+    def cancel_effect(self, booking_id: int) -> list[str]:
+        """What cancelling the live booking would leave: its window and the days left to book
+        it again (nothing written)."""
+        self._need("admin", to="plan bookings")
+        found = [b for b in rows.list_bookings(self.store) if b.id == self._id(booking_id)]
+        if not found:
+            raise InputError(f"no live booking {booking_id}", field="ID")
+        standard = get_standard(found[0].standard, found[0].version)
+        return cancel_effect(self.store, standard, booking_id, today=self._today())
 
     def moved_booking(self, booking_id: int, on: date, starts: time, ends: time) -> Booking:
         """The live booking as it would be on the new day and times (not written)."""
@@ -155,13 +175,11 @@ class BookingCalls:
     def confirm_booking(self, booking_id: int) -> Booking:
         """Mark a booking confirmed to the apprentice and employer."""
         self._need("admin", to="confirm bookings")
-        return rows.confirm(self.store, self.store.clock, self._id(booking_id), by=self.author)
+        return confirm(self.store, self.store.clock, self._id(booking_id), by=self.author)
 
     # --- the rules of these calls --------------------------------------------------------
 
     def _book(self, booking: Booking, *, override, moving) -> tuple[Booking, list[Finding]]:
-        from epa_kernel.settings import read_settings
-
         if override is not None and (not isinstance(override, str) or not override.strip()):
             raise InputError("an override needs its reason", field="override")
         return rows.book(

@@ -8,7 +8,10 @@ them: two live bookings of one assessor may not overlap, ``travel_minutes`` (the
 organisation's ``[bookings]`` setting) kept between them. All of it in one transaction that
 first takes a write lock on the assessor's row (PostgreSQL: that row; SQLite: the database), so
 concurrent bookings of one assessor are checked one after another and never both written. A
-refusal by a rule stands unless an admin overrides it with a reason, kept in the version.
+refusal by a rule stands unless an admin overrides it with a reason, kept in the version; the
+assessor's profile is checked in the same transaction (:mod:`epa_kernel.core.allocation`:
+approved for the standard, not away, capacity) and a conflict of interest is refused with no
+override at all.
 """
 
 from __future__ import annotations
@@ -19,16 +22,21 @@ from datetime import date, time, timedelta
 
 from sqlalchemy import and_, insert, select, update
 
+from epa_kernel.core.allocation import NEVER_OVERRIDDEN, allocation_findings, counted, week_of
 from epa_kernel.core.booking import LIVE, Booking
-from epa_kernel.core.booking_rules import Finding, booking_window, check_booking, refusals
+from epa_kernel.core.booking_rules import (
+    Finding,
+    by_level,
+    check_booking,
+    refusals,
+)
 from epa_kernel.core.spec import Standard
-from epa_kernel.core.working_days import add_months
 from epa_kernel.errors import AccessError, InputError
+from epa_kernel.store.assessor_profiles import lock_assessor, profile_in
 from epa_kernel.store.database import Database
 from epa_kernel.store.people import assign_attempt
 from epa_kernel.store.schema import (
     apprentices,
-    assessors,
     assignments,
     booking_versions,
     bookings,
@@ -37,7 +45,8 @@ from epa_kernel.store.schema import (
 from epa_kernel.store.versions import Clock
 
 
-def _current(conn, where) -> list[Booking]:
+def current_bookings(conn, where) -> list[Booking]:
+    """The bookings ``where`` selects, each as its current version, by day (in ``conn``)."""
     query = (
         select(bookings.c.id, booking_versions.c.data)
         .join(
@@ -63,7 +72,7 @@ def list_bookings(
     if assessor is not None:
         where = where & (bookings.c.assessor == assessor)
     with db.connection() as conn:
-        return _current(conn, where)
+        return current_bookings(conn, where)
 
 
 def booking_history(db: Database, booking_id: int) -> list[dict]:
@@ -90,28 +99,41 @@ def apprentice_standard(db: Database, uln: str) -> tuple[str, str] | None:
     return (row.standard, row.version) if row else None
 
 
-def _lock(conn, assessor: str, uln: str) -> date:
-    """Take the write lock (see the module's text); the apprentice's gateway date."""
-    found = conn.execute(
-        update(assessors).where(assessors.c.name == assessor).values(name=assessors.c.name)
-    )
-    if found.rowcount == 0:
-        raise InputError("no such assessor in the store", field="--assessor")
-    row = conn.execute(select(apprentices.c.gateway_date).where(apprentices.c.uln == uln)).first()
+def _lock(conn, assessor: str, uln: str):
+    """Take the write lock (see the module's text); the apprentice's gateway date, provider
+    and employer."""
+    lock_assessor(conn, assessor, field="--assessor")
+    query = select(apprentices.c.gateway_date, apprentices.c.provider, apprentices.c.employer)
+    row = conn.execute(query.where(apprentices.c.uln == uln)).first()
     if row is None:
         raise InputError("no apprentice with this ULN in the store", field="ULN")
     if row.gateway_date is None:
         raise InputError("the apprentice has no gateway date in the store", field="ULN")
-    return row.gateway_date
+    return row
 
 
-def _clash(conn, booking: Booking, travel_minutes: int, leaving: int | None) -> None:
+def assessor_findings(conn, standard: Standard, booking: Booking, apprentice, leaving):
+    """The allocation's findings (:mod:`epa_kernel.core.allocation`) from the assessor's
+    profile and their week's bookings, ``leaving`` (a booking being moved) not counted."""
+    monday, sunday = week_of(booking.on)
+    mine = (bookings.c.assessor == booking.assessor) & bookings.c.day.between(monday, sunday)
+    return allocation_findings(
+        standard,
+        booking,
+        profile_in(conn, booking.assessor),
+        provider=apprentice.provider,
+        employer=apprentice.employer,
+        booked_this_week=counted(current_bookings(conn, mine), booking.on, leaving),
+    )
+
+
+def check_clash(conn, booking: Booking, travel_minutes: int, leaving: int | None) -> None:
     near = (
         (bookings.c.assessor == booking.assessor)
         & bookings.c.status.in_(LIVE)
         & bookings.c.day.between(booking.on - timedelta(days=1), booking.on + timedelta(days=1))
     )
-    for other in _current(conn, near):
+    for other in current_bookings(conn, near):
         if other.id != leaving and booking.clashes(other, travel_minutes):
             margin = f" with {travel_minutes} minutes' travel between" if travel_minutes else ""
             raise InputError(
@@ -125,15 +147,19 @@ def _check_override(db_conn, findings: Sequence[Finding], by: str, override: str
     refused = refusals(findings)
     if not refused:
         return
-    if override is None:
-        first = refused[0]
-        raise InputError(f"refused: {first.reason} ({first.source})", field=first.rule)
+    never = [f for f in refused if f.rule in NEVER_OVERRIDDEN]
+    if override is None or never:
+        first = (never or refused)[0]
+        also = "; this refusal cannot be overridden" if never and override else ""
+        raise InputError(f"refused: {first.reason} ({first.source}){also}", field=first.rule)
     row = db_conn.execute(select(users.c.role).where(users.c.name == by)).first()
     if row is None or row.role != "admin":
         raise AccessError(f"only an admin may override a refusal; {by!r} is not one")
 
 
-def _write(conn, clock: Clock, booking: Booking, *, by, reason, findings, override) -> Booking:
+def write_version(
+    conn, clock: Clock, booking: Booking, *, by, reason, findings, override
+) -> Booking:
     data = booking.model_dump(mode="json", exclude={"id"})
     if booking.id is None:
         new = conn.execute(
@@ -188,28 +214,32 @@ def book(
     """Write ``booking`` (see the module's text) and its findings; ``moving``: the id of the
     live booking it replaces (a reschedule: that one is cancelled in the same transaction)."""
     with db.transaction() as conn:
-        gateway = _lock(conn, booking.assessor, booking.uln)
-        others = _current(conn, bookings.c.uln == booking.uln)
+        apprentice = _lock(conn, booking.assessor, booking.uln)
+        gateway = apprentice.gateway_date
+        others = current_bookings(conn, bookings.c.uln == booking.uln)
         old = next((o for o in others if o.id == moving), None) if moving else None
         if moving and (old is None or not old.live):
             raise InputError(f"no live booking {moving} to move", field="ID")
         others = [o for o in others if o.id != moving]
         findings = check_booking(standard, booking, gateway, others, today, notified_on=notified_on)
+        findings = by_level(
+            findings + assessor_findings(conn, standard, booking, apprentice, moving)
+        )
         _check_override(conn, findings, by, override)
-        _clash(conn, booking, travel_minutes, moving)
+        check_clash(conn, booking, travel_minutes, moving)
         if booking.method is not None:
             key = (booking.standard, booking.version)
             assign_attempt(
                 conn, booking.uln, booking.method, booking.attempt, booking.assessor, key
             )
         reason = f"rescheduled from booking {moving}" if old else "booked"
-        written = _write(
+        written = write_version(
             conn, clock, booking, by=by, reason=reason, findings=findings, override=override
         )
         if old is not None:
             why = f"rescheduled to booking {written.id}"
             gone = old.model_copy(update={"status": "cancelled", "cancel_reason": why})
-            _write(conn, clock, gone, by=by, reason=why, findings=[], override=None)
+            write_version(conn, clock, gone, by=by, reason=why, findings=[], override=None)
     return written, findings
 
 
@@ -218,11 +248,11 @@ def cancel(db: Database, clock: Clock, booking_id: int, *, reason: str, by: str)
     if not reason.strip():
         raise InputError("give the reason for cancelling", field="--reason")
     with db.transaction() as conn:
-        found = _current(conn, bookings.c.id == booking_id)
+        found = current_bookings(conn, bookings.c.id == booking_id)
         if not found or not found[0].live:
             raise InputError(f"no live booking {booking_id}", field="ID")
         gone = found[0].model_copy(update={"status": "cancelled", "cancel_reason": reason.strip()})
-        return _write(
+        return write_version(
             conn,
             clock,
             gone,
@@ -237,44 +267,8 @@ def moved(db: Database, booking_id: int, on: date, starts: time, ends: time) -> 
     """The live booking ``booking_id`` as it would be on the new day and times (not written):
     ``rescheduled_from`` it, a new booking."""
     with db.connection() as conn:
-        found = _current(conn, bookings.c.id == booking_id)
+        found = current_bookings(conn, bookings.c.id == booking_id)
     if not found or not found[0].live:
         raise InputError(f"no live booking {booking_id}", field="ID")
     data = found[0].model_dump() | {"id": None, "on": on, "starts": starts, "ends": ends}
     return Booking.model_validate(data | {"rescheduled_from": booking_id, "status": "booked"})
-
-
-def preview(
-    db: Database, standard: Standard, booking: Booking, *, today: date, moving: int | None = None
-) -> tuple[list[Finding], str]:
-    """What booking ``booking`` would find (nothing written), and its window in words."""
-    with db.connection() as conn:
-        row = conn.execute(
-            select(apprentices.c.gateway_date).where(apprentices.c.uln == booking.uln)
-        )
-        gateway = row.scalar_one_or_none()
-        others = [o for o in _current(conn, bookings.c.uln == booking.uln) if o.id != moving]
-    if gateway is None:
-        raise InputError("no apprentice with a gateway date and this ULN in the store", field="ULN")
-    findings = check_booking(standard, booking, gateway, others, today)
-    if booking.method is None:
-        return findings, f"the planning meeting, on or after the gateway on {gateway}"
-    window, anchor, start = booking_window(standard, booking, gateway, others)
-    if start is None:
-        return findings, f"its window cannot be counted yet ({anchor})"
-    closes = add_months(start, window.months)
-    left = (closes - booking.on).days
-    where = f"{left} day(s) before it closes" if left >= 0 else f"{-left} day(s) after it closed"
-    return findings, f"window {start} to {closes} ({window.months} months from {anchor}): {where}"
-
-
-def confirm(db: Database, clock: Clock, booking_id: int, *, by: str) -> Booking:
-    """Mark a held or booked booking confirmed to the apprentice and employer (a new version)."""
-    with db.transaction() as conn:
-        found = _current(conn, bookings.c.id == booking_id)
-        if not found or not found[0].live:
-            raise InputError(f"no live booking {booking_id}", field="ID")
-        if found[0].status == "confirmed":
-            return found[0]
-        done = found[0].model_copy(update={"status": "confirmed"})
-        return _write(conn, clock, done, by=by, reason="confirmed", findings=[], override=None)

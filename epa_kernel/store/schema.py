@@ -201,6 +201,21 @@ booking_versions = Table(
     PrimaryKeyConstraint("booking_id", "version"),
 )
 
+#: Append-only: each version of an assessor's profile (:mod:`epa_kernel.store.assessor_profiles`):
+#: the standards they may assess, capacity, days away and declared conflicts of interest, as the
+#: profile's JSON (``data``), with who, when and why.
+assessor_profiles = Table(
+    "assessor_profiles",
+    metadata,
+    Column("assessor", String(200), ForeignKey("assessors.name"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("at", String(40), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("data", Text, nullable=False),
+    PrimaryKeyConstraint("assessor", "version"),
+)
+
 #: One row per purge (:mod:`epa_kernel.store.retention`): counts and record ids, no personal data.
 purge_audit = Table(
     "purge_audit",

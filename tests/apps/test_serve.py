@@ -65,3 +65,34 @@ def test_the_apps_use_the_kits_template_and_only_the_widget_managers_extensions(
     assert not re.search(r"(src|href)=[\"']?(https?:)?//", page)
     hub = (serve.JUPYTER_DATA.parent / "jupyterhub_config.py").read_text(encoding="utf-8")
     assert "*VOILA_SETTINGS," in hub and "str(JUPYTER_DATA)" in hub
+
+
+def test_the_apps_kernels_talk_over_private_unix_sockets(app_server):
+    """A kernel on TCP opens five random ports on loopback: any local user may knock on them, and
+    two kernels starting together can draw the same port, when the loser dies and leaves its page
+    waiting for ever (seen in CI). The kernels of `epa serve` talk over Unix sockets in a folder
+    only the server's user may enter. (ipykernel still binds one PULL socket on a random TCP port
+    for forked subprocesses' output, retried until free, taking only messages with its random id.)
+    """
+    import json
+    import stat
+    import time
+    from pathlib import Path
+
+    import psutil
+
+    app_server.start()
+    server = psutil.Process(app_server.proc.pid)
+    deadline = time.monotonic() + 90
+    kernels: list[list[str]] = []
+    while len(kernels) < 2 and time.monotonic() < deadline:  # the preheated pool
+        kernels = [p.cmdline() for p in server.children(recursive=True)]
+        kernels = [c for c in kernels if "ipykernel_launcher" in " ".join(c)]
+        time.sleep(0.5)
+    assert len(kernels) >= 2, "the preheated kernels did not start"
+    for cmdline in kernels:
+        connection = Path(cmdline[cmdline.index("-f") + 1])
+        info = json.loads(connection.read_text())
+        assert info["transport"] == "ipc"
+        assert Path(info["ip"]).parent == connection.parent
+        assert stat.S_IMODE(connection.parent.stat().st_mode) & 0o077 == 0

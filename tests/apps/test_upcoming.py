@@ -15,9 +15,10 @@ from epa_kernel.store.access import Access
 from epa_kernel.store.schema import apprentices, assessors
 from epa_kernel.store.store import Store
 from epa_kernel.store.users import set_user
-from helpers import VALID_ULNS, booking_slot
+from helpers import VALID_ULNS, remote_booking
 
 TODAY = date(2025, 1, 7)
+FEB_10 = date(2025, 2, 10)
 ST0071 = get_standard("ST0071", "1.1")
 
 
@@ -30,12 +31,12 @@ def planned(tmp_path) -> Store:
         for name in ("Ann", "Bob"):
             conn.execute(insert(assessors).values(name=name))
     book = dict(today=TODAY, by="planner")
-    rows.book(store, store.clock, ST0071, booking_slot(), **book)
-    project = booking_slot(method="work_based_project", at=13)
+    rows.book(store, store.clock, ST0071, remote_booking(VALID_ULNS[0], FEB_10), **book)
+    project = remote_booking(VALID_ULNS[0], FEB_10, 13, method="work_based_project")
     gone, _ = rows.book(store, store.clock, ST0071, project, **book)
     rows.cancel(store, store.clock, gone.id, reason="ill", by="planner")
     where = {"mode": "face_to_face", "link": None, "venue": "Depot <3>"}
-    other = booking_slot(VALID_ULNS[1], assessor="Bob", **where)
+    other = remote_booking(VALID_ULNS[1], FEB_10, assessor="Bob", **where)
     rows.book(store, store.clock, ST0071, other, **book)
     set_user(store, "ann", "assessor", "Ann")
     return store

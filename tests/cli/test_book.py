@@ -58,7 +58,11 @@ def test_book_list_move_cancel(url, capsys):
     move = ["move", "1", "--on", "2025-02-12", "--from", "10:00", "--to", "11:00"]
     assert book(url, *move) == 0
     out = capsys.readouterr().out
-    assert "window 2025-01-06 to 2025-04-06" in out and "nothing changed" in out
+    assert (
+        "window 2025-01-06 to 2025-04-06 (3 months from the gateway): 2025-02-12 is 53 day(s) "
+        "before it closes (was 2025-02-10: 55 day(s) before it closes)"
+    ) in out
+    assert "nothing changed: add --yes to move it" in out
     assert [b.on for b in booked(url)] == [date(2025, 2, 10)]
     assert book(url, *move, "--yes") == 0
     assert [(b.id, b.status, b.rescheduled_from) for b in booked(url)] == [
@@ -66,6 +70,11 @@ def test_book_list_move_cancel(url, capsys):
         (2, "booked", 1),
     ]
     assert book(url, "cancel", "2", "--reason", "employer closed") == 0
+    out = capsys.readouterr().out
+    assert "closes on 2025-04-06: 89 day(s) from 2025-01-07 to book it again" in out
+    assert "nothing changed: add --yes to cancel it" in out
+    assert booked(url)[1].status == "booked"
+    assert book(url, "cancel", "2", "--reason", "employer closed", "--yes") == 0
     store = Store(url)
     assert booking_history(store, 2)[-1]["reason"] == "cancelled: employer closed"
     store.close()
@@ -93,6 +102,11 @@ def test_refusals_exit_2_and_change_nothing(url, capsys):
         ([VALID_ULNS[1], "work_based_project", *SLOT, "--venue", "A", *ST], "ULN"),
         ([ULN, "work_based_project", *SLOT, "--venue", "A", *ST], "--from/--to"),  # Ann is busy
         (["cancel", "9", "--reason", "x"], "ID"),
+        (["move", "1", "--on", "2025-04-07", "--from", "09:00", "--to", "10:00"], "window"),
+        (
+            ["move", "1", "--on", "2025-04-07", "--from", "09:00", "--to", "10:00", "--yes"],
+            "window",
+        ),
     ]
     for args, field in cases:
         assert book(url, *args) == 2, args

@@ -22,7 +22,7 @@ from epa_kernel.store.booking_access import CALLS as BOOKING_CALLS
 from epa_kernel.store.schema import apprentices, assessors
 from epa_kernel.store.store import Store
 from epa_kernel.store.users import set_user
-from helpers import VALID_ULNS, booking_slot, store_service, user_tokens
+from helpers import VALID_ULNS, remote_booking, store_service, user_tokens
 
 A, B = "Alex Ash", "Billie Birch"
 A_ULN, B_ULN = VALID_ULNS[0], VALID_ULNS[1]
@@ -52,7 +52,8 @@ def planning(tmp_path):
 def slot(method="professional_discussion", on=date(2025, 2, 10), at=9, **kw) -> Booking:
     """Alex's hour at head office with Ada Example, unless ``kw`` says."""
     where = {"mode": "face_to_face", "venue": "Head office, room 2", "link": None}
-    return booking_slot(**({"uln": A_ULN, "assessor": A} | where | kw), method=method, on=on, at=at)
+    uln = kw.pop("uln", A_ULN)
+    return remote_booking(uln, on, at, method=method, **({"assessor": A} | where | kw))
 
 
 def test_the_planning_team_books_previews_moves_cancels_and_confirms_in_its_own_name(planning):

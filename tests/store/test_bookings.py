@@ -15,7 +15,7 @@ from epa_kernel.store import bookings as rows
 from epa_kernel.store.people import assignments_of
 from epa_kernel.store.schema import apprentices, assessors
 from epa_kernel.store.users import set_user
-from helpers import VALID_ULNS, booking_slot
+from helpers import VALID_ULNS, remote_booking
 
 GATEWAY = date(2025, 1, 6)
 TODAY = date(2025, 1, 7)
@@ -30,7 +30,8 @@ def seed(store, ulns=VALID_ULNS[:2], names=("Ann", "Bob")) -> None:
             conn.execute(insert(assessors).values(name=name))
 
 
-slot = booking_slot
+def slot(uln=VALID_ULNS[0], method="professional_discussion", on=date(2025, 2, 10), at=9, **kw):
+    return remote_booking(uln, on, at, method=method, **kw)
 
 
 def book(store, booking, **kw):
