@@ -102,7 +102,7 @@ def test_the_planning_team_books_previews_moves_cancels_and_confirms_in_its_own_
     history = rows.booking_history(store, moved.id)
     assert [(h["author"], h["reason"], h["at"]) for h in history] == [
         ("ada", f"rescheduled from booking {observation.id}", TODAY),
-        ("ada", "confirmed", TODAY),
+        ("ada", "confirmed (was booked)", TODAY),
     ]
 
     # an admin's override books despite the refusal, its reason kept
