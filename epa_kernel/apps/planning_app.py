@@ -2,9 +2,10 @@
 
 The EPAO's planning team chooses an apprentice, sees the week of slots per assessor beside the
 apprentice's window and deadlines (the status panel ``epa status`` draws), fills the booking
-form (method, attempt, day, times, face to face or remote, assessor) and reads the booking
-rules' findings as they change (:meth:`~epa_kernel.store.access.Access.preview_booking`): a
-refusal with its reason and source, warnings, information. *Book* books it; a refusal stands
+form (method, attempt, day, times, face to face or remote, assessor: the free ones for the
+slot are listed, :mod:`epa_kernel.apps.planning_free`) and reads the booking rules' findings
+as they change (:meth:`~epa_kernel.store.access.Access.preview_booking`): a refusal with its
+reason and source, warnings, information. *Book* books it; a refusal stands
 unless an override reason is given (the store refuses an override by anyone but an admin).
 Rescheduling and cancelling are in :mod:`epa_kernel.apps.planning_manage`.
 
@@ -21,6 +22,7 @@ from html import escape
 
 import ipywidgets as w
 
+from epa_kernel.apps.planning_free import FreePanel
 from epa_kernel.apps.planning_manage import ManagePanel
 from epa_kernel.apps.planning_view import (
     booked_html,
@@ -29,11 +31,11 @@ from epa_kernel.apps.planning_view import (
     findings_html,
     monday,
     say,
+    standing_html,
     tagged,
     week_html,
 )
 from epa_kernel.apps.signed_in import show_for, signed_in
-from epa_kernel.apps.status_panel import panel_html
 from epa_kernel.core.booking import PLANNING_MEETING, Booking
 from epa_kernel.core.booking_rules import refusals
 from epa_kernel.core.catalogue import get_standard
@@ -119,6 +121,7 @@ class PlanningApp:
         self.status = tagged(w.HTML(), "status")
         self.status.add_class("epa-status")
         self.manage = ManagePanel(store, on_change=self.refresh)
+        self.free = FreePanel(store, choose=self._choose)
         for button, step in ((self.prev, -7), (self.next, 7), (self.this, None)):
             button.on_click(lambda _b, step=step: self._go(step))
         self.apprentice.observe(lambda _c: self._chosen(), "value")
@@ -136,6 +139,7 @@ class PlanningApp:
                 w.HBox([self.starts, self.ends]),
                 self.mode,
                 self.where,
+                self.free.widget,
                 self.assessor,
                 self.hold,
                 self.findings,
@@ -180,8 +184,13 @@ class PlanningApp:
         self.method.value = None
         self.refresh()
 
+    def _choose(self, assessor: str) -> None:
+        if assessor in self.assessor.options:
+            self.assessor.value = assessor
+
     def refresh(self) -> None:
         """The week, the apprentice's panel and bookings, and the form's findings, again."""
+        self.free.forget()  # a booking made or moved changes who is free
         self.status.value = ""  # what it said was about the page before
         uln = self.apprentice.value
         end = self.week + timedelta(days=6)
@@ -196,7 +205,7 @@ class PlanningApp:
             self.week, self.store.assessors(), every, names, chosen=uln, today=self.today
         )
         mine = [b for b in every if b.uln == uln]
-        self.standing.value = self._standing(uln) if uln else ""
+        self.standing.value = standing_html(self.store, uln) if uln else ""
         self.booked.value = booked_html(mine, self._dues(uln, mine)) if uln else ""
         self.manage.show(mine)
         self.check()
@@ -207,12 +216,6 @@ class PlanningApp:
             return []
         standard = get_standard(person["standard"], person["version"])
         return booking_dues(standard, person["gateway"], bookings, self.today)
-
-    def _standing(self, uln: str) -> str:
-        try:
-            return panel_html(self.store.planning_standing(uln))
-        except (InputError, AccessError) as exc:
-            return f"<div class='epa-standing'>EPA status not available: {escape(str(exc))}</div>"
 
     # --- the booking form ----------------------------------------------------------------
 
@@ -252,6 +255,7 @@ class PlanningApp:
     def check(self) -> list | None:
         """The findings of the form's booking as it stands, shown; None when it is not one."""
         self.where.description = "Link" if self.mode.value == "remote" else "Venue"
+        self.free.ask(self.apprentice.value, self.day.value, self.starts.value, self.ends.value)
         if self.apprentice.value is None:
             self.findings.value = "<i>Choose an apprentice to plan.</i>"
             self.book_button.disabled = True

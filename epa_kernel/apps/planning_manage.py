@@ -4,7 +4,8 @@ The documents warn that moving or cancelling an assessment can affect the EPA pe
 effect is on the page before anything is changed: choosing a booking shows its window (how many
 days are left before it closes), and typing a new day and times shows what the move would find
 (:meth:`~epa_kernel.store.access.Access.moved_booking` and ``preview_booking``: the window, the
-notice and the other rules counted again). *Reschedule* cancels the old booking and makes the
+notice and the other rules counted again), and what cancelling it would leave (the days left in
+its window to book it again). *Reschedule* cancels the old booking and makes the
 new one in one transaction; *Cancel* needs its reason; *Confirm* marks it confirmed to the
 apprentice and employer.
 """
@@ -111,7 +112,9 @@ class ManagePanel:
         old = next(b for b in self.store.bookings() if b.id == self.choice.value)
         same = (new.on, new.starts, new.ends) == (old.on, old.starts, old.ends)
         head = "As booked now" if same else f"If moved to {new.on} {new.starts:%H:%M}"
-        self.effect.value = findings_html(found, f"{head}: {window}")
+        gone = self.store.cancel_effect(self.choice.value)[1:]  # its window, days to rebook
+        cancelled = f"<div class='epa-cancel-effect'>If cancelled: {escape('; '.join(gone))}</div>"
+        self.effect.value = findings_html(found, f"{head}: {window}") + (cancelled if gone else "")
         self.move_button.disabled = same
         return found
 

@@ -18,11 +18,12 @@ from html import escape
 
 import ipywidgets as w
 
+from epa_kernel.apps.status_panel import panel_html
 from epa_kernel.core.booking import Booking
 from epa_kernel.core.booking_rules import Finding, deadline_findings
 from epa_kernel.core.spec import Standard
 from epa_kernel.core.vocabulary import GRADE_COLOURS, METHOD_NAMES, attempt_words
-from epa_kernel.errors import InputError
+from epa_kernel.errors import AccessError, InputError
 
 STYLE = (
     "<style>"
@@ -128,6 +129,15 @@ def booking_dues(
         for f in deadline_findings(standard, b, gateway, today)
         if f.rule in before
     ]
+
+
+def standing_html(store, uln: str) -> str:
+    """Where the apprentice's EPA stands (``epa status``'s window, methods and deadlines, also
+    before any record), drawn as the assessor app's status panel; or why it cannot be."""
+    try:
+        return panel_html(store.planning_standing(uln))
+    except (InputError, AccessError) as exc:
+        return f"<div class='epa-standing'>EPA status not available: {escape(str(exc))}</div>"
 
 
 def booked_html(bookings: Sequence[Booking], dues: Sequence[Finding] = ()) -> str:

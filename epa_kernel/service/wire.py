@@ -16,6 +16,7 @@ from dataclasses import asdict
 from datetime import date, time
 from typing import Any
 
+from epa_kernel.core.allocation import Suggestion
 from epa_kernel.core.booking import Booking
 from epa_kernel.core.booking_rules import Finding
 from epa_kernel.core.epa_status import EpaStatus
@@ -40,6 +41,8 @@ def encode(value: Any) -> Any:
         return {"$": "booking", "data": value.model_dump(mode="json")}
     if isinstance(value, Finding):
         return {"$": "finding", "data": value.model_dump(mode="json")}
+    if isinstance(value, Suggestion):
+        return {"$": "suggestion", "data": value.model_dump(mode="json")}
     if isinstance(value, StoredRecord):
         return {
             "$": "stored",
@@ -81,6 +84,7 @@ ANSWERS: dict[str, Callable[[dict], Any]] = {
     "time": lambda d: time.fromisoformat(d["iso"]),
     "booking": lambda d: Booking.model_validate(d["data"]),
     "finding": lambda d: Finding.model_validate(d["data"]),
+    "suggestion": lambda d: Suggestion.model_validate(d["data"]),
     "record": _record,
     "stored": lambda d: StoredRecord(d["id"], _record(d["record"]), d["status"], d["version"]),
     "moderation": lambda d: Moderation.model_validate(d["data"]),

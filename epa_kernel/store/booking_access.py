@@ -23,6 +23,7 @@ from datetime import date, time
 
 from sqlalchemy import select
 
+from epa_kernel.core.allocation import Suggestion
 from epa_kernel.core.booking import Booking
 from epa_kernel.core.booking_rules import Finding
 from epa_kernel.core.catalogue import get_standard
@@ -30,6 +31,7 @@ from epa_kernel.core.epa_status import epa_status
 from epa_kernel.errors import AccessError, InputError
 from epa_kernel.settings import read_settings
 from epa_kernel.store import bookings as rows
+from epa_kernel.store.allocation import free_assessors as free_for_slot
 from epa_kernel.store.booking_status import confirm
 from epa_kernel.store.reschedule import cancel_effect, preview
 from epa_kernel.store.schema import apprentices, assignments
@@ -144,6 +146,26 @@ class BookingCalls:
         """The live booking as it would be on the new day and times (not written)."""
         self._need("admin", to="plan bookings")
         return rows.moved(self.store, self._id(booking_id), on, starts, ends)
+
+    def free_assessors(self, on: date, starts: time, ends: time, *, uln: str) -> list[Suggestion]:
+        """The assessors free for the slot for this apprentice (the standard and version their
+        assignments name): not conflicted, approved, not away, not booked then (travel kept
+        between), fewest booked that week first; capacity reached is a warning."""
+        self._need("admin", to="allocate assessors")
+        if not isinstance(on, date) or not all(isinstance(t, time) for t in (starts, ends)):
+            raise InputError("a slot is a date and two times", field="slot")
+        named = rows.apprentice_standard(self.store, uln) if isinstance(uln, str) else None
+        if named is None:
+            raise InputError("no standard is assigned to this apprentice yet", field="ULN")
+        return free_for_slot(
+            self.store,
+            ":".join(named),
+            on,
+            starts,
+            ends,
+            uln=uln,
+            travel_minutes=read_settings().travel_minutes,
+        )
 
     # --- writing -------------------------------------------------------------------------
 

@@ -107,3 +107,24 @@ def test_a_time_is_read_as_hh_mm_only():
     for bad in ("9:30", "24:00", "09:60", "0930", "nine"):
         with pytest.raises(InputError, match="HH:MM"):
             clock(bad, "From")
+
+
+def test_the_free_assessors_are_listed_for_the_slot_and_a_click_fills_the_form(app):
+    from epa_kernel.store.assessor_profiles import change_profile
+
+    app, store = app
+    for name in ("Alex Ash", "Bea Booth"):
+        approve = lambda p: p.model_copy(update={"standards": ("ST0071",)})  # noqa: E731
+        change_profile(store, store.clock, name, approve, by="ada", reason="approved")
+    assert "choose the day and times" in app.free.head.value
+    fill(app, "professional_discussion", date(2025, 2, 3))
+    app.assessor.value = None
+    listed = [b.description for b in app.free.list.children]
+    assert listed == ["Alex Ash (0 booked this week)", "Bea Booth (0 booked this week)"]
+    app.free.list.children[1].click()
+    assert app.assessor.value == "Bea Booth" and "REFUSAL" not in app.findings.value
+    app.book()
+    # Bea is booked then: only Alex is free for the same slot now
+    assert [b.description for b in app.free.list.children] == ["Alex Ash (0 booked this week)"]
+    app.starts.value = "9"  # not a time: nothing asked
+    assert "choose the day and times" in app.free.head.value

@@ -4,7 +4,8 @@ What the EPAO's planning team relies on: an ST0071 apprentice's three assessment
 the page, each checked by the standard's rules as the form is filled; an observation with ten
 days' notice refused on the page with the reason and its source (003 2.5: two weeks' notice,
 counted back from the observation's day to the day it is booked) and nothing written; a
-reschedule whose effect on the window shows before it is done; the week view with each booking
+reschedule whose effect on the window shows before it is done; the free assessors for a slot,
+one click to choose; the week view with each booking
 in its assessor's row; and the assessor's app listing what is booked for them.
 """
 
@@ -15,6 +16,7 @@ from datetime import date, timedelta
 import pytest
 
 from epa_kernel.store import bookings as rows
+from epa_kernel.store.assessor_profiles import change_profile
 from epa_kernel.store.store import Store
 from helpers import VALID_ULNS, AppServer, box, free_port, full_page_shot, make_record
 
@@ -35,6 +37,8 @@ def seed(store_url: str) -> None:
             update={"gateway_date": TODAY - timedelta(days=7)}
         )
         store.assign(record.model_copy(update={"apprentice": apprentice}))
+        approve = lambda p: p.model_copy(update={"standards": ("ST0071",), "capacity": 5})  # noqa: E731
+        change_profile(store, store.clock, assessor, approve, by="ada", reason="approved")
     store.close()
 
 
@@ -92,7 +96,17 @@ def test_the_planning_team_books_an_epa_sees_a_refusal_and_reschedules(browser, 
     assert rows.list_bookings(Store(url)) == []
     assert full_page_shot(page, "planning_refusal.png") > 1000
 
-    book(page, expect, "Work-based project", MONDAY, "09:00", "10:00")
+    # the free assessors for the slot: a click puts one in the form
+    fill(page, "Work-based project", MONDAY, "09:00", "10:00", OTHER)
+    free = page.locator(".epa-plan-free")
+    expect(free.locator("button")).to_have_count(2)
+    expect(free).to_contain_text(f"{ASSESSOR} (0 booked this week of 5)")
+    free.locator("button", has_text=ASSESSOR).click()
+    expect(page.locator(".epa-plan-findings")).not_to_contain_text("REFUSAL")
+    page.locator(".epa-plan-book").click()
+    expect(page.locator(".epa-plan-status")).to_contain_text(f"with {ASSESSOR}")
+    expect(free.locator("button")).to_have_count(1)  # booked then: no longer free
+    expect(free).to_contain_text(OTHER)
     book(page, expect, "Professional discussion", MONDAY + timedelta(days=1), "09:00", "10:00")
     book(page, expect, "Practical observation", MONDAY + timedelta(days=2), "13:00", "14:00")
     week = page.locator(".epa-plan-week")
@@ -114,6 +128,8 @@ def test_the_planning_team_books_an_epa_sees_a_refusal_and_reschedules(browser, 
     page.locator(".epa-plan-move-day input").fill(moved_to.isoformat())
     expect(effect).to_contain_text(f"If moved to {moved_to} 13:00")
     expect(effect).to_contain_text("day(s) before it closes")
+    expect(effect).to_contain_text("If cancelled: its window (3 months from the gateway) closes")
+    assert full_page_shot(page, "planning_reschedule_effect.png") > 1000
     page.locator(".epa-plan-reschedule").click()
     expect(page.locator(".epa-plan-manage-status")).to_contain_text("Rescheduled: booking 4")
     expect(row).to_contain_text("Practical observation")

@@ -225,3 +225,38 @@ def test_forged_booking_arguments_are_refused_and_change_nothing(planning):
     assert BOOKING_CALLS <= CALLS and not any(n.startswith("_") for n in CALLS)
     for name in ("_book", "_new", "_today", "_id", "_names"):
         assert raw(url, name, {})[0] == 404, name
+
+
+def profile(store, name: str, **changes) -> None:
+    from epa_kernel.store.assessor_profiles import change_profile
+
+    change_profile(
+        store,
+        store.clock,
+        name,
+        lambda p: p.model_copy(update=changes),
+        by="ada",
+        reason="test",
+    )
+
+
+def test_the_free_assessors_for_a_slot_are_the_planning_teams_to_ask(planning):
+    store, url = planning
+    profile(store, A, standards=("ST0071",), capacity=1)
+    profile(store, B, standards=("ST0071:1.1",), capacity=5)
+    ada = StoreClient(url, "ada-token")
+    ada.book(slot())  # Alex: Monday 10 February, 09:00-10:00
+    at_nine = ada.free_assessors(date(2025, 2, 10), time(9), time(10), uln=A_ULN)
+    assert [(s.assessor, s.booked_this_week) for s in at_nine] == [(B, 0)]
+    later = ada.free_assessors(date(2025, 2, 11), time(9), time(10), uln=A_ULN)
+    assert [s.assessor for s in later] == [B, A]  # fewest booked that week first
+    assert later[1].capacity == 1 and later[1].warnings  # Alex's week is full: a warning
+    alex, quinn = StoreClient(url, "alex-token"), StoreClient(url, "quinn-token")
+    for who in (alex, quinn):
+        with pytest.raises(AccessError):
+            who.free_assessors(date(2025, 2, 11), time(9), time(10), uln=A_ULN)
+    for args in (["2025-02-11", "09:00", "10:00"], [{"$": "date", "iso": "2025-02-11"}, 9, 10]):
+        status, _ = raw(url, "free_assessors", {"args": args, "kwargs": {"uln": A_ULN}})
+        assert status == 400, args
+    with pytest.raises(InputError, match="no standard"):
+        ada.free_assessors(date(2025, 2, 11), time(9), time(10), uln=B_ULN)
