@@ -31,10 +31,10 @@ TODAY = "2025-01-07T09:00:00+00:00"  # the store's clock: the day bookings are m
 
 
 @pytest.fixture
-def planning(tmp_path):
+def planning(store_url):
     """Two apprentices at the gateway, two assessors, and ada (admin), alex and billie
-    (assessors), quinn (IQA) signed in through the service."""
-    store = Store(f"sqlite:///{tmp_path / 'epa.sqlite'}", clock=lambda: TODAY)
+    (assessors), quinn (IQA) signed in through the service (SQLite and PostgreSQL)."""
+    store = Store(store_url, clock=lambda: TODAY)
     with store.transaction() as conn:
         for uln, name in ((A_ULN, "Ada Example"), (B_ULN, "Bea Example")):
             conn.execute(insert(apprentices).values(uln=uln, name=name, gateway_date=GATEWAY))
