@@ -76,6 +76,21 @@ def test_findings_show_live_and_a_refusal_is_not_booked_unless_overridden(app):
     assert "Practical observation" not in app.grid.value
 
 
+def test_an_admin_books_despite_a_refusal_only_with_a_reason_kept(app):
+    app, store = app
+    fill(app, "practical_observation", date(2025, 1, 17))  # ten days' notice
+    app.override.value = "   "
+    app.book()
+    assert "a rule refuses it" in app.status.value and rows.list_bookings(store) == []
+    app.override.value = "the employer and apprentice agreed to the short notice"
+    app.book()
+    assert "Booked: booking 1" in app.status.value and app.override.value == ""
+    (first,) = rows.booking_history(store, 1)
+    assert first["author"] == "ada"
+    assert first["override"] == "the employer and apprentice agreed to the short notice"
+    assert any(f["rule"] == "observation_notice" for f in first["findings"])
+
+
 def test_a_reschedule_shows_its_effect_first_and_cancel_needs_a_reason(app):
     app, store = app
     fill(app, "professional_discussion", date(2025, 2, 3))
