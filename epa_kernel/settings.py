@@ -15,6 +15,9 @@ settings, and every rule that needs one says so instead of assuming a value. Its
     [service]   # the assessment service: read by epa_kernel.submit.settings
     sandbox_url = "..."
 
+    [smtp]      # confirmations by e-mail: read by epa_kernel.exports.mail_settings
+    host = "smtp.example.org"
+
 ``window_working_days`` is the last working day after the result notification an appeal or
 enquiry may be lodged (Monday to Friday, bank holidays in England not counted);
 ``policy_source`` names the policy it comes from and is quoted when an appeal is refused. Both
@@ -33,11 +36,13 @@ from epa_kernel.errors import InputError
 ENV = "EPA_CONFIG"
 DEFAULT_FILE = "epa.toml"
 #: Each table and its settings; None: the table's own reader checks them (``service``:
-#: :func:`epa_kernel.submit.settings.service_settings`).
+#: :func:`epa_kernel.submit.settings.service_settings`; ``smtp``:
+#: :func:`epa_kernel.exports.mail_settings.smtp_settings`).
 TABLES: dict[str, tuple[str, ...] | None] = {
     "appeals": ("window_working_days", "policy_source"),
     "bookings": ("travel_minutes",),
     "service": None,
+    "smtp": None,
 }
 MAX_WINDOW = 260  # a year of working days
 MAX_TRAVEL = 24 * 60

@@ -17,7 +17,7 @@ import subprocess
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 
 import yaml
@@ -893,6 +893,80 @@ PAGE_FETCH = """async ({url, method, body}) => {
 def page_fetch(page, url: str, method: str = "GET", body: str | None = None) -> dict:
     """:data:`PAGE_FETCH` of ``url`` from ``page``."""
     return page.evaluate(PAGE_FETCH, {"url": url, "method": method, "body": body})
+
+
+# --- an apprentice booked for their EPA (confirmations, invites, e-mail) ----------------------
+
+BOOKED_GATEWAY = date(2025, 1, 6)
+BOOKED_TODAY = date(2025, 1, 7)
+BOOKED_SLOTS = (  # what, day, from, to, where: venue or link
+    ("planning_meeting", date(2025, 1, 8), 10, "https://meet.example/plan"),
+    ("work_based_project", date(2025, 3, 10), 10, "Unit 4, Example Park, Leeds"),
+    ("professional_discussion", date(2025, 3, 17), 10, "https://meet.example/pd"),
+    ("practical_observation", date(2025, 4, 1), 9, "Example Ltd, 1 High Street, Leeds"),
+)
+
+
+def booked_apprentice(store, uln: str = VALID_ULNS[0], assessor: str = "Ann Assessor") -> list:
+    """A synthetic ST0071 v1.1 apprentice (gateway 6 January 2025) with contacts, and the
+    planning meeting and three assessments booked with ``assessor``; the bookings."""
+    from sqlalchemy import insert, select
+
+    from epa_kernel.core.booking import Booking
+    from epa_kernel.core.catalogue import get_standard
+    from epa_kernel.store.bookings import book
+    from epa_kernel.store.contacts import set_contact
+    from epa_kernel.store.schema import apprentices, assessors
+
+    with store.transaction() as conn:
+        conn.execute(
+            insert(apprentices).values(
+                uln=uln,
+                name="Sam Synthetic",
+                employer="Example Ltd",
+                provider="Example College",
+                gateway_date=BOOKED_GATEWAY,
+            )
+        )
+        if conn.execute(select(assessors).where(assessors.c.name == assessor)).first() is None:
+            conn.execute(insert(assessors).values(name=assessor))
+    set_contact(store, "apprentice", uln, f"sam.{uln}@example.org", "Sam Synthetic", field="e")
+    set_contact(store, "employer", uln, "manager@example.com", "Morgan Manager", field="e")
+    set_contact(store, "assessor", assessor, "ann@example.net", assessor, field="e")
+    standard = get_standard("ST0071", "1.1")
+    made = []
+    for what, on, at, where in BOOKED_SLOTS:
+        remote = where.startswith("https://")
+        booking = Booking(
+            kind="planning_meeting" if what == "planning_meeting" else "assessment",
+            uln=uln,
+            standard="ST0071",
+            version="1.1",
+            method=None if what == "planning_meeting" else what,
+            on=on,
+            starts=time(at),
+            ends=time(at, 30) if what == "planning_meeting" else time(at + 1),
+            mode="remote" if remote else "face_to_face",
+            link=where if remote else None,
+            venue=None if remote else where,
+            assessor=assessor,
+        )
+        made.append(
+            book(store, store.clock, standard, booking, today=BOOKED_TODAY, by="planner")[0]
+        )
+    return made
+
+
+def reschedule(store, booking, on: date, at: int, **changes):
+    """Move ``booking`` (one of :func:`booked_apprentice`'s) to ``on`` at ``at`` o'clock for an
+    hour, with ``changes``; the new booking."""
+    from epa_kernel.store.bookings import book, moved
+
+    new = moved(store, booking.id, on, time(at), time(at + 1)).model_copy(update=changes)
+    standard = get_standard("ST0071", "1.1")
+    return book(
+        store, store.clock, standard, new, today=BOOKED_TODAY, by="planner", moving=booking.id
+    )[0]
 
 
 def remote_booking(uln, on, at=9, *, method="professional_discussion", **kw):

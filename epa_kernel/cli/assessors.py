@@ -3,9 +3,11 @@
 ``epa assessors add NAME``, ``list``, ``show NAME``; ``standards NAME ST0071 [ST0072:1.0...]``
 (the standards they may assess, replacing the list), ``capacity NAME N`` (assessments a week;
 ``none`` for no limit), ``away NAME --from D --to D --reason TEXT``, ``conflict NAME
-(--provider X | --employer Y) [--from D] [--to D]``. Each change is a new version of the
-profile with who (``--by``) and when (:mod:`epa_kernel.store.assessor_profiles`). Bad input is
-one line naming the field (exit 2), nothing written.
+(--provider X | --employer Y) [--from D] [--to D]``; ``away|conflict NAME --remove N --reason
+TEXT`` takes one back (a corrected declaration: the old one stays in the history). Each change
+is a new version of the profile with who (``--by``) and when
+(:mod:`epa_kernel.store.assessor_profiles`). Bad input is one line naming the field (exit 2),
+nothing written.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import getpass
 
 from pydantic import ValidationError
 
-from epa_kernel.cli.options import STORE_HELP, iso_date, print_json
+from epa_kernel.cli.options import STORE_HELP, iso_date, positive_int, print_json
 from epa_kernel.errors import InputError, from_validation_error
 
 
@@ -22,9 +24,32 @@ def _profile_lines(profile) -> list[str]:
     standards = ", ".join(profile.standards) or "none (approve with: epa assessors standards)"
     capacity = f"{profile.capacity} a week" if profile.capacity else "no limit set"
     lines = [profile.name, f"  standards: {standards}", f"  capacity: {capacity}"]
-    lines += [f"  away: {a.starts} to {a.ends} ({a.reason})" for a in profile.away]
-    lines += [f"  conflict of interest: {c.describe()}" for c in profile.conflicts]
+    lines += [
+        f"  away {n}: {a.starts} to {a.ends} ({a.reason})" for n, a in _numbered(profile.away)
+    ]
+    lines += [f"  conflict {n}: {c.describe()}" for n, c in _numbered(profile.conflicts)]
     return lines
+
+
+def _numbered(items):
+    return enumerate(items, start=1)
+
+
+def _removal(args):
+    """Remove the ``--remove``-th day away or conflict (as ``show`` numbers them), with why."""
+    if args.reason is None:
+        raise InputError("say why it is removed (kept in the profile's history)", field="--reason")
+    key, n = ("away" if args.action == "away" else "conflicts"), args.remove
+
+    def change(profile):
+        items = getattr(profile, key)
+        if n > len(items):
+            raise InputError(
+                f"{len(items)} listed; epa assessors show NAME numbers them", field="--remove"
+            )
+        return profile.model_copy(update={key: items[: n - 1] + items[n:]})
+
+    return change, f"{args.action} {n} removed: {args.reason}"
 
 
 def _standards(codes: list[str]) -> tuple[str, ...]:
@@ -64,6 +89,8 @@ def _change(args):
             raise InputError("give one number (or none)", field="N")
         n = _capacity(args.values[0])
         return (lambda p: p.model_copy(update={"capacity": n})), f"capacity: {n or 'no limit'}"
+    if what in ("away", "conflict") and args.remove is not None:
+        return _removal(args)
     if what == "away":
         for name in ("starts", "ends", "reason"):
             if getattr(args, name) is None:
@@ -87,7 +114,7 @@ def _change(args):
     )
     return (
         lambda p: p.model_copy(update={"conflicts": (*p.conflicts, link)})
-    ), f"conflict declared: {kind}"
+    ), f"conflict declared: {kind}" + (f" ({args.reason})" if args.reason else "")
 
 
 def _valid(model, **data):
@@ -172,7 +199,13 @@ def register(sub) -> None:
     )
     p.add_argument("--from", dest="starts", type=iso_date, metavar="DATE")
     p.add_argument("--to", dest="ends", type=iso_date, metavar="DATE")
-    p.add_argument("--reason", metavar="TEXT", help="away: why (e.g. leave)")
+    p.add_argument("--reason", metavar="TEXT", help="away: why (e.g. leave); --remove: why")
+    p.add_argument(
+        "--remove",
+        type=positive_int,
+        metavar="N",
+        help="away, conflict: remove the N-th (as show numbers them), with --reason",
+    )
     p.add_argument("--provider", metavar="NAME", help="conflict: a training provider")
     p.add_argument("--employer", metavar="NAME", help="conflict: an employer")
     p.add_argument(

@@ -21,7 +21,7 @@ from epa_kernel.cli.booking_input import organisation_settings as _settings
 from epa_kernel.cli.booking_input import print_booking as _print
 from epa_kernel.cli.booking_input import slot_time as _time
 from epa_kernel.cli.booking_input import standard_for as _standard
-from epa_kernel.cli.free import add_free_options, cmd_free
+from epa_kernel.cli.free import add_free_options, cmd_free, with_free_assessors
 from epa_kernel.cli.options import STORE_HELP, attempt_key_option, iso_date, print_json
 from epa_kernel.cli.reschedule import cmd_cancel, cmd_move
 from epa_kernel.errors import InputError
@@ -62,16 +62,19 @@ def cmd_book(args) -> int:
         "status": "held" if args.hold else "booked",
     }
     booking = validate_input(Booking, data, file="epa book", what="a booking")
-    made, findings = book(
-        store,
-        store.clock,
-        standard,
-        booking,
-        today=args.today or date.today(),
-        by=args.by,
-        travel_minutes=travel,
-        override=args.override,
-    )
+    try:
+        made, findings = book(
+            store,
+            store.clock,
+            standard,
+            booking,
+            today=args.today or date.today(),
+            by=args.by,
+            travel_minutes=travel,
+            override=args.override,
+        )
+    except InputError as refused:
+        raise with_free_assessors(refused, store, booking, travel) from None
     _print(made, findings, args)
     return 0
 

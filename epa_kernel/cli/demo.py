@@ -3,7 +3,8 @@
 The demo writes the synthetic cohort and its lifecycle cases
 (:mod:`epa_kernel.batch.demo_lifecycle`), runs it as ``epa run`` would, and then takes the
 results through what follows a grade (:mod:`epa_kernel.iqa.demo_round`): stored, sampled and
-moderated, an appeal lodged, released, certificates claimed. It prints where each lifecycle
+moderated, an appeal lodged, released, certificates claimed; and its planning meetings and
+assessments booked (:mod:`epa_kernel.store.demo_bookings`). It prints where each lifecycle
 case stands, by ULN (all synthetic), as ``epa status`` would on today's date.
 """
 
@@ -65,6 +66,14 @@ def lifecycle_report(out: Path, today: date) -> list[str]:
     return lines
 
 
+def bookings_report(out: Path) -> list[str]:
+    """The demo's cohort booked in its store (:mod:`epa_kernel.store.demo_bookings`)."""
+    from epa_kernel.store.demo_bookings import demo_bookings
+    from epa_kernel.store.store import open_store
+
+    return demo_bookings(open_store(f"sqlite:///{out / 'epa.sqlite'}"))
+
+
 def cmd_demo(args) -> int:
     from epa_kernel.batch.demo_cohort import write_cohort
     from epa_kernel.batch.demo_lifecycle import write_cases
@@ -81,6 +90,7 @@ def cmd_demo(args) -> int:
     print(f"executed notebooks: {args.out}/<uln>/*.ipynb")
     if summary.ok:
         print("\n".join(["", *lifecycle_report(args.out, date.today())]))
+        print("\n".join(["", *bookings_report(args.out)]))
     return 0 if summary.ok else 1
 
 

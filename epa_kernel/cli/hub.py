@@ -62,14 +62,20 @@ def print_signup_code(store, name: str) -> None:
 
 
 def cmd_assign(args) -> int:
+    from datetime import date
+
     from epa_kernel.core.uln import uln_is_valid
     from epa_kernel.errors import InputError
+    from epa_kernel.store.allocation import unended_conflict
     from epa_kernel.store.store import open_store
 
     if not uln_is_valid(args.uln):
         raise InputError("not a valid ULN (10 digits with a valid check digit)", field="ULN")
     store = open_store(args.store)
     try:
+        conflicted = unended_conflict(store, args.uln, args.assessor, date.today())
+        if conflicted:  # independence: never overridden (epa_kernel.core.allocation)
+            raise InputError(f"refused: {conflicted}; not independent", field="independence")
         store.reassign(args.uln, args.method, args.assessor, args.attempt)
     finally:
         store.close()

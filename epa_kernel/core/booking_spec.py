@@ -79,6 +79,17 @@ class PlanningMeeting(Model):
     source: Text
 
 
+class Preparation(Model):
+    """What the apprentice brings to, or has ready for, an assessment of ``method`` (only for
+    that ``mode`` when one is given): told in the confirmation and the calendar invite."""
+
+    id: RuleId
+    method: MethodId
+    mode: Literal["face_to_face", "remote"] | None = None
+    what: Text
+    source: Text
+
+
 class Independence(Model):
     """The documents' requirement that the assessor be independent of the apprentice: quoted
     when an assessor with a declared link to the apprentice's provider or employer is refused
@@ -92,9 +103,10 @@ class Bookings(Model):
     planning_meeting: PlanningMeeting | None = None
     independence: Independence | None = None
     rules: tuple[BookingRule, ...] = ()
+    preparation: tuple[Preparation, ...] = ()
 
     def methods_named(self) -> set[str]:
-        named: set[str] = set()
+        named: set[str] = {p.method for p in self.preparation}
         for r in self.rules:
             named |= {getattr(r, f) for f in ("first", "then", "method") if hasattr(r, f)}
         return named

@@ -20,7 +20,7 @@ from epa_kernel.core.allocation import Suggestion, capacity_warning, counted, re
 from epa_kernel.core.booking import LIVE, Booking
 from epa_kernel.core.catalogue import get_standard
 from epa_kernel.errors import InputError
-from epa_kernel.store.assessor_profiles import all_profiles
+from epa_kernel.store.assessor_profiles import all_profiles, profile_in
 from epa_kernel.store.bookings import apprentice_standard, current_bookings
 from epa_kernel.store.database import Database
 from epa_kernel.store.schema import apprentices, bookings
@@ -79,3 +79,22 @@ def free_assessors(
             )
         )
     return sorted(out, key=lambda s: (s.booked_this_week, s.assessor))
+
+
+def unended_conflict(db: Database, uln: str, assessor: str, today: date) -> str | None:
+    """Why ``assessor`` may not be given the apprentice's attempt by hand (``epa assign``): a
+    declared link to their provider or employer that has not ended by ``today`` (a hand
+    assignment has no day, so any day from today on counts); None when there is none."""
+    with db.connection() as conn:
+        query = select(apprentices.c.provider, apprentices.c.employer)
+        apprentice = conn.execute(query.where(apprentices.c.uln == uln)).first()
+        profile = profile_in(conn, assessor)
+    if apprentice is None or profile is None:
+        return None
+    for link in profile.conflicts:
+        if link.ends is not None and link.ends < today:
+            continue
+        day = max(today, link.starts or today)
+        if profile.conflict_with(day, apprentice.provider, apprentice.employer) is not None:
+            return f"{assessor} declared a link to the apprentice's {link.describe()}"
+    return None

@@ -13,7 +13,8 @@ retention. A record assessed on 2020-03-02 and not changed since is kept up to a
 
 From the store go each record past retention with every version of its history, in one
 transaction; an apprentice left with no record loses their row (name, ULN, dates) and their
-assignments, releases, certificate claims and service ledger rows too. Every record's hash
+assignments, bookings, releases, certificate claims, service ledger rows, contact
+addresses and outbox messages too. Every record's hash
 chain is its own, so no other record's chain changes and
 :meth:`~epa_kernel.store.store.Store.verify` stays clean.
 
@@ -37,6 +38,9 @@ from epa_kernel.store.schema import (
     booking_versions,
     bookings,
     certificate_claims,
+    contacts,
+    outbox,
+    outbox_tries,
     purge_audit,
     records,
     releases,
@@ -182,6 +186,11 @@ def purge_store(
             conn.execute(delete(certificate_claims).where(certificate_claims.c.uln.in_(chunk)))
             conn.execute(delete(withdrawals).where(withdrawals.c.uln.in_(chunk)))
             conn.execute(delete(service_ledger).where(service_ledger.c.uln.in_(chunk)))
+            mails = select(outbox.c.id).where(outbox.c.uln.in_(chunk))
+            conn.execute(delete(outbox_tries).where(outbox_tries.c.message_id.in_(mails)))
+            conn.execute(delete(outbox).where(outbox.c.uln.in_(chunk)))
+            own = contacts.c.who.in_(("apprentice", "employer")) & contacts.c.key.in_(chunk)
+            conn.execute(delete(contacts).where(own))
             conn.execute(delete(apprentices).where(apprentices.c.uln.in_(chunk)))
         line = result.audit_line()
         conn.execute(

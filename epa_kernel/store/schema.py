@@ -201,6 +201,46 @@ booking_versions = Table(
     PrimaryKeyConstraint("booking_id", "version"),
 )
 
+#: Contact e-mail addresses for confirmations and invites (:mod:`epa_kernel.store.contacts`;
+#: personal data, never logged): ``who`` apprentice | employer | assessor, ``key`` the ULN
+#: (apprentice; employer: the employer's contact for that apprentice) or the assessor's name.
+contacts = Table(
+    "contacts",
+    metadata,
+    Column("who", String(10), nullable=False),
+    Column("key", String(200), nullable=False),
+    Column("email", String(320), nullable=False),
+    Column("name", String(200)),
+    PrimaryKeyConstraint("who", "key"),
+)
+
+#: Append-only: each e-mail the kit is to send (:mod:`epa_kernel.store.outbox`): ``key`` what it
+#: says (the apprentice and the booking versions it was made from: the same key is never queued
+#: twice), ``kind`` confirmation | cancellation, ``message`` the whole MIME message.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(64), nullable=False, unique=True),
+    Column("uln", String(10), ForeignKey("apprentices.uln"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("queued_by", String(200), nullable=False),
+    Column("at", String(40), nullable=False),
+)
+
+#: Append-only: each try to send an outbox message and how it ended (``state`` sent | failed;
+#: ``answer`` the server's reply or what went wrong, with no address and no password).
+outbox_tries = Table(
+    "outbox_tries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("message_id", Integer, ForeignKey("outbox.id"), nullable=False),
+    Column("state", String(8), nullable=False),
+    Column("answer", Text, nullable=False),
+    Column("at", String(40), nullable=False),
+)
+
 #: Append-only: each version of an assessor's profile (:mod:`epa_kernel.store.assessor_profiles`):
 #: the standards they may assess, capacity, days away and declared conflicts of interest, as the
 #: profile's JSON (``data``), with who, when and why.

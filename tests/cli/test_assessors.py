@@ -13,6 +13,7 @@ from sqlalchemy import insert
 from epa_kernel.cli import main
 from epa_kernel.store.assessor_profiles import profile_history
 from epa_kernel.store.bookings import list_bookings
+from epa_kernel.store.people import assignments_of
 from epa_kernel.store.schema import apprentices
 from epa_kernel.store.store import Store
 from helpers import VALID_ULNS
@@ -63,14 +64,23 @@ def test_profiles_are_built_by_commands_and_kept_as_versions(url, capsys):
     assert epa(url, "assessors", "show", "Ann") == 0
     out = capsys.readouterr().out
     assert "standards: ST0071, ST0072:1.0" in out and "capacity: 6 a week" in out
-    assert "away: 2025-03-03 to 2025-03-07 (leave)" in out
-    assert "conflict of interest: employer Acme Ltd (from 2024-09-01, ongoing)" in out
+    assert "away 1: 2025-03-03 to 2025-03-07 (leave)" in out
+    assert "conflict 1: employer Acme Ltd (from 2024-09-01, ongoing)" in out
     assert epa(url, "assessors", "list", "--json") == 0
     [ann] = json.loads(capsys.readouterr().out)
     assert ann["conflicts"] == [
         {"kind": "employer", "organisation": "Acme Ltd", "starts": "2024-09-01", "ends": None}
     ]
     assert len(history(url)) == 5
+    assert epa(url, "assessors", "conflict", "Ann", "--remove", "2", "--reason", "x") == 2
+    assert "--remove" in capsys.readouterr().err
+    assert epa(url, "assessors", "conflict", "Ann", "--remove", "1") == 2
+    assert "--reason" in capsys.readouterr().err
+    assert len(history(url)) == 5
+    why = "declared in error: another Acme"
+    assert epa(url, "assessors", "conflict", "Ann", "--remove", "1", "--reason", why) == 0
+    assert "conflict" not in capsys.readouterr().out
+    assert history(url)[-1] == (6, f"conflict 1 removed: {why}")
 
 
 def test_bad_input_exits_2_naming_the_field_and_changes_nothing(url, capsys):
@@ -121,6 +131,7 @@ def test_a_conflicted_assessor_is_refused_at_booking_and_not_suggested(url, caps
         assert epa(url, *args, *extra) == 2
         err = capsys.readouterr().err
         assert "independence" in err and "provider north college" in err
+        assert err.strip().endswith("free for this slot: Bob") and len(err.splitlines()) == 1
     store = Store(url)
     assert list_bookings(store) == []
     store.close()
@@ -131,8 +142,17 @@ def test_a_conflicted_assessor_is_refused_at_booking_and_not_suggested(url, caps
     capsys.readouterr()
     assert epa(url, *free, "--to", "10:00", "--json") == 0  # the stored standard now
     assert json.loads(capsys.readouterr().out) == []
-    assert epa(url, *free, "--to", "08:00") == 2
-    assert "--to" in capsys.readouterr().err
+    cases = [
+        (["--to", "08:00"], "--to"),
+        (["--to", "9:30"], "--to"),
+        (["--to", "09:30", "--method", "professional_discussion"], "--from/--to"),
+        (["--to", "10:00", "--method", "showcase"], "--method"),
+    ]
+    for args, field in cases:
+        assert epa(url, *free, *args) == 2, args
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and field in err, (args, err)
+    assert epa(url, *free, "--to", "10:00", "--method", "professional_discussion") == 0
 
 
 def test_a_move_shows_the_assessors_refusals_first_and_changes_nothing(url, capsys):
@@ -161,3 +181,21 @@ def test_a_move_shows_the_assessors_refusals_first_and_changes_nothing(url, caps
     store.close()
     assert epa(url, *move[:4], "2025-02-10", *move[5:], *BOOK) == 0  # before the link: free
     assert "nothing changed: add --yes to move it" in capsys.readouterr().out
+
+
+def test_a_hand_assignment_to_a_conflicted_assessor_is_refused(url, capsys):
+    for name in ("Ann", "Bob"):
+        epa(url, "assessors", "add", name)
+        epa(url, "assessors", "standards", name, "ST0071")
+    assert epa(url, "book", ULN, "professional_discussion", *SLOT, "--assessor", "Bob", *BOOK) == 0
+    assign = ["assign", ULN, "professional_discussion", "--assessor", "Ann"]
+    epa(url, "assessors", "conflict", "Ann", "--provider", "North College", "--to", "2999-12-31")
+    capsys.readouterr()
+    assert epa(url, *assign) == 2
+    assert capsys.readouterr().err.startswith("epa: independence: refused: Ann declared a link")
+    store = Store(url)
+    assert [a["assessor"] for a in assignments_of(store, "Bob")] == ["Bob"]
+    store.close()
+    epa(url, "assessors", "conflict", "Ann", "--remove", "1", "--reason", "corrected")
+    epa(url, "assessors", "conflict", "Ann", "--provider", "North College", "--to", "2001-01-31")
+    assert epa(url, *assign) == 0  # a link that ended long ago

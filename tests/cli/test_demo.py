@@ -100,3 +100,34 @@ def stat_mode(path) -> int:
     import stat
 
     return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_the_demo_books_its_cohort_once_with_a_conflict_refused_and_a_reschedule(demo):
+    from epa_kernel.cli.demo import bookings_report
+    from epa_kernel.store.bookings import list_bookings
+    from epa_kernel.store.store import Store
+
+    lifecycle_report(demo, date(2026, 12, 4))  # the records the bookings follow
+    lines = bookings_report(demo)
+    text = "\n".join(lines)
+    assert re.search(r"29 planning meetings and 91 assessments booked", text)
+    assert "refused by the rules: assessment_window 1" in text  # c03's discussion, too late
+    conflict = next(i for i, line in enumerate(lines) if "conflict of interest:" in line)
+    assessor = lines[conflict].split(": ")[1].split(" declared")[0]
+    assert f"with {assessor}: refused [independence]" in lines[conflict + 1]
+    assert (
+        lines[conflict + 3].startswith("    booked with ") and assessor not in lines[conflict + 3]
+    )
+    assert re.search(r"rescheduled: booking \d+ \(professional_discussion of \d{10}\)", text)
+    assert "day(s) before it closes (was " in text
+    store = Store(f"sqlite:///{demo / 'epa.sqlite'}")
+    made = list_bookings(store)
+    assert sum(b.status == "cancelled" for b in made) == 1 and len(made) == 121
+    store.close()
+    again = bookings_report(demo)
+    assert again[1] == "  already booked: 120 live booking(s); epa status --store lists them"
+    names = {
+        json.loads(p.read_text(encoding="utf-8"))["apprentice"]["name"]
+        for p in (demo / "cohort").glob("*.json")
+    }
+    assert not any(n in line for n in names for line in lines)  # ULNs only, never names
