@@ -30,6 +30,7 @@ import ipywidgets as w
 from epa_kernel.apps.method_form import MethodForm
 from epa_kernel.apps.signed_in import signed_in
 from epa_kernel.apps.status_panel import panel_for
+from epa_kernel.apps.upcoming import upcoming_html
 from epa_kernel.core.catalogue import get_standard
 from epa_kernel.core.grading import grade_method
 from epa_kernel.core.records import parse_record
@@ -66,6 +67,8 @@ class AssessorApp:
         self.assignment.add_class("epa-assignment")
         self.submit_button.add_class("epa-submit")
         self.form_box = w.VBox()
+        self.upcoming = w.HTML()  # the assessor's own booked assessments (apps.upcoming)
+        self.upcoming.add_class("epa-upcoming-panel")
         self.owner = w.HTML()  # whose record is open, and which attempt
         self.owner.add_class("epa-record-owner")
         # Where the apprentice's EPA stands (apps.status_panel): beside the form, under the
@@ -81,6 +84,7 @@ class AssessorApp:
         self.widget = w.VBox(
             [
                 *([w.HTML(banner)] if banner else []),
+                self.upcoming,
                 w.HBox([self.assessor, self.assignment]),
                 w.HBox([self.submit_button, self.reload_button, self.status]),
                 self.owner,
@@ -94,6 +98,7 @@ class AssessorApp:
         self.status.value = f"<span style='color:{colour}'>{escape(text)}</span>"
 
     def _assessor_changed(self, _change=None) -> None:
+        self.upcoming.value = upcoming_html(self.store, self.assessor.value)
         if self.assessor.value is None:
             self.assignment.options = []
             return

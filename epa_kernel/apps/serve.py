@@ -32,6 +32,7 @@ APPS = {
     "iqa_review": "iqa_review.ipynb",
     "amend": "amend.ipynb",  # an admin's amendments of submitted records
     "grading_logic": "grading_logic.ipynb",  # the trainer's: how every grade is reached
+    "planning": "planning_app.ipynb",  # the planning team's: bookings under the rules
 }
 
 #: package data on Jupyter's data path (JUPYTER_PATH): the kit's Voilà template ``epa``

@@ -104,6 +104,19 @@ def open_for_app(
     return store, banner
 
 
+def show_for(make, store_url: str | None, *, roles: tuple[str, ...], start: str):
+    """:func:`open_for_app`, then the app ``make(store, banner=banner)`` built and displayed;
+    the app, or None when there is nothing to show (the page says why)."""
+    from IPython.display import display
+
+    store, banner = open_for_app(store_url, roles=roles, start=start)
+    if store is None:
+        return None
+    app = make(store, banner=banner)
+    display(app.widget)
+    return app
+
+
 #: The sign-out link drawn as a small outlined button, inline: the banner is an HTML widget's
 #: value, shown before (and without) any of the kit's CSS.
 SIGN_OUT_STYLE = (

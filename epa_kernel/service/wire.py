@@ -13,9 +13,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
-from datetime import date
+from datetime import date, time
 from typing import Any
 
+from epa_kernel.core.allocation import Suggestion
+from epa_kernel.core.booking import Booking
+from epa_kernel.core.booking_rules import Finding
 from epa_kernel.core.epa_status import EpaStatus
 from epa_kernel.core.moderation import Moderation
 from epa_kernel.core.records import MethodRecord, parse_record
@@ -32,6 +35,14 @@ def encode(value: Any) -> Any:
         return value
     if isinstance(value, date):
         return {"$": "date", "iso": value.isoformat()}
+    if isinstance(value, time):
+        return {"$": "time", "iso": value.isoformat()}
+    if isinstance(value, Booking):
+        return {"$": "booking", "data": value.model_dump(mode="json")}
+    if isinstance(value, Finding):
+        return {"$": "finding", "data": value.model_dump(mode="json")}
+    if isinstance(value, Suggestion):
+        return {"$": "suggestion", "data": value.model_dump(mode="json")}
     if isinstance(value, StoredRecord):
         return {
             "$": "stored",
@@ -70,6 +81,10 @@ def _record(data: dict) -> MethodRecord:
 #: How each kind is read back on the client, from a service the client trusts.
 ANSWERS: dict[str, Callable[[dict], Any]] = {
     "date": lambda d: date.fromisoformat(d["iso"]),
+    "time": lambda d: time.fromisoformat(d["iso"]),
+    "booking": lambda d: Booking.model_validate(d["data"]),
+    "finding": lambda d: Finding.model_validate(d["data"]),
+    "suggestion": lambda d: Suggestion.model_validate(d["data"]),
     "record": _record,
     "stored": lambda d: StoredRecord(d["id"], _record(d["record"]), d["status"], d["version"]),
     "moderation": lambda d: Moderation.model_validate(d["data"]),
@@ -95,7 +110,8 @@ def decode(data: Any) -> Any:
 
 
 def decode_argument(data: Any, reread: Callable[[int], StoredRecord]) -> Any:
-    """A caller's argument, validated: plain JSON, a date, a record, a moderation, or a stored
+    """A caller's argument, validated: plain JSON, a date, a time, a booking (the model's own
+    checks; Access decides what a caller may do with it), a record, a moderation, or a stored
     record (read again through ``reread``, the caller's Access). Anything else is refused."""
     if data is None or isinstance(data, bool | int | float | str):
         return data
@@ -103,6 +119,10 @@ def decode_argument(data: Any, reread: Callable[[int], StoredRecord]) -> Any:
     try:
         if kind == "date":
             return date.fromisoformat(str(data["iso"]))
+        if kind == "time":
+            return time.fromisoformat(str(data["iso"]))
+        if kind == "booking":
+            return Booking.model_validate(data["data"])
         if kind == "record":
             return _record(data)
         if kind == "moderation":
