@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from epa_kernel.files import private_folder, write_atomic
-from epa_kernel.submit import plan
+from epa_kernel.submit import plan, recover
 from epa_kernel.submit.client import ServiceClient, ServiceError, batches
 from epa_kernel.submit.released import Held, released_results
 from epa_kernel.submit.requests import (
@@ -65,6 +65,8 @@ def _answer(item: Item, reply: dict | None) -> tuple[str, str | None, str]:
     )
     if item.kind == "submit":
         ref = ref or item.body["certificateReference"]
+    if reply.get("recovered"):
+        return "accepted", ref, f"{ref} (found at the service after its answer was lost)"
     return "accepted", ref, ref or ""
 
 
@@ -84,24 +86,36 @@ def _row(target: str, item: Item, state: str, ref: str | None, answer: str) -> d
     }
 
 
+def _send_batch(store, client: ServiceClient, target: str, batch: list[Item]):
+    """The answers to one batch by request id, and why the rest got none: an update is resent
+    as it is (the same body again changes nothing), a create or a submission never blind."""
+    method, path = ROUTES[(batch[0].kind, batch[0].action)]
+    if batch[0].action == "update":
+        try:
+            replies = client.send(method, path, [i.body for i in batch])
+        except ServiceError as exc:
+            return {}, str(exc)
+        return {r.get("requestId"): r for r in replies if isinstance(r, dict)}, None
+    lost = {r.request_id for r in store.sent(target) if r.state == "failed"}
+    return recover.send_batch(client, method, path, batch, look_first=lost)
+
+
 def _send(store, client: ServiceClient, target: str, items: list[Item], report: Report) -> None:
     for kind_action in dict.fromkeys((i.kind, i.action) for i in items):
-        method, path = ROUTES[kind_action]
         for batch in batches([i for i in items if (i.kind, i.action) == kind_action]):
-            try:
-                replies = client.send(method, path, [i.body for i in batch])
-            except ServiceError as exc:
-                store.record_sent([_row(target, i, "failed", None, str(exc)) for i in batch])
-                report.answers += [(i, "failed", str(exc)) for i in batch]
-                report.stopped = str(exc)
-                return
-            by_id = {r.get("requestId"): r for r in replies if isinstance(r, dict)}
+            by_id, error = _send_batch(store, client, target, batch)
             rows = []
             for item in batch:
-                state, ref, answer = _answer(item, by_id.get(item.request_id))
+                if item.request_id in by_id:
+                    state, ref, answer = _answer(item, by_id[item.request_id])
+                else:
+                    state, ref, answer = "failed", None, error or "no answer for this request id"
                 rows.append(_row(target, item, state, ref, answer))
                 report.answers.append((item, state, answer))
             store.record_sent(rows)
+            if error:
+                report.stopped = error
+                return
 
 
 def _phases(results, state, settings: ServiceSettings):
