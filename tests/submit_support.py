@@ -32,15 +32,22 @@ def ulns(n: int) -> list[str]:
     return out
 
 
-def put_epa(store, uln, *, fail=None, day=16):
+def put_epa(store, uln, *, fail=None, day=16, family="Example"):
+    """Three submitted records of ST0072 v1.0 (``fail``: that method failed); ``family``: the
+    family name the records give (None: none)."""
     standard = get_standard("ST0072", "1.0")
+    who = {"uln": uln, "name": f"Ada {family or 'Example'}"}
+    if family:
+        who["family_name"] = family
     for method, d in DATES.items():
         judgements = None
         if method == fail:
             channels = ["face_to_face"] if standard.method(method).channels else None
             judgements = judgements_for(standard, method, channels, pass_="not_met")
         on = date(2026, 3, day if method == "professional_discussion" else d)
-        record = make_record(method=method, uln=uln, judgements=judgements, assessed_on=on)
+        record = make_record(
+            method=method, uln=uln, judgements=judgements, assessed_on=on, apprentice=who
+        )
         store.put(record, author="Sam", submitted=True)
 
 
@@ -48,6 +55,6 @@ def release(store):
     release_results(store, [], Policy(), by="Rel")
 
 
-def known(api, *learners):
+def known(api, *learners, family="Example"):
     for uln in learners:
-        api.service.learners[(int(uln), "ST0072")] = "Example"
+        api.service.learners[(int(uln), "ST0072")] = family

@@ -42,7 +42,7 @@ class Released:
     ledger keys it by (the release's, or the withdrawal's)."""
 
     uln: str
-    family_name: str
+    family_name: str | None
     standard: str
     version: str
     grade: str | None
@@ -58,14 +58,11 @@ class Held:
     why: str
 
 
-def family_name(apprentice) -> str:
-    """The apprentice's family name: the record's ``family_name`` when it has one, else the last
-    word of ``name`` (the service matches it, case-insensitively, against the learner record)."""
-    given = getattr(apprentice, "family_name", None)
-    if given:
-        return given
-    words = apprentice.name.split()
-    return words[-1] if words else ""
+def family_name(records: Sequence[MethodRecord]) -> str | None:
+    """The family name the apprentice's records give (``apprentice.family_name``), or None when
+    none gives one or they disagree: never guessed from the full name."""
+    given = {r.apprentice.family_name.strip() for r in records if r.apprentice.family_name}
+    return given.pop() if len(given) == 1 else None
 
 
 def sittings(records: Sequence[MethodRecord]) -> tuple[Sitting, ...]:
@@ -120,7 +117,7 @@ def released_results(store) -> tuple[list[Released], list[Held]]:
             out.append(
                 Released(
                     uln,
-                    family_name(first.apprentice),
+                    family_name(records),
                     first.standard,
                     first.version,
                     None,
@@ -152,7 +149,7 @@ def _released(uln: str, records: list[MethodRecord], results: str) -> Released:
         raise InputError("no overall grade yet", field="grade")
     return Released(
         uln,
-        family_name(first.apprentice),
+        family_name(records),
         first.standard,
         first.version,
         grade,

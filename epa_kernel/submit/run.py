@@ -32,6 +32,12 @@ from epa_kernel.submit.requests import (
 from epa_kernel.submit.settings import ServiceSettings
 from epa_kernel.submit.validate import problems
 
+NO_FAMILY_NAME = (
+    "no family name recorded (or the records give two): add apprentice.family_name as the "
+    "learner record holds it; the service matches ULN, family name and standard, and the kit "
+    "never takes it from the full name"
+)
+
 
 @dataclass
 class Report:
@@ -161,6 +167,8 @@ def submit(
     for r in results:
         if service_grade(r) is None:
             report.problems[r.uln] = [f"{r.standard} v{r.version} has no service_grade in its data"]
+        if r.family_name is None:
+            report.problems.setdefault(r.uln, []).append(NO_FAMILY_NAME)
     results = [r for r in results if r.uln not in report.problems]
     contact = settings.postal_contact
     every = [epa_item(r) for r in results]
