@@ -58,3 +58,25 @@ def release(store):
 def known(api, *learners, family="Example"):
     for uln in learners:
         api.service.learners[(int(uln), "ST0072")] = family
+
+
+def local_settings(api, **changes):
+    """The organisation's service settings pointing at the local service ``api``."""
+    from dataclasses import replace
+
+    from epa_kernel.submit.settings import ServiceSettings
+
+    base = ServiceSettings(
+        base_url=api.url,
+        key=KEY,
+        approved_versions={"ST0072": ("1.0",)},
+        postal_contact=dict(CONTACT),
+    )
+    return replace(base, **changes)
+
+
+def quick_client(api, attempts=5):
+    """A client of ``api`` that gives up on an answer after 0.3 s and retries at once."""
+    from epa_kernel.submit.client import ServiceClient
+
+    return ServiceClient(api.url, KEY, timeout=0.3, attempts=attempts, backoff=0, sleep=lambda s: 0)

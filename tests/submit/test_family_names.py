@@ -7,28 +7,21 @@ from __future__ import annotations
 import json
 
 import pytest
-from submit_support import CONTACT, KEY, known, put_epa, release, ulns
+from submit_support import known, local_settings, put_epa, quick_client, release, ulns
 
 from epa_kernel.core.records import MethodRecord
-from epa_kernel.submit.client import ServiceClient
 from epa_kernel.submit.run import NO_FAMILY_NAME, submit
-from epa_kernel.submit.settings import ServiceSettings
 from helpers import make_record
 
 NAMES = ["van der Berg", "Smith-Jones", "O'Neill"]
 
 
-def settings(api) -> ServiceSettings:
-    return ServiceSettings(
-        base_url=api.url,
-        key=KEY,
-        approved_versions={"ST0072": ("1.0",)},
-        postal_contact=dict(CONTACT),
-    )
+def settings(api, **changes):
+    return local_settings(api, **changes)
 
 
-def client(api):
-    return ServiceClient(api.url, KEY, timeout=0.3, backoff=0, sleep=lambda s: 0)
+def client(api, attempts=5):
+    return quick_client(api, attempts)
 
 
 @pytest.mark.parametrize("family", NAMES)

@@ -5,27 +5,19 @@ same POST twice, in the same run or the next (tests/fake_assessor_api.py: the "l
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 
 import pytest
-from submit_support import CONTACT, KEY, known, put_epa, release, ulns
+from submit_support import known, local_settings, put_epa, quick_client, release, ulns
 
-from epa_kernel.submit.client import ServiceClient
 from epa_kernel.submit.run import submit
-from epa_kernel.submit.settings import ServiceSettings
 
 
-def settings(api) -> ServiceSettings:
-    return ServiceSettings(
-        base_url=api.url,
-        key=KEY,
-        approved_versions={"ST0072": ("1.0",)},
-        postal_contact=dict(CONTACT),
-    )
+def settings(api, **changes):
+    return local_settings(api, **changes)
 
 
 def client(api, attempts=5):
-    return ServiceClient(api.url, KEY, timeout=0.3, attempts=attempts, backoff=0, sleep=lambda s: 0)
+    return quick_client(api, attempts)
 
 
 def one_released(store, api, fault) -> str:
@@ -94,7 +86,7 @@ def test_a_certificate_timed_out_at_the_end_of_a_run_is_recovered_by_the_next(st
 def test_a_lost_answer_the_service_never_acted_on_is_sent_again(store, api):
     uln = one_released(store, api, ("stall", 0.6, "POST /api/v1/certificate"))
 
-    report = submit(store, replace(settings(api), submit_certificates=False), client=client(api))
+    report = submit(store, settings(api, submit_certificates=False), client=client(api))
     assert report.ok
     assert api.service.log[-2:] == [
         ("GET", "/api/v1/certificate", 1),  # looked up: nothing there (204)
