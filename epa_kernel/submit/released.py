@@ -101,7 +101,7 @@ def released_results(store) -> tuple[list[Released], list[Held]]:
     for stored in store.all_records(submitted_only=True):
         by_uln.setdefault(stored.record.apprentice.uln, []).append(stored)
     withdrawn = {w.uln: w for w in withdrawals_in(store)}
-    out, held = [], []
+    out, held = [], list(getattr(store, "not_released", ()))  # a run folder's refusals
     for uln in sorted(set(releases) | set(withdrawn)):
         mine = by_uln.get(uln, [])
         records = [s.record for s in mine]
