@@ -57,6 +57,7 @@ class Service:
     key: str
     learners: dict = field(default_factory=dict)  # (uln, standard) -> family name
     approved: dict = field(default_factory=dict)  # standard -> versions
+    options: dict = field(default_factory=dict)  # standard -> its course options (none: absent)
     certs: dict = field(default_factory=dict)  # (uln, standard) -> Cert
     faults: list = field(default_factory=list)
     log: list = field(default_factory=list)  # (method, path, number of items) answered
@@ -87,13 +88,26 @@ class Service:
             )
         return errors
 
+    def option(self, std, details: dict, *, required: bool) -> list[str]:
+        """BatchCertificateRequestValidator / BatchEpaRequestValidator on CourseOption (an EPA
+        record's is checked only when given)."""
+        given, options = details.get("courseOption"), self.options.get(std, ())
+        if not options and given:
+            return ["No course option available for this Standard and version. Must be empty"]
+        known = {o.lower() for o in options}
+        if options and (given or required) and (given or "").lower() not in known:
+            return ["Invalid course option for this Standard and version."]
+        return []
+
     def epa(self, item: dict, update: bool) -> dict:
         learner, std = (
             item.get("learner") or {},
             (item.get("standard") or {}).get("standardReference"),
         )
         uln, family = int(learner.get("uln") or 0), learner.get("familyName")
-        errors = self.common(uln, family, std, (item.get("learningDetails") or {}).get("version"))
+        details = item.get("learningDetails") or {}
+        errors = self.common(uln, family, std, details.get("version"))
+        errors += self.option(std, details, required=False)
         epas = (item.get("epaDetails") or {}).get("epas") or []
         if not epas:
             errors.append("Provide EPA Details")
@@ -139,6 +153,7 @@ class Service:
         details, contact = item.get("learningDetails") or {}, item.get("postalContact") or {}
         uln, family = int(learner.get("uln") or 0), learner.get("familyName")
         errors = self.common(uln, family, std, details.get("version"))
+        errors += self.option(std, details, required=True)
         for name, message in (
             ("contactName", "Provide a contact name"),
             ("addressLine1", "Provide an address"),

@@ -32,13 +32,15 @@ def ulns(n: int) -> list[str]:
     return out
 
 
-def put_epa(store, uln, *, fail=None, day=16, family="Example"):
+def put_epa(store, uln, *, fail=None, day=16, family="Example", option=None):
     """Three submitted records of ST0072 v1.0 (``fail``: that method failed); ``family``: the
-    family name the records give (None: none)."""
+    family name the records give (None: none); ``option``: the course option they name."""
     standard = get_standard("ST0072", "1.0")
     who = {"uln": uln, "name": f"Ada {family or 'Example'}"}
     if family:
         who["family_name"] = family
+    if option:
+        who["course_option"] = option
     for method, d in DATES.items():
         judgements = None
         if method == fail:

@@ -63,14 +63,14 @@ Note = Annotated[str, Field(max_length=10_000), AfterValidator(_check_note)]
 
 
 class Apprentice(PersonalDataModel):
-    """Who is assessed. ``family_name`` is the family name as the learner record (ILR) holds it:
-    the assessment service matches a result on ULN, family name and standard, and a family name
-    cannot be told from a full name ("van der Berg", "Smith-Jones", a family name written
-    first), so the kit sends only the one recorded here and never guesses it."""
+    """Who is assessed. ``family_name``: as the learner record (ILR) holds it, which the service
+    matches and a full name cannot tell ("van der Berg"); ``course_option``: the standard's option
+    they follow, when it has options. The kit never guesses either (:mod:`epa_kernel.submit`)."""
 
     uln: Uln
     name: Name
     family_name: Name | None = None
+    course_option: Name | None = None
     provider: Name | None = None
     employer: Name | None = None
     start_date: date | None = None

@@ -50,6 +50,7 @@ class Released:
     results: str
     employer: str | None = None
     withdrawn_on: date | None = None
+    course_option: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,16 @@ class Held:
 def family_name(records: Sequence[MethodRecord]) -> str | None:
     """The family name the apprentice's records give (``apprentice.family_name``), or None when
     none gives one or they disagree: never guessed from the full name."""
-    given = {r.apprentice.family_name.strip() for r in records if r.apprentice.family_name}
+    return _given(records, "family_name")
+
+
+def course_option(records: Sequence[MethodRecord]) -> str | None:
+    """The course option the apprentice's records name (``apprentice.course_option``)."""
+    return _given(records, "course_option")
+
+
+def _given(records: Sequence[MethodRecord], name: str) -> str | None:
+    given = {getattr(r.apprentice, name).strip() for r in records if getattr(r.apprentice, name)}
     return given.pop() if len(given) == 1 else None
 
 
@@ -125,6 +135,7 @@ def released_results(store) -> tuple[list[Released], list[Held]]:
                     hashlib.sha256(key).hexdigest(),
                     first.apprentice.employer,
                     w.on,
+                    course_option(records),
                 )
             )
             continue
@@ -156,4 +167,5 @@ def _released(uln: str, records: list[MethodRecord], results: str) -> Released:
         sittings(records),
         results,
         first.apprentice.employer,
+        course_option=course_option(records),
     )

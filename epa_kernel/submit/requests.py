@@ -88,6 +88,12 @@ def _learner(result: Released) -> dict:
     return {"uln": int(result.uln), "familyName": result.family_name}
 
 
+def _with_option(result: Released, details: dict) -> dict:
+    """``details`` with the apprentice's ``courseOption`` first when they name one (left out
+    otherwise, so bodies of standards without options are as before)."""
+    return {"courseOption": result.course_option, **details} if result.course_option else details
+
+
 def epa_item(result: Released, reference: str | None = None) -> Item:
     """The EPA record of every sitting (and the withdrawal, if any): POST without a reference,
     PUT with the one the service gave (an update replaces the whole list:
@@ -107,7 +113,7 @@ def epa_item(result: Released, reference: str | None = None) -> Item:
     body = {
         "standard": {"standardReference": result.standard},
         "learner": _learner(result),
-        "learningDetails": {"version": result.version},
+        "learningDetails": _with_option(result, {"version": result.version}),
         "epaDetails": {"epas": epas},
     }
     action = "update" if reference else "create"
@@ -145,11 +151,14 @@ def certificate_item(
     body = {
         "standard": {"standardReference": result.standard},
         "learner": _learner(result),
-        "learningDetails": {
-            "overallGrade": service_grade(result).certificate[result.grade],
-            "achievementDate": result.sittings[-1].on.isoformat() if result.sittings else None,
-            "version": result.version,
-        },
+        "learningDetails": _with_option(
+            result,
+            {
+                "overallGrade": service_grade(result).certificate[result.grade],
+                "achievementDate": result.sittings[-1].on.isoformat() if result.sittings else None,
+                "version": result.version,
+            },
+        ),
         "postalContact": postal_contact(result, contact),
     }
     action = "update" if reference else "create"

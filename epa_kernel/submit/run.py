@@ -30,7 +30,7 @@ from epa_kernel.submit.requests import (
     service_grade,
 )
 from epa_kernel.submit.settings import ServiceSettings
-from epa_kernel.submit.validate import problems
+from epa_kernel.submit.validate import course_option_problems, problems
 
 NO_FAMILY_NAME = (
     "no family name recorded (or the records give two): add apprentice.family_name as the "
@@ -169,6 +169,10 @@ def submit(
             report.problems[r.uln] = [f"{r.standard} v{r.version} has no service_grade in its data"]
         if r.family_name is None:
             report.problems.setdefault(r.uln, []).append(NO_FAMILY_NAME)
+        grades = service_grade(r)
+        options = grades.course_options if grades is not None else ()
+        for p in course_option_problems(r.course_option, options):
+            report.problems.setdefault(r.uln, []).append(p)
     results = [r for r in results if r.uln not in report.problems]
     contact = settings.postal_contact
     every = [epa_item(r) for r in results]
