@@ -30,7 +30,12 @@ from epa_kernel.store.store import Store
 
 NAME = "epa-store"
 #: What a caller may call: Access's own public methods, nothing of the Store behind it.
-CALLS = frozenset(n for n, v in vars(Access).items() if callable(v) and not n.startswith("_"))
+CALLS = frozenset(
+    n
+    for cls in Access.__mro__[:-1]  # Access and its mixins (access_lifecycle), never object
+    for n, v in vars(cls).items()
+    if callable(v) and not n.startswith("_")
+)
 #: How each refusal is answered: the status, and the kind the client raises again.
 REFUSALS = ((AccessError, 403, "access"), (ConflictError, 409, "conflict"))
 REFUSALS += ((InputError, 400, "input"), (StoreError, 503, "store"))

@@ -11,7 +11,8 @@ and raises :class:`~epa_kernel.errors.AccessError` for anything outside them:
   submitted record);
 - ``iqa`` reads submitted records (only the sampled ones when a sampling plan is given) and
   records moderations in their own name; no draft, no edit, no amendment;
-- ``admin`` reads every record and amends submitted ones with a reason.
+- ``admin`` reads every record and amends submitted ones with a reason, and records
+  withdrawals and appeals (:mod:`epa_kernel.store.access_lifecycle`).
 
 A record outside the user's reach is refused with the same words whether or not it exists, so
 crafted ids learn nothing. Every write carries the signed-in user as its author.
@@ -26,6 +27,7 @@ from epa_kernel.core.moderation import Moderation
 from epa_kernel.core.records import MethodRecord
 from epa_kernel.core.vocabulary import ROLES, decision_id
 from epa_kernel.errors import AccessError, InputError
+from epa_kernel.store.access_lifecycle import LifecycleAccess
 from epa_kernel.store.history import Version
 from epa_kernel.store.standing import Standing
 from epa_kernel.store.store import Store
@@ -33,7 +35,7 @@ from epa_kernel.store.users import get_user
 from epa_kernel.store.versions import StoredRecord
 
 
-class Access:
+class Access(LifecycleAccess):
     """What ``name`` may do with ``store``; unknown users are refused at once. ``sample``: the
     decision ids (``<uln>/<attempt stem>``) of an IQA sampling plan, the only records IQA reads."""
 
