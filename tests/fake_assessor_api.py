@@ -324,6 +324,30 @@ def _handler(service: Service):
         def do_PUT(self):
             self._batch("PUT")
 
+        def do_DELETE(self):  # DeleteBatchEpaRequestValidator, DeleteBatchEpaHandler
+            if self._fault(self._take_fault("DELETE")) or not self._authorised():
+                return
+            m = re.fullmatch(r"/api/v1/epa/(\d+)/([^/]+)/([^/]+)/([^/]+)", self.path)
+            if not m:
+                self._json(404, {"statusCode": 404, "message": "Not found"})
+                return
+            uln, family, std, ref = int(m.group(1)), *(unquote(g) for g in m.groups()[1:])
+            with service.lock:
+                service.log.append(("DELETE", "/api/v1/epa", 1))
+                errors = service.common(uln, family, std, None)
+                cert = service.certs.get((uln, std))
+                if cert is None or cert.reference != ref:
+                    errors.append("EPA not found")
+                elif cert.status != "Draft" and cert.grade not in (None, "Fail"):
+                    errors.append("Certificate already exists, cannot delete EPA record")
+                if not errors:
+                    del service.certs[(uln, std)]  # Deleted: a new EPA record may be created
+            if errors:
+                self._json(403, {"statusCode": 403, "message": "; ".join(errors)})
+                return
+            self.send_response(204)
+            self.end_headers()
+
         def do_GET(self):
             if self._fault(self._take_fault("GET")) or not self._authorised():
                 return

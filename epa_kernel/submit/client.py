@@ -91,19 +91,31 @@ class ServiceClient:
         data = json.dumps(body).encode("utf-8")
         answer = self._call(method, path, path, data, resend=resend)
         log.info("%s %s: %d items answered", method, path, len(body))
-        return answer
+        return answer or []
 
     def get(self, template: str, *parts: str | int) -> dict | None:
         """GET ``template`` with ``parts`` (a ULN, a family name...) quoted into it: the JSON
         answer, or None when the service holds nothing (204, 404) or will not show it (403).
         Safe to repeat, so retried on every lost answer; only ``template`` is ever logged."""
-        path = template.format(*(urllib.parse.quote(str(p), safe="") for p in parts))
         try:
-            return self._call("GET", path, template, None, resend=True)
+            return self._call("GET", _path(template, parts), template, None, resend=True)
         except _Status as exc:
-            if exc.status in (204, 403, 404):
+            if exc.status in (403, 404):
                 return None
             raise ServiceError(str(exc)) from None
+
+    def delete(self, template: str, *parts: str | int) -> str | None:
+        """DELETE ``template`` with ``parts`` quoted into it: None when done (204), else the
+        service's refusal (its 403 or 404 message). Deleting twice changes nothing, so a lost
+        answer is retried; only ``template`` is ever logged."""
+        try:
+            self._call("DELETE", _path(template, parts), template, None, resend=True)
+        except _Status as exc:
+            if exc.status in (403, 404):
+                return exc.message or f"the service answered {exc.status}"
+            raise ServiceError(str(exc)) from None
+        log.info("DELETE %s: answered", template)
+        return None
 
     def _call(self, method: str, path: str, label: str, data: bytes | None, *, resend: bool):
         for attempt in range(1, self.attempts + 1):
@@ -113,19 +125,15 @@ class ServiceClient:
                     self._request(method, path, data), timeout=self.timeout
                 ) as resp:
                     raw = resp.read()
-                    if resp.status == 204 or not raw:
-                        if method != "GET":
-                            return []
-                        raise _Status(204, f"{method} {label}: no content")
-                    return json.loads(raw.decode("utf-8"))
+                    return json.loads(raw.decode("utf-8")) if raw else None  # 204: no content
             except urllib.error.HTTPError as exc:
                 status = exc.code
                 message = _message(exc)
                 exc.close()
                 text = f"{method} {label}: the service answered {status} {message}"
                 if status != 429 and status < 500:
-                    if method == "GET":
-                        raise _Status(status, text) from None
+                    if method in ("GET", "DELETE"):
+                        raise _Status(status, text, message.strip("()")) from None
                     raise ServiceError(text) from None
                 wait = max(wait, _retry_after(exc.headers.get("Retry-After")))
                 why, lost = f"status {status}", status != 429
@@ -154,11 +162,16 @@ class ServiceClient:
 
 
 class _Status(Exception):
-    """A GET's answer without a body to use (204) or with an error status."""
+    """A GET's or DELETE's error status, with the service's message."""
 
-    def __init__(self, status: int, text: str):
+    def __init__(self, status: int, text: str, message: str = ""):
         super().__init__(text)
-        self.status = status
+        self.status, self.message = status, message
+
+
+def _path(template: str, parts) -> str:
+    """``template`` with each part URL-quoted (a family name may hold spaces or an apostrophe)."""
+    return template.format(*(urllib.parse.quote(str(p), safe="") for p in parts))
 
 
 def _message(exc: urllib.error.HTTPError) -> str:

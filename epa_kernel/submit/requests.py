@@ -30,6 +30,7 @@ from epa_kernel.submit.released import Released
 ROUTES = {
     ("epa", "create"): ("POST", "api/v1/epa"),
     ("epa", "update"): ("PUT", "api/v1/epa"),
+    ("epa", "delete"): ("DELETE", "api/v1/epa/{}/{}/{}/{}"),
     ("certificate", "create"): ("POST", "api/v1/certificate"),
     ("certificate", "update"): ("PUT", "api/v1/certificate"),
     ("submit", "submit"): ("POST", "api/v1/certificate/submit"),
@@ -72,6 +73,12 @@ def body_hash(body: dict) -> str:
     so an unchanged result is never sent again and a changed one is."""
     said = {k: v for k, v in body.items() if k not in ("requestId", *REFERENCE.values())}
     return hashlib.sha256(json.dumps(said, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _item(kind: str, action: str, result: Released, body: dict) -> Item:
+    """One item of ``result``, its body given the request id the service will echo."""
+    body = _with_id(kind, action, result.uln, body)
+    return Item(kind, action, result.uln, result.standard, result.results, body)
 
 
 def _with_id(kind: str, action: str, uln: str, body: dict) -> dict:
@@ -119,14 +126,7 @@ def epa_item(result: Released, reference: str | None = None) -> Item:
     action = "update" if reference else "create"
     if reference:
         body["epaReference"] = reference
-    return Item(
-        "epa",
-        action,
-        result.uln,
-        result.standard,
-        result.results,
-        _with_id("epa", action, result.uln, body),
-    )
+    return _item("epa", action, result, body)
 
 
 def earns_certificate(result: Released) -> bool:
@@ -164,29 +164,28 @@ def certificate_item(
     action = "update" if reference else "create"
     if reference:
         body["certificateReference"] = reference
-    return Item(
-        "certificate",
-        action,
-        result.uln,
-        result.standard,
-        result.results,
-        _with_id("certificate", action, result.uln, body),
-    )
+    return _item("certificate", action, result, body)
+
+
+def delete_item(result: Released, reference: str) -> Item:
+    """Deleting the EPA record of an apprentice back in the EPA whose record the service holds
+    as Withdrawn (``DELETE api/v1/epa/{uln}/{familyName}/{standard}/{epaReference}``,
+    Controllers/EpaController.cs): the parts of its route, as a body only the kit reads."""
+    return _item("epa", "delete", result, _by_reference(result, epaReference=reference))
 
 
 def submit_item(result: Released, reference: str) -> Item:
     """Submitting a created certificate for printing (SubmitCertificateRequest)."""
-    body = {
+    body = _by_reference(result, certificateReference=reference)
+    return _item("submit", "submit", result, body)
+
+
+def _by_reference(result: Released, **reference: str) -> dict:
+    """The learner, standard and the service's reference: how a submission or a deletion names
+    what it acts on."""
+    return {
         "uln": int(result.uln),
-        "standardReference": result.standard,
         "familyName": result.family_name,
-        "certificateReference": reference,
+        "standardReference": result.standard,
+        **reference,
     }
-    return Item(
-        "submit",
-        "submit",
-        result.uln,
-        result.standard,
-        result.results,
-        _with_id("submit", "submit", result.uln, body),
-    )
