@@ -4,6 +4,7 @@ later is created afresh; with a released result instead, it replaces the Withdra
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 from submit_support import known, local_settings, put_epa, quick_client, release, ulns
@@ -15,7 +16,9 @@ def send(store, api, **changes):
     return submit(store, local_settings(api, **changes), client=quick_client(api))
 
 
-def test_a_reinstated_apprentice_without_a_result_has_the_withdrawn_record_deleted(store, api):
+def test_a_reinstated_apprentice_without_a_result_has_the_withdrawn_record_deleted(
+    store, api, caplog
+):
     (uln,) = ulns(1)
     put_epa(store, uln, family="van der Berg")  # assessed, not released
     known(api, uln, family="van der Berg")
@@ -25,8 +28,11 @@ def test_a_reinstated_apprentice_without_a_result_has_the_withdrawn_record_delet
     assert [e["epaOutcome"] for e in held.epas] == ["Withdrawn"]
 
     store.reinstate(uln, on=date(2026, 3, 27), reason="back with a new employer", by="Rita")
-    report = send(store, api)
+    with caplog.at_level(logging.DEBUG):
+        report = send(store, api)
     assert report.ok, report.answers
+    assert "DELETE api/v1/epa" in caplog.text  # its route's template: no ULN, no name
+    assert uln not in caplog.text and "Berg" not in caplog.text
     assert [(i.action, s) for i, s, _ in report.answers] == [("delete", "accepted")]
     assert (int(uln), "ST0072") not in api.service.certs
     assert api.service.log[-1] == ("DELETE", "/api/v1/epa", 1)
