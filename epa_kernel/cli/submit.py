@@ -1,7 +1,7 @@
 """The ``epa submit`` and ``epa submissions`` commands: released results to the assessment service.
 
 ``epa submit`` checks every released result against the service's rules, then sends what the
-ledger says is still to send (:mod:`epa_kernel.submit.run`); ``--dry-run DIR`` writes the
+ledger says is still to send (:mod:`epa_kernel.submit.run`); ``--dry-run OUT`` writes the
 request bodies instead. The results come from the store (``--store``) or from a run folder
 released by its IQA plan (``DIR --sample PLAN``, its ledger ``DIR/submissions.json``:
 :mod:`epa_kernel.submit.folder`). ``epa submissions`` lists the ledger: what was sent,
@@ -54,7 +54,7 @@ def cmd_submit(args) -> int:
     from epa_kernel.errors import InputError
     from epa_kernel.submit.run import submit
 
-    if args.run is not None and args.sample is None:
+    if args.run is not None and args.store is None and args.sample is None:
         raise InputError(
             "a run folder's results are released by its IQA plan: give --sample PLAN "
             "(epa iqa sample DIR --out PLAN)",
@@ -116,7 +116,7 @@ def register(sub) -> None:
         "--sandbox", action="store_true", help="send to the sandbox (service.sandbox_url)"
     )
     p.add_argument(
-        "--dry-run", type=Path, metavar="DIR", help="write the request bodies; send nothing"
+        "--dry-run", type=Path, metavar="OUT", help="write the request bodies to OUT; send nothing"
     )
     p.set_defaults(func=cmd_submit)
 
