@@ -13,9 +13,18 @@ certificate with grade Fail, anything else a draft). The service does not dedupl
 provided for the learner", "Certificate already exists: ..."), and so it is here. A missing or
 wrong ``Ocp-Apim-Subscription-Key`` is the API gateway's 401.
 
-``faults``: scripted failures taken one per request: ``("stall", seconds)`` holds the request
-and drops it unanswered and unprocessed (a gateway timeout before the service), ``("status",
-503)`` answers that status.
+``GET api/v1/learner/...`` and ``GET api/v1/certificate/...`` answer as LearnerController.cs
+and CertificateController.cs with Handlers/ExternalApi/Learners/GetBatchLearnerHandler.cs and
+Certificates/GetBatchCertificateHandler.cs: the learner's ``epaDetails`` (with the
+``epaReference``) whatever the certificate's state; the certificate only when it is a pass (204
+for none, a submitted Fail, or a draft whose latest EPA is a Pass without a grade); a family
+name that does not match is a 403.
+
+``faults``: scripted failures, each taken by the first request it fits (an optional third
+element ``"POST /api/v1/certificate"`` names the one it waits for): ``("stall", seconds)``
+holds the request and drops it unanswered and unprocessed (a gateway timeout before the
+service), ``("lose", seconds)`` acts on it, then holds and drops the answer (the service made
+the certificate, the answer was lost), ``("status", 503)`` answers that status unprocessed.
 """
 
 from __future__ import annotations
@@ -27,6 +36,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import unquote
 
 from epa_kernel.submit.validate import CERTIFICATE_GRADES, POSTCODE
 
@@ -47,6 +57,7 @@ class Service:
     key: str
     learners: dict = field(default_factory=dict)  # (uln, standard) -> family name
     approved: dict = field(default_factory=dict)  # standard -> versions
+    options: dict = field(default_factory=dict)  # standard -> its course options (none: absent)
     certs: dict = field(default_factory=dict)  # (uln, standard) -> Cert
     faults: list = field(default_factory=list)
     log: list = field(default_factory=list)  # (method, path, number of items) answered
@@ -77,13 +88,26 @@ class Service:
             )
         return errors
 
+    def option(self, std, details: dict, *, required: bool) -> list[str]:
+        """BatchCertificateRequestValidator / BatchEpaRequestValidator on CourseOption (an EPA
+        record's is checked only when given)."""
+        given, options = details.get("courseOption"), self.options.get(std, ())
+        if not options and given:
+            return ["No course option available for this Standard and version. Must be empty"]
+        known = {o.lower() for o in options}
+        if options and (given or required) and (given or "").lower() not in known:
+            return ["Invalid course option for this Standard and version."]
+        return []
+
     def epa(self, item: dict, update: bool) -> dict:
         learner, std = (
             item.get("learner") or {},
             (item.get("standard") or {}).get("standardReference"),
         )
         uln, family = int(learner.get("uln") or 0), learner.get("familyName")
-        errors = self.common(uln, family, std, (item.get("learningDetails") or {}).get("version"))
+        details = item.get("learningDetails") or {}
+        errors = self.common(uln, family, std, details.get("version"))
+        errors += self.option(std, details, required=False)
         epas = (item.get("epaDetails") or {}).get("epas") or []
         if not epas:
             errors.append("Provide EPA Details")
@@ -129,6 +153,7 @@ class Service:
         details, contact = item.get("learningDetails") or {}, item.get("postalContact") or {}
         uln, family = int(learner.get("uln") or 0), learner.get("familyName")
         errors = self.common(uln, family, std, details.get("version"))
+        errors += self.option(std, details, required=True)
         for name, message in (
             ("contactName", "Provide a contact name"),
             ("addressLine1", "Provide an address"),
@@ -169,11 +194,8 @@ class Service:
         on = details["achievementDate"]
         if not any(e["epaDate"] == on and e["epaOutcome"] == "Pass" for e in cert.epas):
             cert.epas.append({"epaDate": on, "epaOutcome": "Pass"})
-        data = {"certificateReference": cert.reference, **cert.data}
-        return {
-            **reply,
-            "certificate": {"certificateData": data, "status": {"currentStatus": "Ready"}},
-        }
+        view = _certificate_view(cert)
+        return {**reply, "certificate": {**view, "status": {"currentStatus": "Ready"}}}
 
     def submit(self, item: dict) -> dict:  # SubmitBatchCertificateRequestValidator
         uln, std = int(item.get("uln") or 0), item.get("standardReference")
@@ -191,11 +213,38 @@ class Service:
         if errors:
             return reply
         cert.status = "Submitted"
-        data = {"certificateReference": cert.reference, **cert.data}
-        return {
-            **reply,
-            "certificate": {"certificateData": data, "status": {"currentStatus": "Submitted"}},
+        return {**reply, "certificate": _certificate_view(cert)}
+
+
+def _certificate_view(cert: Cert) -> dict:
+    data = {"certificateReference": cert.reference, **cert.data}
+    return {"certificateData": data, "status": {"currentStatus": cert.status}}
+
+
+def _look_up(service: Service, what: str, uln: int, family: str, std: str):
+    """(status, JSON or None) of GET api/v1/learner|certificate/{uln}/{familyName}/{standard}."""
+    known = service.learners.get((uln, std))
+    if known is None or known.lower() != family.lower():
+        message = "Cannot find apprentice with the specified Uln, FamilyName & Standard"
+        return 403, {"statusCode": 403, "message": message}
+    cert = service.certs.get((uln, std))
+    latest = max(cert.epas, key=lambda e: e["epaDate"])["epaOutcome"] if cert and cert.epas else ""
+    shown = cert is not None and not (
+        (cert.status != "Draft" and cert.grade == "Fail")
+        or (cert.status == "Draft" and latest.lower() == "pass" and not cert.grade)
+    )
+    if what == "certificate":
+        return (200, _certificate_view(cert)) if shown else (204, None)
+    learner = {"learnerData": {"learner": {"uln": uln, "familyName": known}}}
+    if cert is not None and latest:
+        learner["epaDetails"] = {
+            "epaReference": cert.reference,
+            "latestEpaOutcome": latest,
+            "epas": list(cert.epas),
         }
+    if shown:
+        learner["certificate"] = _certificate_view(cert)
+    return 200, learner
 
 
 def _handler(service: Service):
@@ -211,17 +260,26 @@ def _handler(service: Service):
             self.end_headers()
             self.wfile.write(body)
 
-        def _fault(self) -> bool:
+        def _take_fault(self, method: str):
+            route = f"{method} {self.path.rstrip('/')}"
             with service.lock:
-                fault = service.faults.pop(0) if service.faults else None
-            if fault is None:
+                for i, fault in enumerate(service.faults):
+                    if len(fault) < 3 or route.startswith(fault[2]):
+                        return service.faults.pop(i)
+            return None
+
+        def _fault(self, fault) -> bool:
+            if fault is None or fault[0] == "lose":
                 return False
             if fault[0] == "stall":
-                time.sleep(fault[1])
-                self.close_connection = True
+                self._drop(fault[1])
                 return True
             self._json(fault[1], {"statusCode": fault[1], "message": "Service Unavailable"})
             return True
+
+        def _drop(self, seconds: float) -> None:
+            time.sleep(seconds)
+            self.close_connection = True
 
         def _authorised(self) -> bool:
             if self.headers.get("Ocp-Apim-Subscription-Key") == service.key:
@@ -235,7 +293,8 @@ def _handler(service: Service):
         def _batch(self, method: str) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             items = json.loads(self.rfile.read(length) or b"[]")
-            if self._fault() or not self._authorised():
+            fault = self._take_fault(method)
+            if self._fault(fault) or not self._authorised():
                 return
             path = self.path.rstrip("/")
             routes = {
@@ -254,6 +313,9 @@ def _handler(service: Service):
             with service.lock:
                 replies = [routes[(method, path)](i) for i in items]
                 service.log.append((method, path, len(items)))
+            if fault is not None:  # "lose": acted on, the answer never arrives
+                self._drop(fault[1])
+                return
             self._json(200, replies)
 
         def do_POST(self):
@@ -262,28 +324,49 @@ def _handler(service: Service):
         def do_PUT(self):
             self._batch("PUT")
 
+        def do_DELETE(self):  # DeleteBatchEpaRequestValidator, DeleteBatchEpaHandler
+            if self._fault(self._take_fault("DELETE")) or not self._authorised():
+                return
+            m = re.fullmatch(r"/api/v1/epa/(\d+)/([^/]+)/([^/]+)/([^/]+)", self.path)
+            if not m:
+                self._json(404, {"statusCode": 404, "message": "Not found"})
+                return
+            uln, family, std, ref = int(m.group(1)), *(unquote(g) for g in m.groups()[1:])
+            with service.lock:
+                service.log.append(("DELETE", "/api/v1/epa", 1))
+                errors = service.common(uln, family, std, None)
+                cert = service.certs.get((uln, std))
+                if cert is None or cert.reference != ref:
+                    errors.append("EPA not found")
+                elif cert.status != "Draft" and cert.grade not in (None, "Fail"):
+                    errors.append("Certificate already exists, cannot delete EPA record")
+                if not errors:
+                    del service.certs[(uln, std)]  # Deleted: a new EPA record may be created
+            if errors:
+                self._json(403, {"statusCode": 403, "message": "; ".join(errors)})
+                return
+            self.send_response(204)
+            self.end_headers()
+
         def do_GET(self):
-            if self._fault() or not self._authorised():
+            if self._fault(self._take_fault("GET")) or not self._authorised():
                 return
             if self.path.rstrip("/") == "/api/v1/certificate/grades":
                 self._json(200, list(CERTIFICATE_GRADES))
                 return
-            m = re.fullmatch(r"/api/v1/certificate/(\d+)/([^/]+)/([^/]+)", self.path)
+            m = re.fullmatch(r"/api/v1/(learner|certificate)/(\d+)/([^/]+)/([^/]+)", self.path)
             if not m:
                 self._json(404, {"statusCode": 404, "message": "Not found"})
                 return
-            cert = service.certs.get((int(m.group(1)), m.group(3)))
-            if cert is None:
-                self.send_response(204)
+            what, uln, std = m.group(1), int(m.group(2)), unquote(m.group(4))
+            with service.lock:
+                service.log.append(("GET", f"/api/v1/{what}", 1))
+                status, answer = _look_up(service, what, uln, unquote(m.group(3)), std)
+            if answer is None:
+                self.send_response(status)
                 self.end_headers()
                 return
-            self._json(
-                200,
-                {
-                    "certificateData": {"certificateReference": cert.reference},
-                    "status": {"currentStatus": cert.status},
-                },
-            )
+            self._json(status, answer)
 
     return Handler
 

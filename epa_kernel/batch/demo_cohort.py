@@ -198,6 +198,7 @@ def cohort_records(seed: int = 2026, apprentices: int | None = None) -> list[tup
         apprentice = {
             "uln": uln,
             "name": f"{first} {last}",
+            "family_name": last,  # as the learner record holds it: the service matches it
             "provider": rng.choice(PROVIDERS),
             "employer": rng.choice(EMPLOYERS),
             "start_date": start.isoformat(),

@@ -126,9 +126,11 @@ def case_records(case: Case, rng: random.Random, ulns: set[str]) -> list[tuple[s
         uln = synthetic_uln(rng)
     ulns.add(uln)
     gateway = date(2025, 10, 6) + timedelta(days=rng.randint(0, 60))
+    first, last = rng.choice(FIRST), rng.choice(LAST)
     apprentice = {
         "uln": uln,
-        "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+        "name": f"{first} {last}",
+        "family_name": last,
         "provider": rng.choice(PROVIDERS),
         "employer": rng.choice(EMPLOYERS),
         "start_date": (gateway - timedelta(days=420)).isoformat(),

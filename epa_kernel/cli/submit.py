@@ -1,10 +1,12 @@
 """The ``epa submit`` and ``epa submissions`` commands: released results to the assessment service.
 
 ``epa submit`` checks every released result against the service's rules, then sends what the
-ledger says is still to send (:mod:`epa_kernel.submit.run`); ``--dry-run DIR`` writes the
-request bodies instead. ``epa submissions`` lists the ledger: what was sent, accepted, refused
-and why. Like ``epa certificates`` they print ULNs on stdout for the EPAO staff who act on them;
-nothing goes to stderr or a log with a ULN or the service's key.
+ledger says is still to send (:mod:`epa_kernel.submit.run`); ``--dry-run OUT`` writes the
+request bodies instead. The results come from the store (``--store``) or from a run folder
+released by its IQA plan (``DIR --sample PLAN``, its ledger ``DIR/submissions.json``:
+:mod:`epa_kernel.submit.folder`). ``epa submissions`` lists the ledger: what was sent,
+accepted, refused and why. Like ``epa certificates`` they print ULNs on stdout for the EPAO
+staff who act on them; nothing goes to stderr or a log with a ULN or the service's key.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 
 from epa_kernel.cli.options import STORE_HELP
 
+RUN_HELP = "a run folder (epa run --out); its ledger is DIR/submissions.json"
 CONFIG_HELP = (
     "the organisation's settings file (its [service] table; default: EPA_CONFIG, else ./epa.toml)"
 )
@@ -26,13 +29,38 @@ def _settings(args):
     return service_settings(args.config, os.environ)
 
 
+def _source(args):
+    """The store (``--store``), or the run folder DIR with its IQA plan and ledger file."""
+    from epa_kernel.errors import InputError
+
+    if args.run is not None and args.store is not None:
+        raise InputError("give a run folder DIR or --store URL, not both", field="DIR")
+    if args.run is None:
+        from epa_kernel.store.store import open_store
+
+        return open_store(args.store)
+    from epa_kernel.submit.folder import RunFolder
+
+    if getattr(args, "sample", None) is None:
+        return RunFolder(args.run, {})  # its ledger only: epa submissions DIR
+    from epa_kernel.iqa.run_claims import run_results
+    from epa_kernel.iqa.sampling_plan import read_plan
+
+    released, refused = run_results(args.run, *read_plan(args.sample))
+    return RunFolder(args.run, released, [(r.uln, r.reason) for r in refused])
+
+
 def cmd_submit(args) -> int:
-    from epa_kernel.store.store import open_store
+    from epa_kernel.errors import InputError
     from epa_kernel.submit.run import submit
 
-    report = submit(
-        open_store(args.store), _settings(args), sandbox=args.sandbox, dry_run=args.dry_run
-    )
+    if args.run is not None and args.store is None and args.sample is None:
+        raise InputError(
+            "a run folder's results are released by its IQA plan: give --sample PLAN "
+            "(epa iqa sample DIR --out PLAN)",
+            field="--sample",
+        )
+    report = submit(_source(args), _settings(args), sandbox=args.sandbox, dry_run=args.dry_run)
     for h in report.held:
         print(f"held {h.uln}: {h.why}")
     if report.problems:
@@ -61,10 +89,8 @@ def cmd_submit(args) -> int:
 def cmd_submissions(args) -> int:
     from dataclasses import asdict
 
-    from epa_kernel.store.store import open_store
-
     target = "sandbox" if args.sandbox else "live"
-    rows = open_store(args.store).sent(target)
+    rows = _source(args).sent(target)
     if args.json:
         print(json.dumps([asdict(r) for r in rows], indent=2))
         return 0
@@ -80,17 +106,22 @@ def cmd_submissions(args) -> int:
 
 def register(sub) -> None:
     p = sub.add_parser("submit", help="send released results to the assessment service")
+    p.add_argument("run", metavar="DIR", nargs="?", type=Path, help=RUN_HELP)
     p.add_argument("--store", metavar="URL", help=STORE_HELP)
+    p.add_argument(
+        "--sample", type=Path, metavar="PLAN", help="with DIR: the IQA plan that releases results"
+    )
     p.add_argument("--config", type=Path, metavar="FILE", help=CONFIG_HELP)
     p.add_argument(
         "--sandbox", action="store_true", help="send to the sandbox (service.sandbox_url)"
     )
     p.add_argument(
-        "--dry-run", type=Path, metavar="DIR", help="write the request bodies; send nothing"
+        "--dry-run", type=Path, metavar="OUT", help="write the request bodies to OUT; send nothing"
     )
     p.set_defaults(func=cmd_submit)
 
     p = sub.add_parser("submissions", help="what was sent to the service, accepted and refused")
+    p.add_argument("run", metavar="DIR", nargs="?", type=Path, help=RUN_HELP)
     p.add_argument("--store", metavar="URL", help=STORE_HELP)
     p.add_argument("--sandbox", action="store_true", help="what was sent to the sandbox")
     p.add_argument("--json", action="store_true", help="the ledger's rows as JSON")

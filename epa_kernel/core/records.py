@@ -63,8 +63,14 @@ Note = Annotated[str, Field(max_length=10_000), AfterValidator(_check_note)]
 
 
 class Apprentice(PersonalDataModel):
+    """Who is assessed. ``family_name``: as the learner record (ILR) holds it, which the service
+    matches and a full name cannot tell ("van der Berg"); ``course_option``: the standard's option
+    they follow, when it has options. The kit never guesses either (:mod:`epa_kernel.submit`)."""
+
     uln: Uln
     name: Name
+    family_name: Name | None = None
+    course_option: Name | None = None
     provider: Name | None = None
     employer: Name | None = None
     start_date: date | None = None

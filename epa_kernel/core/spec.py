@@ -67,10 +67,14 @@ class ServiceGrade(Model):
     """How the engine's overall grades are told to the Apprenticeship assessment service (the
     ``service_grade`` block, read by :mod:`epa_kernel.submit`): ``epa_outcome`` names each grade's
     EPA outcome (every grade has one), ``certificate`` the certificate grade of those that earn a
-    certificate (a grade absent from it, such as Fail, is sent as an EPA record only)."""
+    certificate (a grade absent from it, such as Fail, is sent as an EPA record only).
+    ``course_options``: the standard version's options as the service lists them (its
+    ``GET api/v1/standard/options``); none: the service takes no ``CourseOption``, and with some
+    every certificate must name one of them (BatchCertificateRequestValidator.cs)."""
 
     epa_outcome: dict[Grade, Text]
     certificate: dict[Grade, Text]
+    course_options: tuple[Text, ...] = ()
     source: Text
 
     @model_validator(mode="after")

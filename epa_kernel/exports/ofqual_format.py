@@ -51,6 +51,22 @@ class Format:
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
 
+    def caveat(self) -> str:
+        """What of the format is not Ofqual's published table (said wherever a file is
+        written or checked by it, so nothing claims more than was verified)."""
+        guessed = [c.name for c in self.columns if c.verified == "name only"]
+        standins = [c.name for c in self.columns if c.verified == "no"]
+        parts = []
+        if guessed:
+            parts.append(f"the rules of {', '.join(guessed)} are the kit's guess")
+        if standins:
+            parts.append(
+                f"{', '.join(standins)} are the kit's stand-ins for columns of Ofqual's table "
+                "that could not be read: check them against the published file format "
+                "before sending"
+            )
+        return "; ".join(parts)
+
 
 @dataclass(frozen=True)
 class Problem:

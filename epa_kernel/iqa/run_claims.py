@@ -19,6 +19,8 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+from epa_kernel.core.catalogue import get_standard
+from epa_kernel.core.grading import grade_epa
 from epa_kernel.core.records import parse_record
 from epa_kernel.errors import InputError
 from epa_kernel.exports.certificates import Refused, claim_row
@@ -29,6 +31,10 @@ from epa_kernel.iqa.recorded import recorded_parameters
 from epa_kernel.iqa.sampling import Pick, Policy, release_status
 
 LEDGER = "claims.json"
+HELD = (
+    "held: a sampled decision awaits moderation, which is recorded in a store "
+    "(claim or send it with --store once moderated)"
+)
 
 
 def claimed(run: Path) -> list[dict]:
@@ -54,44 +60,56 @@ def recorded_records(folder: Path) -> list:
     return [parse_record(r, file=str(path))[0] for r in records]
 
 
+def run_results(run: Path, picks: list[Pick], policy: Policy):
+    """The recorded records of each result in ``run`` that the IQA plan releases and whose
+    ``results.csv`` row agrees with them, by ULN; and the results refused, each with its
+    reason (what ``epa certificates DIR`` and ``epa submit DIR`` both start from)."""
+    results = {r["uln"]: r for r in read_results_csv(run / "results.csv")}
+    held = {u for u, s in release_status(picks, {}, policy).items() if s != "released"}
+    released: dict[str, list] = {}
+    refused = []
+    for folder in apprentice_folders(run):
+        uln = folder.name
+        if uln in held:
+            refused.append(Refused(uln, HELD))
+            continue
+        try:
+            records = recorded_records(folder)
+        except InputError as exc:
+            refused.append(Refused(uln, exc.message))
+            continue
+        first = records[0]
+        grade = grade_epa(get_standard(first.standard, first.version), records).grade
+        listed = results.get(uln, {}).get("overall")
+        if grade is not None and listed != grade:
+            refused.append(
+                Refused(
+                    uln,
+                    f"results.csv says {listed or 'nothing'}, the recorded records give "
+                    f"{grade}: the folder changed after the run (epa iqa verify)",
+                )
+            )
+            continue
+        released[uln] = records
+    return released, refused
+
+
 def run_claim_batch(
     run: Path, picks: list[Pick], policy: Policy
 ) -> tuple[list[dict], list[Refused]]:
     """The rows to claim from ``run`` (released by the plan, not claimed from this folder
     before) and the results refused, each with its reason."""
-    results = {r["uln"]: r for r in read_results_csv(run / "results.csv")}
-    held = {u for u, s in release_status(picks, {}, policy).items() if s != "released"}
+    released, refused = run_results(run, picks, policy)
     done = {(c.get("Uln"), c.get("StandardReference")) for c in claimed(run)}
-    rows, refused = [], []
-    for folder in apprentice_folders(run):
-        uln = folder.name
-        if uln in held:
-            refused.append(
-                Refused(
-                    uln,
-                    "held: a sampled decision awaits moderation, which is recorded in a store "
-                    "(claim it with --store once moderated)",
-                )
-            )
-            continue
+    rows = []
+    for uln, records in released.items():
         try:
-            row = claim_row(uln, recorded_records(folder))
+            row = claim_row(uln, records)
         except InputError as exc:
             refused.append(Refused(uln, exc.message))
             continue
-        if (uln, row["StandardReference"]) in done:
-            continue
-        listed = results.get(uln, {}).get("overall")
-        if listed != row["OverallGrade"]:
-            refused.append(
-                Refused(
-                    uln,
-                    f"results.csv says {listed or 'nothing'}, the recorded records give "
-                    f"{row['OverallGrade']}: the folder changed after the run (epa iqa verify)",
-                )
-            )
-            continue
-        rows.append(row)
+        if (uln, row["StandardReference"]) not in done:
+            rows.append(row)
     return rows, refused
 
 

@@ -26,14 +26,15 @@ from tornado.web import Application, HTTPError, RequestHandler
 from epa_kernel.errors import AccessError, ConflictError, InputError, StoreError
 from epa_kernel.service.wire import decode_argument, encode
 from epa_kernel.store.access import Access
-from epa_kernel.store.booking_access import CALLS as BOOKING_CALLS
 from epa_kernel.store.store import Store
 
 NAME = "epa-store"
-#: What a caller may call: Access's own public methods and its booking calls (named by the
-#: class that defines them, not found through inheritance), nothing of the Store behind it.
-CALLS = BOOKING_CALLS | frozenset(
-    n for n, v in vars(Access).items() if callable(v) and not n.startswith("_")
+#: What a caller may call: Access's own public methods, nothing of the Store behind it.
+CALLS = frozenset(
+    n
+    for cls in Access.__mro__[:-1]  # Access and its mixins (booking_access, access_lifecycle)
+    for n, v in vars(cls).items()
+    if callable(v) and not n.startswith("_")
 )
 #: How each refusal is answered: the status, and the kind the client raises again.
 REFUSALS = ((AccessError, 403, "access"), (ConflictError, 409, "conflict"))

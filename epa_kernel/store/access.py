@@ -11,7 +11,8 @@ and raises :class:`~epa_kernel.errors.AccessError` for anything outside them:
   submitted record);
 - ``iqa`` reads submitted records (only the sampled ones when a sampling plan is given) and
   records moderations in their own name; no draft, no edit, no amendment;
-- ``admin`` reads every record and amends submitted ones with a reason.
+- ``admin`` reads every record and amends submitted ones with a reason, and records
+  withdrawals and appeals (:mod:`epa_kernel.store.access_lifecycle`).
 
 Bookings (the planning meeting's) have calls of their own, mixed in from
 :mod:`epa_kernel.store.booking_access`: admins plan, an assessor reads their own, IQA none.
@@ -29,6 +30,7 @@ from epa_kernel.core.moderation import Moderation
 from epa_kernel.core.records import MethodRecord
 from epa_kernel.core.vocabulary import ROLES, decision_id
 from epa_kernel.errors import AccessError, InputError
+from epa_kernel.store.access_lifecycle import LifecycleAccess
 from epa_kernel.store.booking_access import BookingCalls
 from epa_kernel.store.history import Version
 from epa_kernel.store.standing import Standing
@@ -37,7 +39,7 @@ from epa_kernel.store.users import get_user
 from epa_kernel.store.versions import StoredRecord
 
 
-class Access(BookingCalls):
+class Access(BookingCalls, LifecycleAccess):
     """What ``name`` may do with ``store``; unknown users are refused at once. ``sample``: the
     decision ids (``<uln>/<attempt stem>``) of an IQA sampling plan, the only records IQA reads."""
 

@@ -13,8 +13,8 @@ organisation's ``[bookings]`` setting, the author the signed-in user. A booking 
 is a new one (no id, no reschedule link, held or booked): it cannot overwrite a stored booking,
 and its standard is read from the kit's catalogue, never taken from the caller.
 
-The store service serves these calls with Access's own (``BookingCalls.CALLS``); nothing whose
-name starts with ``_`` is a call.
+The store service serves these calls with Access's own (the public methods of Access and its
+mixins, :data:`CALLS` here); nothing whose name starts with ``_`` is a call.
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """Bringing a store made by an older kit up to the current tables, when it is opened.
 
-One change so far: ``assignments`` gained ``attempt`` (one assessor per attempt of an
+Nullable columns added since a table was made are added to it (:func:`add_nullable_columns`:
+``apprentices.family_name`` and ``course_option``, which ``epa submit`` sends; the users' code
+columns). One rebuild: ``assignments`` gained ``attempt`` (one assessor per attempt of an
 apprentice's method, :data:`~epa_kernel.store.schema.assignments`). An old store assigned every
 attempt's assessor to the same (uln, method), which let a resit's assessor open the first
 attempt's record. Its table is rebuilt in one transaction, each old row becoming the attempts
@@ -15,10 +17,10 @@ from __future__ import annotations
 import json
 import logging
 
-from sqlalchemy import column, delete, insert, inspect, select, table
+from sqlalchemy import column, delete, insert, inspect, select, table, text
 from sqlalchemy.engine import Engine
 
-from epa_kernel.store.schema import assignments, records, versions
+from epa_kernel.store.schema import apprentices, assignments, records, versions
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +32,24 @@ def migrate(engine: Engine) -> None:
     columns = {c["name"] for c in inspect(engine).get_columns("assignments")}
     if "attempt" not in columns:
         _assignments_by_attempt(engine)
+    add_nullable_columns(engine, apprentices, ("family_name", "course_option"))
+
+
+def add_nullable_columns(engine: Engine, table, names) -> None:
+    """Add the nullable columns ``names`` of ``table`` that a store made before them lacks
+    (SQLite and PostgreSQL both take ``ALTER TABLE ... ADD COLUMN`` of a nullable column).
+    Nothing to do on a current store."""
+    have = {column["name"] for column in inspect(engine).get_columns(table.name)}
+    missing = [table.c[name] for name in names if name not in have]
+    if not missing:
+        return
+    preparer = engine.dialect.identifier_preparer
+    with engine.begin() as conn:
+        for column in missing:
+            kind = column.type.compile(dialect=engine.dialect)
+            conn.execute(
+                text(f"ALTER TABLE {table.name} ADD COLUMN {preparer.quote(column.name)} {kind}")
+            )
 
 
 def _record_assessors(conn) -> dict[tuple[str, str, str], str]:

@@ -16,12 +16,22 @@ from epa_kernel.errors import InputError
 from epa_kernel.store.database import Database
 from epa_kernel.store.schema import apprentices, assessors, assignments, records
 
+#: What the assessment service matches or takes of an apprentice (``epa submit``).
+SERVICE_FIELDS = ("family_name", "course_option")
+
 
 def ensure_apprentice(conn, record: MethodRecord) -> None:
-    """Store ``record``'s apprentice in the open transaction ``conn`` unless already stored."""
+    """Store ``record``'s apprentice in the open transaction ``conn`` unless already stored; a
+    family name or course option the stored row lacks is filled in from the record (a blank
+    filled, nothing overwritten), so records started from the row later carry it."""
     a = record.apprentice
-    row = conn.execute(select(apprentices.c.uln).where(apprentices.c.uln == a.uln)).first()
+    row = conn.execute(select(apprentices).where(apprentices.c.uln == a.uln)).first()
+    given = {k: getattr(a, k) for k in SERVICE_FIELDS if getattr(a, k)}
+    blank = {k: v for k, v in given.items() if row is not None and getattr(row, k) is None}
+    if blank:
+        conn.execute(update(apprentices).where(apprentices.c.uln == a.uln).values(**blank))
     values = {
+        **given,
         "name": a.name,
         "provider": a.provider,
         "employer": a.employer,

@@ -29,6 +29,8 @@ apprentices = Table(
     metadata,
     Column("uln", String(10), primary_key=True),
     Column("name", String(200), nullable=False),
+    Column("family_name", String(200)),  # as the learner record holds it (epa submit)
+    Column("course_option", String(200)),  # the standard's option, when it has options
     Column("provider", String(200)),
     Column("employer", String(200)),
     Column("start_date", Date),

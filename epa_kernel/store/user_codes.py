@@ -25,7 +25,7 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import inspect, select, text, update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Connection, Engine
 
 from epa_kernel.errors import InputError
@@ -141,14 +141,8 @@ def redeem_signup_code(
 
 
 def add_missing_user_columns(engine: Engine) -> None:
-    """Add the code columns to a ``users`` table made before them (SQLite and PostgreSQL both
-    take ``ALTER TABLE ... ADD COLUMN`` of a nullable column). Nothing to do on a new store."""
-    have = {column["name"] for column in inspect(engine).get_columns("users")}
-    missing = [users.c[name] for name in CODE_COLUMNS if name not in have]
-    if not missing:
-        return
-    preparer = engine.dialect.identifier_preparer
-    with engine.begin() as conn:
-        for column in missing:
-            kind = column.type.compile(dialect=engine.dialect)
-            conn.execute(text(f"ALTER TABLE users ADD COLUMN {preparer.quote(column.name)} {kind}"))
+    """Add the code columns to a ``users`` table made before them. Nothing to do on a new
+    store."""
+    from epa_kernel.store.migrations import add_nullable_columns
+
+    add_nullable_columns(engine, users, CODE_COLUMNS)

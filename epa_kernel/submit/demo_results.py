@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from epa_kernel.core.catalogue import catalogue
+from epa_kernel.exports.ofqual_format import ofqual_format
 from epa_kernel.exports.ofqual_return import write_ofqual_return
 from epa_kernel.submit.run import submit
 from epa_kernel.submit.settings import ServiceSettings
@@ -50,4 +51,5 @@ def results_out(store, out: Path, today: date, organisation: str) -> list[str]:
         organisation_id=DEMO_ORGANISATION_ID,
     )
     lines.append(f"  Ofqual EPA outcomes return, results to {today}: {written}")
+    lines.append(f"    not verified against Ofqual's published table: {ofqual_format().caveat()}")
     return lines

@@ -12,6 +12,8 @@ the hash of the last body it accepted of each kind. From that:
   (PUT) when the result changed or the apprentice was withdrawn; once a certificate exists the
   service refuses EPA updates ("Certificate already exists, cannot update EPA record"), so an
   amended pass goes as a certificate update instead;
+- an apprentice back in the EPA (withdrawal undone) with no result to send has the EPA record
+  the service holds (as Withdrawn) deleted, once; a result released later is created again;
 - a certificate is created (POST), updated (PUT with its reference) when its result changed,
   and submitted once (``service.submit_certificates``). The service takes no update to a
   submitted certificate ("Certificate does not exist in Draft status",
@@ -28,6 +30,7 @@ from epa_kernel.submit.released import Released
 from epa_kernel.submit.requests import (
     Item,
     certificate_item,
+    delete_item,
     earns_certificate,
     epa_item,
     submit_item,
@@ -52,7 +55,9 @@ def known(rows: Iterable) -> dict[tuple[str, str], Known]:
         if row.state != "accepted":
             continue
         k = out.setdefault((row.uln, row.standard), Known(submitted=set()))
-        if row.kind == "epa":
+        if row.kind == "epa" and row.action == "delete":  # none held now: a result is created
+            k.epa_reference = k.epa_hash = None
+        elif row.kind == "epa":
             k.epa_reference = row.reference or k.epa_reference
             k.epa_hash = row.body_hash
         elif row.kind == "certificate":
@@ -74,6 +79,17 @@ def epa_items(results: Iterable[Released], state: dict) -> list[Item]:
         if k.certificate_reference and earns_certificate(r):
             continue  # the certificate carries the change
         out.append(epa_item(r, k.epa_reference) if k.epa_reference else wanted)
+    return out
+
+
+def delete_items(back: Iterable[Released], state: dict) -> list[Item]:
+    """The EPA records to delete: of apprentices back in the EPA with no result to send,
+    whose record the service holds (as Withdrawn) and who have no certificate."""
+    out = []
+    for r in back:
+        k = state.get((r.uln, r.standard))
+        if k is not None and k.epa_reference and not k.certificate_reference:
+            out.append(delete_item(r, k.epa_reference))
     return out
 
 

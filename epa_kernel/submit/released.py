@@ -42,7 +42,7 @@ class Released:
     ledger keys it by (the release's, or the withdrawal's)."""
 
     uln: str
-    family_name: str
+    family_name: str | None
     standard: str
     version: str
     grade: str | None
@@ -50,6 +50,7 @@ class Released:
     results: str
     employer: str | None = None
     withdrawn_on: date | None = None
+    course_option: str | None = None
 
 
 @dataclass(frozen=True)
@@ -58,14 +59,20 @@ class Held:
     why: str
 
 
-def family_name(apprentice) -> str:
-    """The apprentice's family name: the record's ``family_name`` when it has one, else the last
-    word of ``name`` (the service matches it, case-insensitively, against the learner record)."""
-    given = getattr(apprentice, "family_name", None)
-    if given:
-        return given
-    words = apprentice.name.split()
-    return words[-1] if words else ""
+def family_name(records: Sequence[MethodRecord]) -> str | None:
+    """The family name the apprentice's records give (``apprentice.family_name``), or None when
+    none gives one or they disagree: never guessed from the full name."""
+    return _given(records, "family_name")
+
+
+def course_option(records: Sequence[MethodRecord]) -> str | None:
+    """The course option the apprentice's records name (``apprentice.course_option``)."""
+    return _given(records, "course_option")
+
+
+def _given(records: Sequence[MethodRecord], name: str) -> str | None:
+    given = {getattr(r.apprentice, name).strip() for r in records if getattr(r.apprentice, name)}
+    return given.pop() if len(given) == 1 else None
 
 
 def sittings(records: Sequence[MethodRecord]) -> tuple[Sitting, ...]:
@@ -97,14 +104,55 @@ def withdrawals_in(store) -> list:
     return list(found()) if callable(found) else []
 
 
-def released_results(store) -> tuple[list[Released], list[Held]]:
-    """Every released result that may be sent now, every withdrawal, and what is held."""
-    releases = store.releases()
+def _by_uln(store) -> dict[str, list]:
     by_uln: dict[str, list] = {}
     for stored in store.all_records(submitted_only=True):
         by_uln.setdefault(stored.record.apprentice.uln, []).append(stored)
+    return by_uln
+
+
+def reinstated_results(store) -> list[Released]:
+    """The apprentices back in the EPA (their withdrawal undone) with no released result:
+    the service may hold their EPA record as Withdrawn, which then goes (a deletion, by
+    :func:`epa_kernel.submit.plan.delete_items`); one with a released result is sent it."""
+    history = getattr(store, "withdrawal_history", None)
+    if not callable(history):
+        return []
+    gone, releases = {w.uln for w in withdrawals_in(store)}, store.releases()
+    back = {w.uln: w for w in history() if w.reinstated}  # the latest reinstatement of each
+    by_uln = _by_uln(store) if back else {}
+    out = []
+    for uln, w in sorted(back.items()):
+        records = [s.record for s in by_uln.get(uln, [])]
+        if uln in gone or uln in releases or not records:
+            continue
+        out.append(_not_graded(uln, records, f"reinstated|{w.on}|{w.at}", ()))
+    return out
+
+
+def _not_graded(uln: str, records: list, key: str, done: tuple, on: date | None = None):
+    """A withdrawal (``on`` the day) or a reinstatement: no grade, keyed by ``key``'s digest."""
+    first, digest = records[0], hashlib.sha256(key.encode()).hexdigest()
+    return Released(
+        uln,
+        family_name(records),
+        first.standard,
+        first.version,
+        None,
+        done,
+        digest,
+        first.apprentice.employer,
+        on,
+        course_option(records),
+    )
+
+
+def released_results(store) -> tuple[list[Released], list[Held]]:
+    """Every released result that may be sent now, every withdrawal, and what is held."""
+    releases = store.releases()
+    by_uln = _by_uln(store)
     withdrawn = {w.uln: w for w in withdrawals_in(store)}
-    out, held = [], []
+    out, held = [], list(getattr(store, "not_released", ()))  # a run folder's refusals
     for uln in sorted(set(releases) | set(withdrawn)):
         mine = by_uln.get(uln, [])
         records = [s.record for s in mine]
@@ -113,23 +161,8 @@ def released_results(store) -> tuple[list[Released], list[Held]]:
             if not records:
                 held.append(Held(uln, "withdrawn, but no records name the standard"))
                 continue
-            key = f"withdrawn|{w.on}|{w.at}".encode()
-            release = releases.get(uln)
-            done = sittings(records) if release else ()
-            first = records[0]
-            out.append(
-                Released(
-                    uln,
-                    family_name(first.apprentice),
-                    first.standard,
-                    first.version,
-                    None,
-                    done,
-                    hashlib.sha256(key).hexdigest(),
-                    first.apprentice.employer,
-                    w.on,
-                )
-            )
+            done = sittings(records) if releases.get(uln) else ()
+            out.append(_not_graded(uln, records, f"withdrawn|{w.on}|{w.at}", done, w.on))
             continue
         release = releases[uln]
         open_ = [f"{s.record.method} {a.kind} {a.number}" for s, a in store.open_appeals(mine)]
@@ -152,11 +185,12 @@ def _released(uln: str, records: list[MethodRecord], results: str) -> Released:
         raise InputError("no overall grade yet", field="grade")
     return Released(
         uln,
-        family_name(first.apprentice),
+        family_name(records),
         first.standard,
         first.version,
         grade,
         sittings(records),
         results,
         first.apprentice.employer,
+        course_option=course_option(records),
     )

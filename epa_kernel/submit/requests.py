@@ -30,6 +30,7 @@ from epa_kernel.submit.released import Released
 ROUTES = {
     ("epa", "create"): ("POST", "api/v1/epa"),
     ("epa", "update"): ("PUT", "api/v1/epa"),
+    ("epa", "delete"): ("DELETE", "api/v1/epa/{}/{}/{}/{}"),
     ("certificate", "create"): ("POST", "api/v1/certificate"),
     ("certificate", "update"): ("PUT", "api/v1/certificate"),
     ("submit", "submit"): ("POST", "api/v1/certificate/submit"),
@@ -74,6 +75,12 @@ def body_hash(body: dict) -> str:
     return hashlib.sha256(json.dumps(said, sort_keys=True).encode("utf-8")).hexdigest()
 
 
+def _item(kind: str, action: str, result: Released, body: dict) -> Item:
+    """One item of ``result``, its body given the request id the service will echo."""
+    body = _with_id(kind, action, result.uln, body)
+    return Item(kind, action, result.uln, result.standard, result.results, body)
+
+
 def _with_id(kind: str, action: str, uln: str, body: dict) -> dict:
     digest = hashlib.sha256(f"{kind}|{action}|{uln}|{body_hash(body)}".encode()).hexdigest()
     return {"requestId": f"{kind[:3]}-{digest[:20]}", **body}
@@ -86,6 +93,12 @@ def service_grade(result: Released):
 
 def _learner(result: Released) -> dict:
     return {"uln": int(result.uln), "familyName": result.family_name}
+
+
+def _with_option(result: Released, details: dict) -> dict:
+    """``details`` with the apprentice's ``courseOption`` first when they name one (left out
+    otherwise, so bodies of standards without options are as before)."""
+    return {"courseOption": result.course_option, **details} if result.course_option else details
 
 
 def epa_item(result: Released, reference: str | None = None) -> Item:
@@ -107,20 +120,13 @@ def epa_item(result: Released, reference: str | None = None) -> Item:
     body = {
         "standard": {"standardReference": result.standard},
         "learner": _learner(result),
-        "learningDetails": {"version": result.version},
+        "learningDetails": _with_option(result, {"version": result.version}),
         "epaDetails": {"epas": epas},
     }
     action = "update" if reference else "create"
     if reference:
         body["epaReference"] = reference
-    return Item(
-        "epa",
-        action,
-        result.uln,
-        result.standard,
-        result.results,
-        _with_id("epa", action, result.uln, body),
-    )
+    return _item("epa", action, result, body)
 
 
 def earns_certificate(result: Released) -> bool:
@@ -145,39 +151,41 @@ def certificate_item(
     body = {
         "standard": {"standardReference": result.standard},
         "learner": _learner(result),
-        "learningDetails": {
-            "overallGrade": service_grade(result).certificate[result.grade],
-            "achievementDate": result.sittings[-1].on.isoformat() if result.sittings else None,
-            "version": result.version,
-        },
+        "learningDetails": _with_option(
+            result,
+            {
+                "overallGrade": service_grade(result).certificate[result.grade],
+                "achievementDate": result.sittings[-1].on.isoformat() if result.sittings else None,
+                "version": result.version,
+            },
+        ),
         "postalContact": postal_contact(result, contact),
     }
     action = "update" if reference else "create"
     if reference:
         body["certificateReference"] = reference
-    return Item(
-        "certificate",
-        action,
-        result.uln,
-        result.standard,
-        result.results,
-        _with_id("certificate", action, result.uln, body),
-    )
+    return _item("certificate", action, result, body)
+
+
+def delete_item(result: Released, reference: str) -> Item:
+    """Deleting the EPA record of an apprentice back in the EPA whose record the service holds
+    as Withdrawn (``DELETE api/v1/epa/{uln}/{familyName}/{standard}/{epaReference}``,
+    Controllers/EpaController.cs): the parts of its route, as a body only the kit reads."""
+    return _item("epa", "delete", result, _by_reference(result, epaReference=reference))
 
 
 def submit_item(result: Released, reference: str) -> Item:
     """Submitting a created certificate for printing (SubmitCertificateRequest)."""
-    body = {
+    body = _by_reference(result, certificateReference=reference)
+    return _item("submit", "submit", result, body)
+
+
+def _by_reference(result: Released, **reference: str) -> dict:
+    """The learner, standard and the service's reference: how a submission or a deletion names
+    what it acts on."""
+    return {
         "uln": int(result.uln),
-        "standardReference": result.standard,
         "familyName": result.family_name,
-        "certificateReference": reference,
+        "standardReference": result.standard,
+        **reference,
     }
-    return Item(
-        "submit",
-        "submit",
-        result.uln,
-        result.standard,
-        result.results,
-        _with_id("submit", "submit", result.uln, body),
-    )

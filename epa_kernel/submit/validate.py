@@ -114,6 +114,21 @@ def certificate_problems(body: dict, approved, today: date, *, submitting: bool)
     return out
 
 
+def course_option_problems(option: str | None, options: tuple[str, ...]) -> list[str]:
+    """The service's course-option rule (BatchCertificateRequestValidator.cs): none to name
+    when the standard version has none, else one of its options."""
+    if not options:
+        if option:
+            return ["No course option available for this Standard and version. Must be empty"]
+        return []
+    if (option or "").lower() not in {o.lower() for o in options}:
+        return [
+            "Invalid course option for this Standard and version. Must be one of the "
+            f"following: {', '.join(options)}"
+        ]
+    return []
+
+
 def problems(
     items: Iterable[Item], approved: dict[str, tuple[str, ...]], today: date, *, submitting: bool
 ) -> dict[str, list[str]]:

@@ -47,7 +47,10 @@ def test_write_then_check_from_the_command_line(cli_store, tmp_path):
 
     checked = epa("ofqual-return", "--check", out)
     assert checked.returncode == 0, checked.stdout
-    assert "fits the format" in checked.stdout and "not verified" in checked.stdout
+    assert "fits the kit's format; not verified" in checked.stdout
+    standins = "OutcomeLevel, ComponentTitle, AssessmentMethod, Grade, AttemptType, ResultDate"
+    assert f"{standins} are the kit's stand-ins" in checked.stdout
+    assert "rules of CandidateIdentifierOther are the kit's guess" in result.stdout
 
     out.write_text(out.read_text(encoding="utf-8").replace(",Fail,", ",Failed,"), "utf-8")
     checked = epa("ofqual-return", "--check", out)
