@@ -21,12 +21,17 @@ if TYPE_CHECKING:  # SQLAlchemy is imported only when a store is opened: not for
     from epa_kernel.service.client import StoreClient  # method notebooks (page_allowed)
     from epa_kernel.store.store import Store
 
-#: Each role's app on the hub, relative to any Voilà page of the single-user server.
+#: Each role's apps on the hub, relative to any Voilà page of the single-user server.
 ROLE_APPS = {
-    "assessor": ("assessor_app.ipynb", "the assessor app"),
-    "iqa": ("iqa_review.ipynb", "the IQA review app"),
-    "admin": ("amend.ipynb", "the amendments app"),
+    "assessor": (("assessor_app.ipynb", "the assessor app"),),
+    "iqa": (("iqa_review.ipynb", "the IQA review app"),),
+    "admin": (("amend.ipynb", "the amendments app"), ("planning_app.ipynb", "the planning app")),
 }
+
+
+def app_links(role: str) -> str:
+    """Links to ``role``'s apps: "<a>the amendments app</a> or <a>the planning app</a>"."""
+    return " or ".join(f"<a href='{page}'>{title}</a>" for page, title in ROLE_APPS[role])
 
 
 def hub_user() -> str | None:
@@ -64,12 +69,13 @@ def app_store(
     except (AccessError, StoreError) as exc:
         return None, f"<p class='epa-refused'>{escape(str(exc))}. {sign_out(name)}</p>"
     if client.user.role not in roles:
-        page, title = ROLE_APPS[client.user.role]
         return None, (
             f"<p class='epa-refused'>This page is not for the {escape(client.user.role)} role. "
-            f"Open <a href='{page}'>{title}</a>. {sign_out(name, client.user.role)}</p>"
+            f"Open {app_links(client.user.role)}. {sign_out(name, client.user.role)}</p>"
         )
-    return client, f"<p class='epa-signed-in'>{sign_out(name, client.user.role)}</p>"
+    role = client.user.role
+    also = f" · Apps: {app_links(role)}" if len(ROLE_APPS[role]) > 1 else ""
+    return client, f"<p class='epa-signed-in'>{sign_out(name, role)}{also}</p>"
 
 
 def open_for_app(

@@ -231,8 +231,12 @@ def test_an_admin_amends_a_submitted_record_with_a_reason_and_opens_nobody_elses
     assert page.get_by_role("link", name="the amendments app").get_attribute("href") == (
         "amend.ipynb"
     )
+    planning = page.get_by_role("link", name="the planning app")
+    assert planning.get_attribute("href") == "planning_app.ipynb"
     page.goto(f"{hub.url}/user/ada/voila/render/amend.ipynb")
     expect(page.locator(".epa-amend-author input")).to_have_value("ada")
+    signed_in_bar = page.locator(".epa-signed-in")
+    expect(signed_in_bar.get_by_role("link", name="the planning app")).to_be_visible()
     choice = page.locator(".epa-amend-record select")
     choice.select_option(label=choice.locator("option", has_text=C_ULN).inner_text())
     page.locator(".epa-P1").get_by_role("radio", name="Not met", exact=True).click()
