@@ -1,6 +1,6 @@
-"""Bookings as ``epa status`` reads them, and a booking confirmed (booked → confirmed, a new
+"""Bookings as ``epa status`` reads them, a booking confirmed (booked → confirmed, a new
 version with who and when; the confirmation sent to the apprentice and employer is another
-part's job).
+part's job), and an apprentice's bookings cancelled when they withdraw from the EPA.
 """
 
 from __future__ import annotations
@@ -48,3 +48,24 @@ def confirm(db: Database, clock: Clock, booking_id: int, *, by: str) -> Booking:
         return write_version(
             conn, clock, done, by=by, reason=f"confirmed (was {was})", findings=[], override=None
         )
+
+
+def cancel_for_withdrawal(conn, clock: Clock, uln: str, *, on: date, by: str) -> list[Booking]:
+    """Cancel ``uln``'s live bookings on or after ``on``, the day they withdrew, in the open
+    transaction ``conn`` of the withdrawal (:mod:`epa_kernel.store.withdrawals`): an assessor
+    is not kept for an assessment that will not happen. Earlier ones stand as they were."""
+    why = f"the apprentice withdrew from the EPA on {on}"
+    live = current_bookings(conn, (bookings.c.uln == uln) & (bookings.c.day >= on))
+    return [
+        write_version(
+            conn,
+            clock,
+            b.model_copy(update={"status": "cancelled", "cancel_reason": why}),
+            by=by,
+            reason=f"cancelled: {why}",
+            findings=[],
+            override=None,
+        )
+        for b in live
+        if b.live
+    ]

@@ -41,6 +41,7 @@ from epa_kernel.store.schema import (
     booking_versions,
     bookings,
     users,
+    withdrawals,
 )
 from epa_kernel.store.versions import Clock
 
@@ -109,6 +110,16 @@ def _lock(conn, assessor: str, uln: str):
         raise InputError("no apprentice with this ULN in the store", field="ULN")
     if row.gateway_date is None:
         raise InputError("the apprentice has no gateway date in the store", field="ULN")
+    latest = select(withdrawals.c.effective_on, withdrawals.c.reinstated)  # the latest row counts
+    left = conn.execute(
+        latest.where(withdrawals.c.uln == uln).order_by(withdrawals.c.id.desc())
+    ).first()
+    if left is not None and not left.reinstated:
+        raise InputError(
+            f"the apprentice withdrew from the EPA on {left.effective_on}: nothing can be booked "
+            "until the withdrawal is undone (epa withdraw ULN --undo)",
+            field="ULN",
+        )
     return row
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import insert, select
 
 from epa_kernel.core.withdrawal import Withdrawal, current
 from epa_kernel.errors import InputError, from_validation_error
+from epa_kernel.store.booking_status import cancel_for_withdrawal
 from epa_kernel.store.database import Database
 from epa_kernel.store.schema import apprentices, withdrawals
 from epa_kernel.store.versions import Clock
@@ -46,7 +47,9 @@ def record(
 ) -> Withdrawal:
     """Write one row: ``uln`` withdrawn ``on`` a day (or, with ``reinstate``, back in the EPA
     from that day), for ``reason``, by ``by``. Refused for an apprentice not in the store, a
-    withdrawal of one already withdrawn, and a reinstatement of one who is not."""
+    withdrawal of one already withdrawn, and a reinstatement of one who is not. A withdrawal
+    cancels the apprentice's live bookings from its day on, in the same transaction; a
+    reinstatement books nothing again (the planning meeting does)."""
     try:
         row = Withdrawal(uln=uln, on=on, reason=reason, by=by, at=clock(), reinstated=reinstate)
     except ValidationError as exc:
@@ -67,6 +70,8 @@ def record(
             )
         values = {COLUMNS.get(k, k): v for k, v in row.model_dump().items()}
         conn.execute(insert(withdrawals).values(**values))
+        if not reinstate:
+            cancel_for_withdrawal(conn, clock, uln, on=on, by=by)
     return row
 
 

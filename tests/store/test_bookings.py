@@ -149,3 +149,20 @@ def test_twenty_concurrent_bookings_in_free_slots_lose_nothing(store):
         t.join()
     assert errors == [] and len(made) == 20
     assert len(rows.list_bookings(store, assessor="Bob")) == 20
+
+
+def test_a_withdrawal_cancels_the_bookings_from_its_day_and_blocks_new_ones(store):
+    seed(store)
+    before, _ = book(store, slot(on=date(2025, 2, 10)))
+    after, _ = book(store, slot(method="work_based_project", on=date(2025, 2, 20), at=13))
+    store.withdraw(VALID_ULNS[0], on=date(2025, 2, 12), reason="left the employer", by="admin")
+    status = {b.id: (b.status, b.cancel_reason) for b in rows.list_bookings(store, VALID_ULNS[0])}
+    assert status[before.id] == ("booked", None)  # the day before the withdrawal stands
+    assert status[after.id] == ("cancelled", "the apprentice withdrew from the EPA on 2025-02-12")
+    assert rows.booking_history(store, after.id)[-1]["author"] == "admin"
+    with pytest.raises(InputError, match="withdrew from the EPA on 2025-02-12"):
+        book(store, slot(method="work_based_project", on=date(2025, 2, 24), at=13))
+    assert len(rows.list_bookings(store, VALID_ULNS[0])) == 2  # nothing written
+    store.reinstate(VALID_ULNS[0], on=date(2025, 2, 14), reason="back", by="admin")
+    again, _ = book(store, slot(method="work_based_project", on=date(2025, 2, 24), at=13))
+    assert again.status == "booked"
