@@ -970,7 +970,8 @@ def reschedule(store, booking, on: date, at: int, **changes):
 
 
 def remote_booking(uln, on, at=9, *, method="professional_discussion", **kw):
-    """An hour's remote ST0071 v1.1 booking with Ann at ``at`` o'clock (``kw`` changes it)."""
+    """An hour's remote ST0071 v1.1 booking with Ann at ``at`` o'clock (``kw`` changes it); a
+    practical observation is face to face at the workplace, as ST0071's documents require."""
     from datetime import time
 
     from epa_kernel.core.booking import Booking
@@ -987,4 +988,6 @@ def remote_booking(uln, on, at=9, *, method="professional_discussion", **kw):
         link="https://meet.example/x",
         assessor="Ann",
     )
+    if method == "practical_observation":
+        data |= {"mode": "face_to_face", "venue": "Acme Ltd, Leeds", "link": None}
     return Booking(**(data | kw))

@@ -27,7 +27,13 @@ from datetime import date, datetime
 from typing import Literal
 
 from epa_kernel.core.booking import Booking
-from epa_kernel.core.booking_spec import AfterSubmission, Order, RequestBefore, WithinOfGateway
+from epa_kernel.core.booking_spec import (
+    AfterSubmission,
+    Mode,
+    Order,
+    RequestBefore,
+    WithinOfGateway,
+)
 from epa_kernel.core.lifecycle import window_for
 from epa_kernel.core.model import Model
 from epa_kernel.core.spec import Standard
@@ -188,6 +194,17 @@ def _order(rule: Order, booking: Booking, others: Sequence[Booking]) -> list[Fin
     return [Finding(level="warning", rule=rule.id, reason=why, source=rule.source)]
 
 
+def _mode(rule: Mode, booking: Booking) -> list[Finding]:
+    if booking.mode == rule.mode or (rule.attempts == "resits" and booking.attempt == "first"):
+        return []
+    wanted = (
+        "face to face at the apprentice's workplace" if rule.mode == "face_to_face" else "remote"
+    )
+    which = "every attempt" if rule.attempts == "all" else "a resit or retake"
+    why = f"{booking.what} ({which}) is {wanted}; booked {booking.mode.replace('_', ' ')}"
+    return [Finding(level=rule.level, rule=rule.id, reason=why, source=rule.source)]
+
+
 def rule_findings(
     standard: Standard, booking: Booking, gateway: date, others: Sequence[Booking], today: date
 ) -> list[Finding]:
@@ -212,6 +229,8 @@ def rule_findings(
                 f"(at most {rule.within.describe()} before the assessment)"
             )
             out.append(Finding(level="information", rule=rule.id, reason=why, source=rule.source))
+        elif isinstance(rule, Mode) and rule.method == booking.method:
+            out += _mode(rule, booking)
         elif isinstance(rule, RequestBefore):
             by = shift(booking.on, rule.within, back=True)
             late = f" (already past on {today})" if today > by else ""

@@ -67,8 +67,23 @@ class RequestBefore(Model):
     source: Text
 
 
+class Mode(Model):
+    """The method's assessment takes place face to face (at the apprentice's workplace) or
+    remotely, on every attempt (``all``) or on resits and retakes (``resits``): booked the other
+    way, a ``refusal`` where the documents say it will or must, a ``warning`` where they say it
+    should."""
+
+    id: RuleId
+    kind: Literal["mode"]
+    method: MethodId
+    mode: Literal["face_to_face", "remote"]
+    attempts: Literal["all", "resits"] = "all"
+    level: Literal["refusal", "warning"]
+    source: Text
+
+
 BookingRule = Annotated[
-    Order | WithinOfGateway | AfterSubmission | RequestBefore, Field(discriminator="kind")
+    Order | WithinOfGateway | AfterSubmission | RequestBefore | Mode, Field(discriminator="kind")
 ]
 
 

@@ -186,3 +186,35 @@ def test_bad_bookings_are_refused_by_the_model():
         slot(key, "practical_observation", GATEWAY, minutes=0)
     with pytest.raises(ValueError, match="remote"):
         slot(key, "practical_observation", GATEWAY, mode="remote")
+
+
+REMOTE = {"mode": "remote", "venue": None, "link": "https://meet.example.org/epa"}
+
+
+@pytest.mark.parametrize(
+    ("key", "method", "attempt", "remote", "level"),
+    [
+        # ST0071: the observation is face to face at the workplace, every attempt (003 2.5)
+        (ST0071[0], "practical_observation", "first", True, "refusal"),
+        (ST0071[1], "practical_observation", "first", True, "refusal"),
+        (ST0071[1], "practical_observation", "resit", True, "refusal"),
+        (ST0071[1], "practical_observation", "first", False, None),
+        (ST0071[1], "professional_discussion", "first", True, None),  # either way
+        # ST0072: only resits and retakes have a mode (002 'Resits and Retakes')
+        (ALL[2], "practical_observation", "first", True, None),
+        (ALL[2], "practical_observation", "resit", True, "refusal"),
+        (ALL[2], "practical_observation", "retake", False, None),
+        (ALL[2], "apprentice_showcase", "resit", False, "warning"),  # "should be ... remotely"
+        (ALL[2], "apprentice_showcase", "retake", True, None),
+        (ALL[2], "professional_discussion", "resit", True, None),  # "can be ... remotely"
+    ],
+)
+def test_the_mode_the_documents_give_a_method(key, method, attempt, remote, level):
+    failed = slot(key, method, date(2025, 2, 3), id=1)
+    booking = slot(key, method, date(2025, 3, 3), attempt=attempt, **(REMOTE if remote else {}))
+    found = check_booking(get_standard(*key), booking, GATEWAY, [failed], GATEWAY)
+    modes = [f for f in found if f.rule.startswith(("observation_", "showcase_resit"))]
+    modes = [f for f in modes if f.rule.endswith(("workplace", "remote"))]
+    assert [f.level for f in modes] == ([level] if level else [])
+    for f in modes:
+        assert f.source.startswith(("003 2.5", "002 'Resits and Retakes'"))
