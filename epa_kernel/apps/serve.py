@@ -21,9 +21,9 @@ import os
 import secrets
 import socket
 import subprocess
-import sys
 from pathlib import Path
 
+from epa_kernel.apps import quick_start
 from epa_kernel.errors import InputError
 from epa_kernel.paths import notebooks_dir, store_url
 
@@ -75,9 +75,7 @@ def voila_command(
     *, port: int, host: str, token: str | None, pool_size: int, app: str = "assessor"
 ) -> list[str]:
     command = [
-        sys.executable,
-        "-m",
-        "voila",
+        *quick_start.command("voila"),  # without jsonschema's 1.3-second grammar
         str(notebooks_dir() / APPS[app]),
         "--no-browser",
         f"--port={port}",
