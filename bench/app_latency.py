@@ -127,7 +127,7 @@ class Server:
         self.log = open(log, "ab")
         command = voila_command(port=self.port, host="127.0.0.1", token=None, pool_size=pool_size)
         if notebook is not None:
-            command[3] = str(notebook)
+            command = [str(notebook) if a.endswith(".ipynb") else a for a in command]
         command = [
             f"--VoilaConfiguration.template={template}" if "template=" in a else a for a in command
         ]

@@ -2,7 +2,8 @@
 
 ``python -m epa_kernel.apps.quick_start singleuser ARGS`` is the hub's single-user server
 (``jupyterhub.singleuser``) and ``python -m epa_kernel.apps.quick_start voila ARGS`` is
-``epa serve``'s Voilà (``python -m voila``), each with ``rfc3987_syntax`` blocked first
+``epa serve``'s Voilà (``python -m voila``, its scripts sent compressed:
+:mod:`epa_kernel.apps.static_gzip`), each with ``rfc3987_syntax`` blocked first
 (:func:`epa_kernel.imports.skip_slow_imports`). jupyter_server imports jsonschema's format
 checkers, and with that optional package present they build a Lark grammar at import: about
 1.05 s of a server's 1.9 s of imports on this 2-core machine, paid at every sign-in that starts
@@ -32,10 +33,24 @@ def main(argv: list[str] | None = None) -> int:
     skip_slow_imports()
     sys.argv = [argv[0], *argv[1:]]
     if argv[0] == "voila":
-        from voila.app import main as run
+        run = kit_voila().launch_instance
     else:
         from jupyterhub.singleuser import main as run
     return run() or 0
+
+
+def kit_voila():
+    """Voilà's application, its scripts and styles sent compressed (:mod:`.static_gzip`)."""
+    from voila.app import Voila
+
+    from epa_kernel.apps import static_gzip
+
+    class KitVoila(Voila):
+        def init_handlers(self):
+            static_gzip.add_to(self.app)  # made by Voilà's start just before
+            return super().init_handlers()
+
+    return KitVoila
 
 
 def command(server: str) -> list[str]:

@@ -127,3 +127,42 @@ def test_a_users_server_lasts_the_working_day_and_stops_overnight(
     args = hub_config(tmp_path, monkeypatch, **env).Spawner.args
     assert int(arg(args, "ServerApp.shutdown_no_activity_timeout")) == seconds
     assert int(arg(args, "MappingKernelManager.cull_idle_timeout")) == 600  # kernels still go
+
+
+def compressed(content_type: str) -> bool:
+    from tornado.httputil import HTTPHeaders, HTTPServerRequest, RequestStartLine
+
+    from epa_kernel.apps.static_gzip import StaticGzip
+
+    request = HTTPServerRequest(
+        start_line=RequestStartLine("GET", "/", "HTTP/1.1"),
+        headers=HTTPHeaders({"Accept-Encoding": "gzip", "Host": "127.0.0.1"}),
+    )
+    headers = HTTPHeaders({"Content-Type": content_type})
+    _, headers, _ = StaticGzip(request).transform_first_chunk(200, headers, b"x" * 5000, True)
+    return headers.get("Content-Encoding") == "gzip"
+
+
+def test_scripts_and_styles_are_sent_compressed_never_pages_or_api_answers():
+    assert compressed("text/javascript") and compressed("application/javascript")
+    assert compressed("text/css; charset=UTF-8")
+    for secret_bearing in ("text/html", "text/html; charset=UTF-8", "application/json"):
+        assert not compressed(secret_bearing), secret_bearing
+
+
+def test_both_servers_add_the_compression_of_scripts(monkeypatch):
+    import json
+
+    from tornado.web import Application
+    from voila.app import Voila
+
+    from epa_kernel.apps.static_gzip import StaticGzip
+
+    config = Path(serve.__file__).with_name("server_config") / "jupyter_server_config.json"
+    extensions = json.loads(config.read_text())["ServerApp"]["jpserver_extensions"]
+    assert extensions["epa_kernel.apps.static_gzip"] is True  # the hub's users' servers
+    monkeypatch.setattr(Voila, "init_handlers", lambda self: [])  # Voilà's own: not under test
+    voila = quick_start.kit_voila()()
+    voila.app = Application()
+    voila.init_handlers()  # as Voilà's start calls it, once its application is made
+    assert StaticGzip in voila.app.transforms
