@@ -32,8 +32,6 @@ extension) in a fresh Python, with and without jsonschema's ``rfc3987_syntax`` g
 
 from __future__ import annotations
 
-import argparse
-import json
 import re
 import statistics
 import subprocess
@@ -42,7 +40,8 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from .app_latency import CHROMIUM, ROOT, TIMEOUT
+from . import before_after
+from .app_latency import CHROMIUM, TIMEOUT
 from .hub_latency import SECRET, USER, Hub, prepare, sign_up
 from .machine import load_average
 
@@ -130,7 +129,7 @@ def traced_sign_in(browser, hub: Hub, uln: str, kept=None) -> dict[str, float]:
 def measure(before: Path, work: Path, *, runs: int, say=print) -> dict:
     from playwright.sync_api import sync_playwright
 
-    kits = {"before": before.resolve(), "after": ROOT}
+    kits = before_after.kits(before)
     out: dict = {"runs": runs, "load_before": load_average(), "kits": {}}
     imports = {"with grammar": [], "without": []}
     for _ in range(5):
@@ -187,18 +186,7 @@ def table(result: dict) -> str:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.hub_breakdown", description=__doc__)
-    parser.add_argument("--before", type=Path, required=True, help="the kit to compare with")
-    parser.add_argument("--runs", type=int, default=10, help="sign-ins per hub and mode")
-    parser.add_argument("--work", type=Path, default=Path("/tmp/epa-hub-breakdown"))
-    parser.add_argument("--out", type=Path, help="the raw figures as JSON")
-    args = parser.parse_args(argv)
-    result = measure(args.before, args.work, runs=args.runs)
-    if args.out:
-        args.out.write_text(json.dumps(result, indent=1), encoding="utf-8")
-    print(f"load {result['load_before']} -> {result['load_after']}")
-    print(table(result))
-    return 0
+    return before_after.main(argv, prog=__spec__.name, doc=__doc__, measure=measure, show=table)
 
 
 if __name__ == "__main__":

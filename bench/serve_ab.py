@@ -1,6 +1,6 @@
 """`epa serve` before and after, page to form, side by side: on loopback and over poor Wi-Fi.
 
-    python -m bench.serve_ab --before /tmp/base --loads 10 --out /tmp/serve.json
+    python -m bench.serve_ab --before /tmp/base --runs 10 --out /tmp/serve.json
 
 Two ``epa serve`` servers (two preheated kernels each) on one store: one run from the kit in
 ``--before`` (a checkout of the commit to compare with), one from this checkout. Their page loads
@@ -15,18 +15,16 @@ times it, in four conditions:
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from .app_latency import CHROMIUM, ROOT, free_port, open_form, seed
+from . import before_after
+from .app_latency import CHROMIUM, free_port, open_form, seed, wait_for_port
 from .machine import load_average
 
 WIFI = {
@@ -55,15 +53,7 @@ class Serve:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"epa serve exited; see {log}")
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            time.sleep(0.1)
-        raise RuntimeError("epa serve did not open its port in 90 s")
+        wait_for_port(self.proc, self.port, log)
 
     def stop(self) -> None:
         os.killpg(self.proc.pid, signal.SIGTERM)
@@ -81,14 +71,14 @@ def load(context, url: str, uln: str, network: dict | None) -> float:
         page.close()
 
 
-def measure(before: Path, work: Path, *, loads: int, say=print) -> dict:
+def measure(before: Path, work: Path, *, runs: int, say=print) -> dict:
     from playwright.sync_api import sync_playwright
 
     work.mkdir(parents=True, exist_ok=True)
     store_url = f"sqlite:///{work / 'serve.sqlite'}"
     uln = seed(store_url)[0]
-    kits = {"before": before.resolve(), "after": ROOT}
-    out: dict = {"loads": loads, "load_before": load_average(), "times": {}}
+    kits = before_after.kits(before)
+    out: dict = {"loads": runs, "load_before": load_average(), "times": {}}
     servers = {name: Serve(kit, store_url, work / f"{name}.log") for name, kit in kits.items()}
     try:
         with sync_playwright() as p:
@@ -100,8 +90,8 @@ def measure(before: Path, work: Path, *, loads: int, say=print) -> dict:
                 load(kept[name], servers[name].url, uln, None)
             for network_name, network in NETWORKS.items():
                 for cache in CACHES:
-                    for i in range(loads):
-                        for name in kits if i % 2 == 0 else reversed(list(kits)):
+                    for i in range(runs):
+                        for name in before_after.order(kits, i):
                             time.sleep(1.5)  # Voilà refills its pool
                             context = kept[name] if cache == CACHES[1] else browser.new_context()
                             seconds = load(context, servers[name].url, uln, network)
@@ -120,20 +110,17 @@ def measure(before: Path, work: Path, *, loads: int, say=print) -> dict:
     return out
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.serve_ab", description=__doc__)
-    parser.add_argument("--before", type=Path, required=True, help="the kit to compare with")
-    parser.add_argument("--loads", type=int, default=10, help="page loads per server and case")
-    parser.add_argument("--work", type=Path, default=Path("/tmp/epa-serve-ab"))
-    parser.add_argument("--out", type=Path, help="the raw figures as JSON")
-    args = parser.parse_args(argv)
-    result = measure(args.before, args.work, loads=args.loads)
-    if args.out:
-        args.out.write_text(json.dumps(result, indent=1), encoding="utf-8")
-    print(f"load {result['load_before']} -> {result['load_after']}")
+def table(result: dict) -> str:
+    lines = ["| case | median | min–max |", "|---|---|---|"]
     for key, times in result["times"].items():
-        print(f"| {key} | {statistics.median(times):.2f} | {min(times):.2f}–{max(times):.2f} |")
-    return 0
+        lines.append(
+            f"| {key} | {statistics.median(times):.2f} s | {min(times):.2f}–{max(times):.2f} s |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    return before_after.main(argv, prog=__spec__.name, doc=__doc__, measure=measure, show=table)
 
 
 if __name__ == "__main__":

@@ -94,10 +94,11 @@ c.Authenticator.allow_all = True
 #: hours without activity after which a user's server stops (EPA_HUB_SERVER_IDLE_HOURS)
 SERVER_IDLE_HOURS = float(os.environ.get("EPA_HUB_SERVER_IDLE_HOURS", "10"))
 AS_ROOT = os.geteuid() == 0
+# the spawners return once the server listens, not when it is launched (hub_quick_spawn)
 if AS_ROOT:  # each server as an OS user of its own (epa-<name>), made on first start
-    c.JupyterHub.spawner_class = "epa_kernel.apps.hub_spawner.OwnUserSpawner"
+    c.JupyterHub.spawner_class = "epa_kernel.apps.hub_quick_spawn.QuickOwnUserSpawner"
 else:
-    c.JupyterHub.spawner_class = "jupyterhub.spawner.SimpleLocalProcessSpawner"
+    c.JupyterHub.spawner_class = "epa_kernel.apps.hub_quick_spawn.QuickLocalSpawner"
     c.SimpleLocalProcessSpawner.home_dir_template = os.path.join(STATE, "homes", "{username}")
 # jupyterhub.singleuser without jsonschema's 1.3-second grammar at import (quick_start)
 c.Spawner.cmd = quick_start.command("singleuser")

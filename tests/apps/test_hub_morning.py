@@ -166,3 +166,79 @@ def test_both_servers_add_the_compression_of_scripts(monkeypatch):
     voila.app = Application()
     voila.init_handlers()  # as Voilà's start calls it, once its application is made
     assert StaticGzip in voila.app.transforms
+
+
+def test_the_hubs_spawners_wait_for_the_server_to_listen(tmp_path, monkeypatch):
+    import os
+
+    from jupyterhub.spawner import SimpleLocalProcessSpawner
+
+    from epa_kernel.apps import hub_quick_spawn
+    from epa_kernel.apps.hub_spawner import OwnUserSpawner
+
+    spawner = hub_config(tmp_path, monkeypatch).JupyterHub.spawner_class
+    as_root = os.geteuid() == 0  # each server as an OS user of its own, else as the hub's user
+    quick = "QuickOwnUserSpawner" if as_root else "QuickLocalSpawner"
+    assert spawner == f"epa_kernel.apps.hub_quick_spawn.{quick}"
+    assert "QuickOwnUserSpawner" in HUB_CONFIG.read_text(encoding="utf-8")
+    assert "QuickLocalSpawner" in HUB_CONFIG.read_text(encoding="utf-8")
+    assert issubclass(hub_quick_spawn.QuickLocalSpawner, SimpleLocalProcessSpawner)
+    assert issubclass(hub_quick_spawn.QuickOwnUserSpawner, OwnUserSpawner)
+
+
+def test_a_spawn_returns_once_the_server_listens_or_dies():
+    import asyncio
+    import socket
+    import threading
+
+    from epa_kernel.apps.hub_quick_spawn import PortWait
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    listening = []
+
+    def listen_later():
+        server = socket.socket()
+        server.bind(("127.0.0.1", port))
+        server.listen()
+        listening.append(server)
+
+    class Launched:  # a local spawner whose server listens 0.5 s after its launch
+        start_timeout = 30
+
+        class proc:
+            @staticmethod
+            def poll():
+                return None
+
+        async def start(self):
+            threading.Timer(0.5, listen_later).start()
+            return "127.0.0.1", port
+
+    class Quick(PortWait, Launched):
+        pass
+
+    assert asyncio.run(Quick().start()) == ("127.0.0.1", port)
+    assert listening, "start returned before the server listened"
+    listening[0].close()
+
+    class Died(Launched):
+        class proc:
+            @staticmethod
+            def poll():
+                return 1
+
+        async def start(self):
+            return "127.0.0.1", port
+
+    class QuickDied(PortWait, Died):
+        pass
+
+    assert asyncio.run(asyncio.wait_for(QuickDied().start(), 5)) == ("127.0.0.1", port)
+
+
+def test_the_pool_refills_after_the_pages_front_end_has_started():
+    from epa_kernel.apps.hub_preheat import REFILL_AFTER
+
+    assert PreheatedKernelManager.class_traits()["fill_delay"].default_value == REFILL_AFTER >= 3
