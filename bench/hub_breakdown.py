@@ -48,6 +48,9 @@ from .machine import load_average
 #: cold: the user's server stopped first; warm: running, in a fresh browser; warm, cache kept:
 #: running, in a browser that signed in before (its cookies cleared), as an assessor's would be
 MODES = ("cold", "warm", "warm, cache kept")
+#: seconds between warm sign-ins: the previous page's kernel shut down and the preheated kernel
+#: refilled (started and run the app), as it is for an assessor's sign-in the next morning
+REFILLED = 8
 LOG_TIME = re.compile(r"^\[[IWDE] (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) ")
 KERNEL = re.compile(r"Kernel started: |Using pre-heated kernel: ")
 SPAWN = re.compile(rf"User {USER} took ([\d.]+) seconds to start")
@@ -155,7 +158,7 @@ def measure(before: Path, work: Path, *, runs: int, say=print) -> dict:
                         if mode == "cold":
                             hubs[name].stop_server(USER)
                         else:
-                            time.sleep(2)  # the previous page's kernel shut down, pool refilled
+                            time.sleep(REFILLED)
                         context = kept[name] if mode == "warm, cache kept" else None
                         row = traced_sign_in(browser, hubs[name], ulns[name], context)
                         out["kits"].setdefault(name, {}).setdefault(mode, []).append(row)

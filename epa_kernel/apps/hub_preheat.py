@@ -10,9 +10,8 @@ one (``voila.handler``: ``kernel_manager.get_pool_size``), and Voilà's pooled m
 instead:
 
 - **one kernel** (``POOL_SIZE``) for the user's default page, the assessor app
-  (``PREHEATED``), started once the server runs and refilled ``REFILL_AFTER`` seconds after
-  each use (once the page's front end has started, not competing with it); other apps start
-  their kernel on request as before;
+  (``PREHEATED``), started once the server runs and refilled a second after each use (Voilà's
+  ``fill_delay``); other apps start their kernel on request as before;
 - **the cap still holds**: the pooled kernel is one of the server's ``max_kernels``, so with
   three pages open the pool's refill ends the least recently active page's kernel (that page
   says so), where before a fourth page did;
@@ -26,7 +25,7 @@ instead:
 from __future__ import annotations
 
 from tornado.ioloop import IOLoop
-from traitlets import Float, Unicode
+from traitlets import Unicode
 from voila.configuration import VoilaConfiguration
 from voila.notebook_renderer import NotebookRenderer
 from voila.paths import collect_template_paths
@@ -37,17 +36,12 @@ from epa_kernel.apps.kernel_cap import CappedKernelManager
 
 POOL_SIZE = 1
 PREHEATED = "assessor_app.ipynb"
-#: seconds from a page taking the pooled kernel to the next one starting: after the page's
-#: front end has started (about 1.5 s), which a refill at Voilà's 1 s slowed by 0.8 s
-REFILL_AFTER = 5.0
 
 
 class PreheatedKernelManager(
     voila_kernel_manager_factory(CappedKernelManager, True, POOL_SIZE)  # type: ignore[misc]
 ):
     preheated = Unicode(PREHEATED, config=True, help="The notebook whose kernels are preheated.")
-    # Voilà refills after 1 s, while the page's scripts still start on the same two cores
-    fill_delay = Float(REFILL_AFTER, config=True, help="Seconds from a use to the refill.")
 
     def __init__(self, **kwargs):
         # Voilà's pooled __init__ reads Voilà's application; the server's is set up here instead

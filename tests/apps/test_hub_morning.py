@@ -236,9 +236,3 @@ def test_a_spawn_returns_once_the_server_listens_or_dies():
         pass
 
     assert asyncio.run(asyncio.wait_for(QuickDied().start(), 5)) == ("127.0.0.1", port)
-
-
-def test_the_pool_refills_after_the_pages_front_end_has_started():
-    from epa_kernel.apps.hub_preheat import REFILL_AFTER
-
-    assert PreheatedKernelManager.class_traits()["fill_delay"].default_value == REFILL_AFTER >= 3
