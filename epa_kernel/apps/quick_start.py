@@ -2,7 +2,7 @@
 
 ``python -m epa_kernel.apps.quick_start singleuser ARGS`` is the hub's single-user server
 (``jupyterhub.singleuser``) and ``python -m epa_kernel.apps.quick_start voila ARGS`` is
-``epa serve``'s Voilà (``python -m voila``, its scripts sent compressed:
+``epa serve``'s Voilà (``python -m voila``, its scripts sent compressed beyond loopback:
 :mod:`epa_kernel.apps.static_gzip`), each with ``rfc3987_syntax`` blocked first
 (:func:`epa_kernel.imports.skip_slow_imports`). jupyter_server imports jsonschema's format
 checkers, and with that optional package present they build a Lark grammar at import: about
@@ -40,14 +40,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def kit_voila():
-    """Voilà's application, its scripts and styles sent compressed (:mod:`.static_gzip`)."""
+    """Voilà's application, its scripts and styles sent compressed when it serves other
+    machines (:mod:`.static_gzip`)."""
     from voila.app import Voila
 
     from epa_kernel.apps import static_gzip
 
     class KitVoila(Voila):
         def init_handlers(self):
-            static_gzip.add_to(self.app)  # made by Voilà's start just before
+            if static_gzip.worth_it(self.ip):
+                static_gzip.add_to(self.app)  # made by Voilà's start just before
             return super().init_handlers()
 
     return KitVoila

@@ -150,7 +150,7 @@ def test_scripts_and_styles_are_sent_compressed_never_pages_or_api_answers():
         assert not compressed(secret_bearing), secret_bearing
 
 
-def test_both_servers_add_the_compression_of_scripts(monkeypatch):
+def test_the_hubs_servers_and_epa_serve_beyond_loopback_compress_scripts(monkeypatch):
     import json
 
     from tornado.web import Application
@@ -162,10 +162,11 @@ def test_both_servers_add_the_compression_of_scripts(monkeypatch):
     extensions = json.loads(config.read_text())["ServerApp"]["jpserver_extensions"]
     assert extensions["epa_kernel.apps.static_gzip"] is True  # the hub's users' servers
     monkeypatch.setattr(Voila, "init_handlers", lambda self: [])  # Voilà's own: not under test
-    voila = quick_start.kit_voila()()
-    voila.app = Application()
-    voila.init_handlers()  # as Voilà's start calls it, once its application is made
-    assert StaticGzip in voila.app.transforms
+    for host, gzipped in (("0.0.0.0", True), ("127.0.0.1", False)):  # --allow-remote or not
+        voila = quick_start.kit_voila()(ip=host)
+        voila.app = Application()
+        voila.init_handlers()  # as Voilà's start calls it, once its application is made
+        assert (StaticGzip in voila.app.transforms) is gzipped, host
 
 
 def test_the_hubs_spawners_wait_for_the_server_to_listen(tmp_path, monkeypatch):
