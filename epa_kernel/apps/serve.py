@@ -16,7 +16,6 @@ front-end extensions. The hub's servers get the same settings (``VOILA_SETTINGS`
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import secrets
 import socket
@@ -24,6 +23,7 @@ import subprocess
 from pathlib import Path
 
 from epa_kernel.apps import quick_start
+from epa_kernel.apps.addresses import is_loopback
 from epa_kernel.errors import InputError
 from epa_kernel.paths import notebooks_dir, store_url
 
@@ -60,15 +60,6 @@ def absolute_store_url(url: str | None) -> str:
     if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
         return "sqlite:///" + str(Path(url.removeprefix("sqlite:///")).resolve())
     return url
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def voila_command(

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from tornado.web import Application, GZipContentEncoding
 
+from epa_kernel.apps.addresses import is_loopback
+
 #: what is compressed: the front end's files, none of which holds a secret
 STATIC_TYPES = frozenset(
     {
@@ -42,8 +44,6 @@ class StaticGzip(GZipContentEncoding):
 
 def worth_it(host: str) -> bool:
     """Whether a server listening on ``host`` sends over a network (not loopback only)."""
-    from epa_kernel.apps.serve import is_loopback
-
     return not is_loopback(host)
 
 
