@@ -18,8 +18,10 @@ instead:
 - **the culler** leaves the pooled kernel alone (Voilà's ``cull_kernel_if_idle``); kernels of
   pages are culled as before;
 - **the same kernel** a page would get: the server's environment (its user's hub token, the
-  store service's URL), the same kernel spec and allowed messages; a request with a query
-  string or another template is not served from the pool (Voilà's rule).
+  store service's URL), the same kernel spec and allowed messages; a request asking for another
+  template or theme is not served from the pool (Voilà's rule). The app takes no parameters
+  from its URL, so a page from the pool is the page a fresh kernel would have drawn, as of when
+  the pool's kernel ran it (the assessor's Reload button reads the store again).
 """
 
 from __future__ import annotations
