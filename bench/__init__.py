@@ -13,6 +13,11 @@ and with whatever else it is doing (the load average is recorded before and afte
   :mod:`bench.app_breakdown` traces where a page load's time goes;
 - :mod:`bench.exports`: HTML and PDF export per record, and ``epa iqa verify`` throughput.
 
+Before and after a change, side by side (``--before`` a checkout of the earlier commit;
+:mod:`bench.before_after`): :mod:`bench.hub_breakdown` splits a sign-in on ``epa hub`` into its
+parts (sign-in, redirects and spawn, kernel and render, front end), cold and warm;
+:mod:`bench.serve_ab` times ``epa serve``'s page on loopback and over emulated poor Wi-Fi.
+
 ``bench/pdf_engines.py`` and ``bench/load_store.py`` are separate scripts (PDF engines compared;
 the store under load).
 """

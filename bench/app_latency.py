@@ -109,6 +109,19 @@ def legacy_notebook(work: Path) -> Path:
     return path
 
 
+def wait_for_port(proc, port: int, log: Path, seconds: float = 90) -> None:
+    """Until ``proc`` (a server starting) answers on ``port``; an error naming its log if not."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server exited with {proc.returncode}; see {log}")
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"the server did not open its port in {seconds:.0f} s; see {log}")
+
+
 class Server:
     """Voilà as ``epa serve`` starts it, in a session of its own (stopped with its kernels)."""
 
@@ -127,7 +140,7 @@ class Server:
         self.log = open(log, "ab")
         command = voila_command(port=self.port, host="127.0.0.1", token=None, pool_size=pool_size)
         if notebook is not None:
-            command[3] = str(notebook)
+            command = [str(notebook) if a.endswith(".ipynb") else a for a in command]
         command = [
             f"--VoilaConfiguration.template={template}" if "template=" in a else a for a in command
         ]
@@ -143,15 +156,7 @@ class Server:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"voila exited with {self.proc.returncode}; see {log}")
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            time.sleep(0.1)
-        raise RuntimeError("voila did not open its port in 60 s")
+        wait_for_port(self.proc, self.port, log)
 
     def stop(self) -> None:
         if self.proc.poll() is None:

@@ -46,20 +46,26 @@ def available() -> str | None:
 class Hub:
     """``epa hub`` on free loopback ports with its state in ``work``."""
 
-    def __init__(self, store_url: str, work: Path):
+    def __init__(self, store_url: str, work: Path, *, kit: Path = ROOT):
+        """``kit``: the checkout whose ``epa hub`` runs (another one for a before/after run)."""
         ports = [free_port() for _ in range(4)]
         self.port, self.state = ports[0], work / "hub-state"
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log = open(work / "hub.log", "ab")
+        self.log_path = work / "hub.log"
+        self.log = open(self.log_path, "ab")
         started = time.perf_counter()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "epa_kernel.cli", "hub", "--port", str(self.port)]
             + ["--store", store_url, "--state", str(self.state)],
-            cwd=ROOT,
+            cwd=kit,
             stdout=self.log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            env={**os.environ, "EPA_HUB_INTERNAL_PORTS": ",".join(map(str, ports[1:]))},
+            env={
+                **os.environ,
+                "PYTHONPATH": str(kit),  # the hub and the users' servers it starts
+                "EPA_HUB_INTERNAL_PORTS": ",".join(map(str, ports[1:])),
+            },
         )
         while self.api("GET", "/") != 200:
             if self.proc.poll() is not None or time.perf_counter() - started > 120:
@@ -109,9 +115,9 @@ def sign_in_to_form(browser, hub: Hub, uln: str) -> float:
         context.close()  # Voilà shuts the page's kernel down
 
 
-def measure(work: Path, *, runs: int = 10, say=print) -> dict:
-    from playwright.sync_api import sync_playwright
-
+def prepare(work: Path) -> tuple[str, str, str]:
+    """A store in ``work`` with the bench's records, the assessor and an admin: (its URL, the
+    timed record's ULN, the assessor's one-time sign-up code as `epa users add` prints it)."""
     from epa_kernel.store.store import Store
     from epa_kernel.store.user_codes import issue_signup_code
     from epa_kernel.store.users import set_user
@@ -122,8 +128,27 @@ def measure(work: Path, *, runs: int = 10, say=print) -> dict:
     store = Store(store_url)
     set_user(store, USER, "assessor", ASSESSOR)
     set_user(store, "ada", "admin")
-    code = issue_signup_code(store, USER)  # as `epa users add` prints it
+    code = issue_signup_code(store, USER)
     store.close()
+    return store_url, uln, code
+
+
+def sign_up(browser, hub: Hub, code: str) -> None:
+    page = browser.new_context().new_page()
+    page.goto(f"{hub.url}/hub/signup", timeout=TIMEOUT)
+    page.fill("#username_input", USER)
+    page.fill("#signup_code_input", code)
+    page.fill("#password_input", SECRET)
+    page.fill("#password_confirmation_input", SECRET)
+    page.click("#signup_submit")
+    page.wait_for_load_state()
+    page.context.close()
+
+
+def measure(work: Path, *, runs: int = 10, say=print) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    store_url, uln, code = prepare(work)
     out: dict = {"runs": runs}
     with sync_playwright() as p:
         browser = p.chromium.launch(
@@ -133,15 +158,7 @@ def measure(work: Path, *, runs: int = 10, say=print) -> dict:
         try:
             out["startup"] = hub.startup
             say(f"  hub start-up {hub.startup:.2f} s")
-            page = browser.new_context().new_page()
-            page.goto(f"{hub.url}/hub/signup", timeout=TIMEOUT)
-            page.fill("#username_input", USER)
-            page.fill("#signup_code_input", code)
-            page.fill("#password_input", SECRET)
-            page.fill("#password_confirmation_input", SECRET)
-            page.click("#signup_submit")
-            page.wait_for_load_state()
-            page.context.close()
+            sign_up(browser, hub, code)
             sign_in_to_form(browser, hub, uln)  # the first sign-in creates the hub's user
             for mode in ("cold", "warm"):
                 times = []

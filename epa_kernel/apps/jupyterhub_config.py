@@ -26,7 +26,9 @@ organisation runs:
   their own name and never reach another user's server (no ``access:servers``, no admin role).
 - **The servers' limits**: through Jupyter's REST API a user reads and talks to their page's
   kernel, nothing more (:mod:`epa_kernel.apps.server_policy`); a server holds at most
-  ``MAX_KERNELS`` kernels (:mod:`epa_kernel.apps.kernel_cap`), idle ones culled after 10 minutes.
+  ``MAX_KERNELS`` kernels (:mod:`epa_kernel.apps.kernel_cap`), idle ones culled after 10 minutes,
+  one kept preheated on the assessor app (:mod:`epa_kernel.apps.hub_preheat`); a server stops
+  after ``EPA_HUB_SERVER_IDLE_HOURS`` (10) idle hours, so it lasts the working day.
 - **Private files**: ``epa hub`` runs the hub with umask 077, so everything it and the users'
   servers write (its database, the kernels' connection files, the homes) is theirs alone.
 
@@ -38,6 +40,7 @@ import os
 import sys
 from pathlib import Path
 
+from epa_kernel.apps import quick_start
 from epa_kernel.apps.hub_signup import TEMPLATES as SIGNUP_TEMPLATES
 from epa_kernel.apps.hub_signup import KitAuthenticator
 from epa_kernel.apps.kernel_cap import MAX_KERNELS
@@ -88,21 +91,26 @@ c.Authenticator.admin_users = set()
 c.Authenticator.allow_all = True
 
 # --- each user's server: Voilà on the kit's apps, nothing else --------------------------------
+#: hours without activity after which a user's server stops (EPA_HUB_SERVER_IDLE_HOURS)
+SERVER_IDLE_HOURS = float(os.environ.get("EPA_HUB_SERVER_IDLE_HOURS", "10"))
 AS_ROOT = os.geteuid() == 0
+# the spawners return once the server listens, not when it is launched (hub_quick_spawn)
 if AS_ROOT:  # each server as an OS user of its own (epa-<name>), made on first start
-    c.JupyterHub.spawner_class = "epa_kernel.apps.hub_spawner.OwnUserSpawner"
+    c.JupyterHub.spawner_class = "epa_kernel.apps.hub_quick_spawn.QuickOwnUserSpawner"
 else:
-    c.JupyterHub.spawner_class = "jupyterhub.spawner.SimpleLocalProcessSpawner"
+    c.JupyterHub.spawner_class = "epa_kernel.apps.hub_quick_spawn.QuickLocalSpawner"
     c.SimpleLocalProcessSpawner.home_dir_template = os.path.join(STATE, "homes", "{username}")
-c.Spawner.cmd = [sys.executable, "-m", "jupyterhub.singleuser"]
+# jupyterhub.singleuser without jsonschema's 1.3-second grammar at import (quick_start)
+c.Spawner.cmd = quick_start.command("singleuser")
 c.Spawner.args = [
     "--ServerApp.terminals_enabled=False",
     # read and the page's kernel socket only: nothing written through the REST API, no kernel
     # started by it (epa_kernel.apps.server_policy)
     "--ServerApp.authorizer_class=epa_kernel.apps.server_policy.AppsOnly",
     # at most MAX_KERNELS kernels per user's server, the least recently active shut down first
-    # (every page load starts one; epa_kernel.apps.kernel_cap)
-    "--ServerApp.kernel_manager_class=epa_kernel.apps.kernel_cap.CappedKernelManager",
+    # (every page load starts one; epa_kernel.apps.kernel_cap), one of them preheated: it has
+    # already run the assessor app when the page asks (epa_kernel.apps.hub_preheat)
+    "--ServerApp.kernel_manager_class=epa_kernel.apps.hub_preheat.PreheatedKernelManager",
     f"--CappedKernelManager.max_kernels={MAX_KERNELS}",
     "--VoilaConfiguration.show_tracebacks=False",
     # the kit's Voilà template (nothing loaded off the machine) and only the widget managers'
@@ -117,7 +125,9 @@ c.Spawner.args = [
     # open page's widgets keep it active; cull_connected stays False)
     "--MappingKernelManager.cull_idle_timeout=600",
     "--MappingKernelManager.cull_interval=60",
-    "--ServerApp.shutdown_no_activity_timeout=3600",  # a forgotten server stops after an hour
+    # a server is kept through the working day (the morning's sign-in starts it, later ones find
+    # it running) and stops after SERVER_IDLE_HOURS without activity: overnight
+    f"--ServerApp.shutdown_no_activity_timeout={int(SERVER_IDLE_HOURS * 3600)}",
 ]
 c.Spawner.notebook_dir = os.environ["EPA_NOTEBOOKS"]
 c.Spawner.default_url = "/voila/render/assessor_app.ipynb"

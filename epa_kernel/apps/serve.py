@@ -16,14 +16,14 @@ front-end extensions. The hub's servers get the same settings (``VOILA_SETTINGS`
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import secrets
 import socket
 import subprocess
-import sys
 from pathlib import Path
 
+from epa_kernel.apps import quick_start
+from epa_kernel.apps.addresses import is_loopback
 from epa_kernel.errors import InputError
 from epa_kernel.paths import notebooks_dir, store_url
 
@@ -63,22 +63,11 @@ def absolute_store_url(url: str | None) -> str:
     return url
 
 
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def voila_command(
     *, port: int, host: str, token: str | None, pool_size: int, app: str = "assessor"
 ) -> list[str]:
     command = [
-        sys.executable,
-        "-m",
-        "voila",
+        *quick_start.command("voila"),  # without jsonschema's 1.3-second grammar
         str(notebooks_dir() / APPS[app]),
         "--no-browser",
         f"--port={port}",
