@@ -23,6 +23,7 @@ from epa_kernel.core.booking import Booking
 from epa_kernel.core.booking_rules import Finding, deadline_findings
 from epa_kernel.core.spec import Standard
 from epa_kernel.core.vocabulary import GRADE_COLOURS, METHOD_NAMES, attempt_words
+from epa_kernel.core.working_days import bank_holidays
 from epa_kernel.errors import AccessError, InputError
 
 STYLE = (
@@ -31,6 +32,7 @@ STYLE = (
     ".epa-week th,.epa-week td{border:1px solid #ccc;padding:3px 6px;vertical-align:top;"
     "text-align:left;min-width:120px}"
     ".epa-week th{background:#f0f0f0}.epa-week td.epa-today{background:#fffde7}"
+    ".epa-week td.epa-holiday{background:#f4f4f4}"
     ".epa-slot{border-left:3px solid #1565c0;background:#e3f2fd;margin:2px 0;padding:1px 4px}"
     ".epa-slot.epa-mine{border-left-color:#e65100;background:#fff3e0;font-weight:bold}"
     ".epa-slot.epa-held{font-style:italic;opacity:.8}"
@@ -74,7 +76,12 @@ def week_html(
     week = [b for b in bookings if b.live and start <= b.on < start + timedelta(days=7)]
     last = 7 if any(b.on.weekday() >= 5 for b in week) else 5
     days = [start + timedelta(days=i) for i in range(last)]
-    head = "".join(f"<th>{DAY_NAMES[d.weekday()]} {d:%d %b}</th>" for d in days)
+    holidays = {d for d in days if d in bank_holidays(d.year)}
+    head = "".join(
+        f"<th>{DAY_NAMES[d.weekday()]} {d:%d %b}"
+        f"{'<br><small>bank holiday</small>' if d in holidays else ''}</th>"
+        for d in days
+    )
     body = []
     for assessor in assessors:
         cells = []
@@ -83,8 +90,8 @@ def week_html(
                 (b for b in week if b.assessor == assessor and b.on == d), key=lambda b: b.starts
             )
             drawn = "".join(_slot(b, names, chosen) for b in slots)
-            today_class = " class='epa-today'" if d == today else ""
-            cells.append(f"<td{today_class}>{drawn}</td>")
+            kind = "epa-today" if d == today else "epa-holiday" if d in holidays else ""
+            cells.append(f"<td class='{kind}'>{drawn}</td>" if kind else f"<td>{drawn}</td>")
         body.append(f"<tr><th>{escape(assessor)}</th>{''.join(cells)}</tr>")
     if not assessors:
         body.append(f"<tr><td colspan='{last + 1}'>No assessors in the store.</td></tr>")

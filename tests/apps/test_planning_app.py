@@ -143,3 +143,14 @@ def test_the_free_assessors_are_listed_for_the_slot_and_a_click_fills_the_form(a
     assert [b.description for b in app.free.list.children] == ["Alex Ash (0 booked this week)"]
     app.starts.value = "9"  # not a time: nothing asked
     assert "choose the day and times" in app.free.head.value
+
+
+def test_the_week_marks_bank_holidays_and_today():
+    from datetime import date
+
+    from epa_kernel.apps.planning_view import week_html
+
+    html = week_html(date(2026, 12, 21), ["Ann"], [], {}, today=date(2026, 12, 22))
+    assert "Fri 25 Dec<br><small>bank holiday</small>" in html  # Christmas Day (England)
+    assert "Thu 24 Dec</th>" in html  # an ordinary day
+    assert html.count("class='epa-holiday'") == 1 and html.count("class='epa-today'") == 1
