@@ -35,6 +35,7 @@ from epa_kernel.errors import AccessError, InputError
 from epa_kernel.store.assessor_profiles import lock_assessor, profile_in
 from epa_kernel.store.database import Database
 from epa_kernel.store.people import assign_attempt
+from epa_kernel.store.resit_notice import notified_before
 from epa_kernel.store.schema import (
     apprentices,
     assignments,
@@ -232,6 +233,7 @@ def book(
         if moving and (old is None or not old.live):
             raise InputError(f"no live booking {moving} to move", field="ID")
         others = [o for o in others if o.id != moving]
+        notified_on = notified_on or notified_before(conn, booking)
         findings = check_booking(standard, booking, gateway, others, today, notified_on=notified_on)
         findings = by_level(
             findings + assessor_findings(conn, standard, booking, apprentice, moving)

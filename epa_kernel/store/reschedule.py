@@ -21,6 +21,7 @@ from epa_kernel.core.working_days import add_months
 from epa_kernel.errors import InputError
 from epa_kernel.store.bookings import assessor_findings, check_clash, current_bookings
 from epa_kernel.store.database import Database
+from epa_kernel.store.resit_notice import notified_before
 from epa_kernel.store.schema import apprentices, bookings
 
 DOUBLE_BOOKING = (
@@ -29,11 +30,12 @@ DOUBLE_BOOKING = (
 )
 
 
-def _window(standard: Standard, booking: Booking, gateway: date, others) -> tuple | None:
-    """(opens, closes, how it is counted), or None with no window to count (yet)."""
+def _window(standard: Standard, booking: Booking, gateway: date, others, told) -> tuple | None:
+    """(opens, closes, how it is counted), or None with no window to count (yet); ``told``:
+    the fail notification a resit counts from (None: not recorded)."""
     if booking.method is None:
         return None
-    window, anchor, start = booking_window(standard, booking, gateway, others)
+    window, anchor, start = booking_window(standard, booking, gateway, others, told)
     if start is None:
         return None
     return start, add_months(start, window.months), f"{window.months} months from {anchor}"
@@ -44,13 +46,16 @@ def _where(day: date, closes: date) -> str:
     return f"{left} day(s) before it closes" if left >= 0 else f"{-left} day(s) after it closed"
 
 
-def window_line(standard: Standard, booking: Booking, gateway: date, others, old=None) -> str:
-    """The booked day in its window, in words (``old``: the day it moves from, compared)."""
+def window_line(
+    standard: Standard, booking: Booking, gateway: date, others, old=None, told=None
+) -> str:
+    """The booked day in its window, in words (``old``: the day it moves from, compared;
+    ``told``: the fail notification a resit counts from)."""
     if booking.method is None:
         return f"the planning meeting, on or after the gateway on {gateway}"
-    found = _window(standard, booking, gateway, others)
+    found = _window(standard, booking, gateway, others, told)
     if found is None:
-        anchor = booking_window(standard, booking, gateway, others)[1]
+        anchor = booking_window(standard, booking, gateway, others, told)[1]
         return f"its window cannot be counted yet ({anchor})"
     opens, closes, how = found
     line = f"window {opens} to {closes} ({how}): {booking.on} is {_where(booking.on, closes)}"
@@ -84,7 +89,10 @@ def preview(
         mine = current_bookings(conn, bookings.c.uln == booking.uln)
         old = next((o for o in mine if o.id == moving), None)
         others = [o for o in mine if o.id != moving]
-        found = check_booking(standard, booking, apprentice.gateway_date, others, today)
+        told = notified_before(conn, booking)
+        found = check_booking(
+            standard, booking, apprentice.gateway_date, others, today, notified_on=told
+        )
         found += assessor_findings(conn, standard, booking, apprentice, moving)
         try:
             check_clash(conn, booking, travel_minutes, moving)
@@ -97,7 +105,7 @@ def preview(
                     source=DOUBLE_BOOKING,
                 )
             )
-    line = window_line(standard, booking, apprentice.gateway_date, others, old)
+    line = window_line(standard, booking, apprentice.gateway_date, others, old, told)
     return by_level(found), line
 
 
@@ -113,8 +121,9 @@ def cancel_effect(db: Database, standard: Standard, booking_id: int, *, today: d
         others = [
             o for o in current_bookings(conn, bookings.c.uln == booking.uln) if o.id != booking_id
         ]
+        told = notified_before(conn, booking)
     lines = [f"booking {booking_id} would be cancelled: {booking.describe()}"]
-    window = _window(standard, booking, apprentice.gateway_date, others)
+    window = _window(standard, booking, apprentice.gateway_date, others, told)
     if window is None:
         return lines
     opens, closes, how = window

@@ -166,3 +166,29 @@ def test_a_withdrawal_cancels_the_bookings_from_its_day_and_blocks_new_ones(stor
     store.reinstate(VALID_ULNS[0], on=date(2025, 2, 14), reason="back", by="admin")
     again, _ = book(store, slot(method="work_based_project", on=date(2025, 2, 24), at=13))
     assert again.status == "booked"
+
+
+@pytest.mark.parametrize(("told", "refused"), [(date(2025, 3, 17), False), (None, True)])
+def test_a_resit_window_counts_from_the_recorded_fail_notification(store, told, refused):
+    """003: a resit "within three months of the fail notification": the date is read from the
+    failed attempt's record; with none recorded, the window counts from the assessment."""
+    from sqlalchemy import update
+
+    from helpers import make_record
+
+    failed = make_record(
+        "ST0071", "1.1", "work_based_project", assessed_on="2025-03-03", result_notified_on=told
+    )
+    store.assign(failed)
+    store.submit(store.put(failed, author="A. Assessor"), author="A. Assessor")
+    with store.transaction() as conn:
+        conn.execute(update(apprentices).values(gateway_date=GATEWAY))
+    who = {"method": "work_based_project", "assessor": "A. Assessor"}
+    book(store, slot(on=date(2025, 3, 3), **who))  # the failed attempt, as booked
+    resit = slot(on=date(2025, 6, 10), attempt="resit", **who)
+    if refused:  # 2025-06-10 is after 2025-06-03, three months from the assessment
+        with pytest.raises(InputError, match="attempts.window"):
+            book(store, resit)
+    else:  # three months from the notification: to 2025-06-17
+        made, findings = book(store, resit)
+        assert made.id and not any(f.rule == "attempts.window" for f in findings)
