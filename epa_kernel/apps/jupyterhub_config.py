@@ -27,7 +27,7 @@ organisation runs:
 - **The servers' limits**: through Jupyter's REST API a user reads and talks to their page's
   kernel, nothing more (:mod:`epa_kernel.apps.server_policy`); a server holds at most
   ``MAX_KERNELS`` kernels (:mod:`epa_kernel.apps.kernel_cap`), idle ones culled after 10 minutes,
-  one kept preheated on the assessor app (:mod:`epa_kernel.apps.hub_preheat`); a server stops
+  none preheated (a page is run when it is asked for, with the user's role then); a server stops
   after ``EPA_HUB_SERVER_IDLE_HOURS`` (10) idle hours, so it lasts the working day.
 - **Private files**: ``epa hub`` runs the hub with umask 077, so everything it and the users'
   servers write (its database, the kernels' connection files, the homes) is theirs alone.
@@ -108,9 +108,10 @@ c.Spawner.args = [
     # started by it (epa_kernel.apps.server_policy)
     "--ServerApp.authorizer_class=epa_kernel.apps.server_policy.AppsOnly",
     # at most MAX_KERNELS kernels per user's server, the least recently active shut down first
-    # (every page load starts one; epa_kernel.apps.kernel_cap), one of them preheated: it has
-    # already run the assessor app when the page asks (epa_kernel.apps.hub_preheat)
-    "--ServerApp.kernel_manager_class=epa_kernel.apps.hub_preheat.PreheatedKernelManager",
+    # (every page load starts one; epa_kernel.apps.kernel_cap). None is preheated: a page run
+    # ahead of its request would show the user's role and data as of then (a withdrawn role's
+    # page, a booking made since missing)
+    "--ServerApp.kernel_manager_class=epa_kernel.apps.kernel_cap.CappedKernelManager",
     f"--CappedKernelManager.max_kernels={MAX_KERNELS}",
     "--VoilaConfiguration.show_tracebacks=False",
     # the kit's Voilà template (nothing loaded off the machine) and only the widget managers'

@@ -8,6 +8,7 @@ kernel that has already run the assessor app, and a server lasts the working day
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from pathlib import Path
@@ -16,8 +17,7 @@ import pytest
 from traitlets.config import Config
 
 from epa_kernel.apps import quick_start, serve
-from epa_kernel.apps.hub_preheat import POOL_SIZE, PREHEATED, PreheatedKernelManager
-from epa_kernel.apps.kernel_cap import MAX_KERNELS, CappedKernelManager
+from epa_kernel.apps.kernel_cap import MAX_KERNELS
 
 HUB_CONFIG = Path(serve.__file__).with_name("jupyterhub_config.py")
 NOTEBOOKS = serve.notebooks_dir()
@@ -103,19 +103,15 @@ def test_with_the_grammar_left_out_notebooks_and_server_events_are_still_validat
     assert done.returncode == 0 and done.stdout.strip() == "validated", done.stderr
 
 
-def test_each_users_server_keeps_one_kernel_preheated_on_the_assessor_app_within_the_cap(
-    tmp_path, monkeypatch
-):
+def test_no_users_page_is_run_ahead_of_its_request_and_the_cap_holds(tmp_path, monkeypatch):
+    """A kernel preheated on the assessor app ran it with the user's role and data of that
+    moment: a role withdrawn, or a booking made, since was not on the page (seen in CI)."""
     args = hub_config(tmp_path, monkeypatch).Spawner.args
     manager = arg(args, "ServerApp.kernel_manager_class")
-    assert manager == "epa_kernel.apps.hub_preheat.PreheatedKernelManager"
-    assert issubclass(PreheatedKernelManager, CappedKernelManager)  # the cap still applies
+    assert manager == "epa_kernel.apps.kernel_cap.CappedKernelManager"
     assert int(arg(args, "CappedKernelManager.max_kernels")) == MAX_KERNELS
-    assert POOL_SIZE == 1 and PREHEATED == serve.APPS["assessor"]
     assert "comm_msg" in arg(args, "MappingKernelManager.allowed_message_types")
     assert "execute_request" not in arg(args, "MappingKernelManager.allowed_message_types")
-    default = hub_config(tmp_path, monkeypatch).Spawner.default_url
-    assert default == f"/voila/render/{PREHEATED}"  # the page a sign-in lands on is the one
 
 
 @pytest.mark.parametrize(("hours", "seconds"), [(None, 36000), ("12", 43200)])
@@ -187,8 +183,16 @@ def test_the_hubs_spawners_wait_for_the_server_to_listen(tmp_path, monkeypatch):
     assert issubclass(hub_quick_spawn.QuickOwnUserSpawner, OwnUserSpawner)
 
 
+def run_alone(coroutine):
+    """Run ``coroutine`` on an event loop of its own thread: in the full suite the browser
+    fixture (Playwright's sync API) keeps a loop running in this one, where asyncio.run fails."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def test_a_spawn_returns_once_the_server_listens_or_dies():
-    import asyncio
     import socket
     import threading
 
@@ -220,7 +224,7 @@ def test_a_spawn_returns_once_the_server_listens_or_dies():
     class Quick(PortWait, Launched):
         pass
 
-    assert asyncio.run(Quick().start()) == ("127.0.0.1", port)
+    assert run_alone(Quick().start()) == ("127.0.0.1", port)
     assert listening, "start returned before the server listened"
     listening[0].close()
 
@@ -236,4 +240,4 @@ def test_a_spawn_returns_once_the_server_listens_or_dies():
     class QuickDied(PortWait, Died):
         pass
 
-    assert asyncio.run(asyncio.wait_for(QuickDied().start(), 5)) == ("127.0.0.1", port)
+    assert run_alone(asyncio.wait_for(QuickDied().start(), 5)) == ("127.0.0.1", port)
