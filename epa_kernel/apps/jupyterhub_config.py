@@ -45,6 +45,7 @@ from epa_kernel.apps.hub_signup import TEMPLATES as SIGNUP_TEMPLATES
 from epa_kernel.apps.hub_signup import KitAuthenticator
 from epa_kernel.apps.kernel_cap import MAX_KERNELS
 from epa_kernel.apps.serve import JUPYTER_DATA, VOILA_SETTINGS
+from epa_kernel.apps.static_gzip import STATIC_GZIP_ENV, worth_it
 
 c = get_config()  # noqa: F821 - JupyterHub provides it when it loads this file
 
@@ -145,6 +146,9 @@ c.Spawner.environment = {
     "JUPYTER_CONFIG_DIR": str(SERVER_CONFIG),
     "JUPYTER_PATH": os.pathsep.join((str(SERVER_CONFIG), str(JUPYTER_DATA))),
     **{k: os.environ[k] for k in ("EPA_NOTEBOOKS", "EPA_TEMPLATES") if k in os.environ},
+    # scripts and styles gzipped only when browsers reach the hub over a network (as `epa serve
+    # --allow-remote`): on loopback it costs time and saves nothing (epa_kernel.apps.static_gzip)
+    STATIC_GZIP_ENV: "1" if worth_it(HOST) else "0",
 }
 # The server's token (JUPYTERHUB_API_TOKEN, which its kernels inherit) may call the store
 # service, as its user and no one else; every user holds that scope.

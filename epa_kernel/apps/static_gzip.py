@@ -9,7 +9,9 @@ scripts, styles and SVG only: never the app's HTML page nor Jupyter's JSON answe
 the page's tokens (compressing secrets beside text a visitor chooses is the BREACH attack).
 
 - On the hub, each user's server loads this module as a server extension (its
-  ``jupyter_server_config.json``), which adds the transform to the server's application.
+  ``jupyter_server_config.json``), which adds the transform to the server's application when
+  the hub is reached over a network (``EPA_STATIC_GZIP``, set by the hub's configuration from
+  the address it listens on), as under ``epa serve``.
 - Under ``epa serve``, :func:`add_to` is called by the kit's Voilà
   (:mod:`epa_kernel.apps.quick_start`) once Voilà has made its application, only when it serves
   other machines (``--allow-remote``): measured side by side (bench/RESULTS.md), a fresh browser
@@ -18,6 +20,8 @@ the page's tokens (compressing secrets beside text a visitor chooses is the BREA
 """
 
 from __future__ import annotations
+
+import os
 
 from tornado.web import Application, GZipContentEncoding
 
@@ -56,5 +60,10 @@ def _jupyter_server_extension_points():
     return [{"module": "epa_kernel.apps.static_gzip"}]
 
 
+#: set to "0" in a user's server of a hub that listens on loopback only
+STATIC_GZIP_ENV = "EPA_STATIC_GZIP"
+
+
 def _load_jupyter_server_extension(server_app) -> None:
-    add_to(server_app.web_app)
+    if os.environ.get(STATIC_GZIP_ENV, "1") != "0":
+        add_to(server_app.web_app)

@@ -146,7 +146,7 @@ def test_scripts_and_styles_are_sent_compressed_never_pages_or_api_answers():
         assert not compressed(secret_bearing), secret_bearing
 
 
-def test_the_hubs_servers_and_epa_serve_beyond_loopback_compress_scripts(monkeypatch):
+def test_the_hubs_servers_and_epa_serve_beyond_loopback_compress_scripts(tmp_path, monkeypatch):
     import json
 
     from tornado.web import Application
@@ -157,6 +157,15 @@ def test_the_hubs_servers_and_epa_serve_beyond_loopback_compress_scripts(monkeyp
     config = Path(serve.__file__).with_name("server_config") / "jupyter_server_config.json"
     extensions = json.loads(config.read_text())["ServerApp"]["jpserver_extensions"]
     assert extensions["epa_kernel.apps.static_gzip"] is True  # the hub's users' servers
+    from epa_kernel.apps.static_gzip import STATIC_GZIP_ENV, _load_jupyter_server_extension
+
+    for hub_host, flag in (("0.0.0.0", "1"), ("127.0.0.1", "0")):  # reached over a network or not
+        config = hub_config(tmp_path, monkeypatch, EPA_HUB_HOST=hub_host)
+        assert config.Spawner.environment[STATIC_GZIP_ENV] == flag
+        monkeypatch.setenv(STATIC_GZIP_ENV, flag)
+        server = type("Server", (), {"web_app": Application()})()
+        _load_jupyter_server_extension(server)
+        assert (StaticGzip in server.web_app.transforms) is (flag == "1"), hub_host
     monkeypatch.setattr(Voila, "init_handlers", lambda self: [])  # Voilà's own: not under test
     for host, gzipped in (("0.0.0.0", True), ("127.0.0.1", False)):  # --allow-remote or not
         voila = quick_start.kit_voila()(ip=host)
