@@ -201,8 +201,9 @@ class PlanningApp:
         except (InputError, AccessError) as exc:
             say(self.status, str(exc), error=True)
             return
+        away = self.store.days_away(self.week)
         self.grid.value = week_html(
-            self.week, self.store.assessors(), every, names, chosen=uln, today=self.today
+            self.week, self.store.assessors(), every, names, chosen=uln, today=self.today, away=away
         )
         mine = [b for b in every if b.uln == uln]
         self.standing.value = standing_html(self.store, uln) if uln else ""

@@ -70,9 +70,11 @@ def week_html(
     *,
     chosen: str | None = None,
     today: date | None = None,
+    away: dict[str, list[date]] | None = None,
 ) -> str:
     """The week from Monday ``start``: rows ``assessors``, the live ``bookings`` in their cells
-    (``names``: apprentices' names by ULN; ``chosen``: the ULN whose bookings are marked)."""
+    (``names``: apprentices' names by ULN; ``chosen``: the ULN whose bookings are marked;
+    ``away``: each assessor's days away, greyed out)."""
     week = [b for b in bookings if b.live and start <= b.on < start + timedelta(days=7)]
     last = 7 if any(b.on.weekday() >= 5 for b in week) else 5
     days = [start + timedelta(days=i) for i in range(last)]
@@ -90,7 +92,10 @@ def week_html(
                 (b for b in week if b.assessor == assessor and b.on == d), key=lambda b: b.starts
             )
             drawn = "".join(_slot(b, names, chosen) for b in slots)
-            kind = "epa-today" if d == today else "epa-holiday" if d in holidays else ""
+            if d in (away or {}).get(assessor, ()):
+                drawn = "<small>away</small>" + drawn
+            off = d in holidays or d in (away or {}).get(assessor, ())
+            kind = "epa-today" if d == today else "epa-holiday" if off else ""
             cells.append(f"<td class='{kind}'>{drawn}</td>" if kind else f"<td>{drawn}</td>")
         body.append(f"<tr><th>{escape(assessor)}</th>{''.join(cells)}</tr>")
     if not assessors:

@@ -19,7 +19,7 @@ mixins, :data:`CALLS` here); nothing whose name starts with ``_`` is a call.
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from sqlalchemy import select
 
@@ -32,6 +32,7 @@ from epa_kernel.errors import AccessError, InputError
 from epa_kernel.settings import read_settings
 from epa_kernel.store import bookings as rows
 from epa_kernel.store.allocation import free_assessors as free_for_slot
+from epa_kernel.store.assessor_profiles import all_profiles
 from epa_kernel.store.booking_status import confirm
 from epa_kernel.store.reschedule import cancel_effect, preview
 from epa_kernel.store.schema import apprentices, assignments
@@ -53,6 +54,19 @@ class BookingCalls:
             return rows.list_bookings(self.store, uln, self.user.assessor)
         self._need("admin", to="see bookings")
         return rows.list_bookings(self.store, uln, assessor)
+
+    def days_away(self, start: date, days: int = 7) -> dict[str, list[date]]:
+        """Each assessor's days away (their profile's) among the ``days`` from ``start``: what
+        the planning week greys out. Admins only (an assessor's absences are theirs)."""
+        self._need("admin", to="see assessors' days away")
+        if not isinstance(start, date) or not isinstance(days, int) or not 0 < days <= 31:
+            raise InputError("a start date and 1 to 31 days", field="days")
+        span = [start + timedelta(days=i) for i in range(days)]
+        return {
+            p.name: [d for d in span if p.away_on(d)]
+            for p in all_profiles(self.store)
+            if any(p.away_on(d) for d in span)
+        }
 
     def upcoming(self, since: date, assessor: str | None = None) -> list[dict]:
         """The live bookings on or after ``since`` of the assessor (an assessor: themselves),

@@ -154,3 +154,15 @@ def test_the_week_marks_bank_holidays_and_today():
     assert "Fri 25 Dec<br><small>bank holiday</small>" in html  # Christmas Day (England)
     assert "Thu 24 Dec</th>" in html  # an ordinary day
     assert html.count("class='epa-holiday'") == 1 and html.count("class='epa-today'") == 1
+
+
+def test_the_week_greys_out_an_assessors_days_away():
+    from datetime import date
+
+    from epa_kernel.apps.planning_view import week_html
+
+    away = {"Ann": [date(2026, 12, 22)]}
+    html = week_html(date(2026, 12, 21), ["Ann", "Bob"], [], {}, away=away)
+    ann, bob = html.split("<th>Ann</th>")[1].split("<th>Bob</th>")
+    assert ann.count("<small>away</small>") == 1 and "away" not in bob
+    assert ann.count("class='epa-holiday'") == 2  # the day away and Christmas Day

@@ -260,3 +260,22 @@ def test_the_free_assessors_for_a_slot_are_the_planning_teams_to_ask(planning):
         assert status == 400, args
     with pytest.raises(InputError, match="no standard"):
         ada.free_assessors(date(2025, 2, 11), time(9), time(10), uln=B_ULN)
+
+
+def test_the_planning_week_shows_the_assessors_days_away_to_admins_only(planning):
+    from epa_kernel.core.assessor_profile import Away
+
+    store, url = planning
+    leave = Away(starts=date(2025, 2, 11), ends=date(2025, 2, 12), reason="annual leave")
+    profile(store, A, away=(leave,))
+    profile(store, B)  # a profile with no days away
+    ada = StoreClient(url, "ada-token")
+    week = ada.days_away(date(2025, 2, 10))  # Monday 10 to Sunday 16 February
+    assert week == {A: [date(2025, 2, 11), date(2025, 2, 12)]}
+    assert ada.days_away(date(2025, 2, 12), 1) == {A: [date(2025, 2, 12)]}
+    assert ada.days_away(date(2025, 2, 13)) == {}  # the day after: nothing away
+    for who in ("alex", "quinn"):
+        with pytest.raises(AccessError):
+            StoreClient(url, f"{who}-token").days_away(date(2025, 2, 10))
+    with pytest.raises(InputError, match="1 to 31 days"):
+        ada.days_away(date(2025, 2, 10), 400)
