@@ -20,7 +20,7 @@ import logging
 from sqlalchemy import column, delete, insert, inspect, select, table, text
 from sqlalchemy.engine import Engine
 
-from epa_kernel.store.schema import apprentices, assignments, records, versions
+from epa_kernel.store.schema import CURRENT_VERSION, apprentices, assignments, records, versions
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +55,7 @@ def add_nullable_columns(engine: Engine, table, names) -> None:
 def _record_assessors(conn) -> dict[tuple[str, str, str], str]:
     """(uln, method, attempt) of every stored record → the assessor its current version names."""
     query = select(records.c.uln, records.c.method, records.c.attempt, versions.c.data).join(
-        versions,
-        (versions.c.record_id == records.c.id) & (versions.c.version == records.c.current_version),
+        versions, CURRENT_VERSION
     )
     return {
         (r.uln, r.method, r.attempt): json.loads(r.data)["assessor"] for r in conn.execute(query)

@@ -20,7 +20,13 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from epa_kernel.store.database import Database
-from epa_kernel.store.schema import certificate_claims, records, releases, versions
+from epa_kernel.store.schema import (
+    CURRENT_VERSION,
+    certificate_claims,
+    records,
+    releases,
+    versions,
+)
 from epa_kernel.store.versions import Clock
 
 
@@ -53,11 +59,7 @@ def current_results(conn, uln: str) -> dict[str, str]:
     """The content hash of each of the apprentice's submitted records, as stored now."""
     rows = conn.execute(
         select(records.c.method, records.c.attempt, versions.c.content_hash)
-        .join(
-            versions,
-            (versions.c.record_id == records.c.id)
-            & (versions.c.version == records.c.current_version),
-        )
+        .join(versions, CURRENT_VERSION)
         .where((records.c.uln == uln) & (records.c.status == "submitted"))
     )
     return {f"{r.method}/{r.attempt}": r.content_hash for r in rows}

@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 
 from epa_kernel.core.booking import Booking
-from epa_kernel.store.schema import records, versions
+from epa_kernel.store.schema import CURRENT_VERSION, records, versions
 
 
 def notified_before(conn, booking: Booking) -> date | None:
@@ -24,12 +24,9 @@ def notified_before(conn, booking: Booking) -> date | None:
     notification recorded), read in the open connection ``conn``."""
     if booking.method is None or booking.attempt == "first":
         return None
-    current = and_(
-        versions.c.record_id == records.c.id, versions.c.version == records.c.current_version
-    )
     query = (
         select(versions.c.data)
-        .join(records, current)
+        .join(records, CURRENT_VERSION)
         .where(
             records.c.uln == booking.uln,
             records.c.method == booking.method,

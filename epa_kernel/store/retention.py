@@ -33,6 +33,7 @@ from sqlalchemy import delete, insert, select
 
 from epa_kernel.errors import InputError
 from epa_kernel.store.schema import (
+    CURRENT_VERSION,
     apprentices,
     assignments,
     booking_versions,
@@ -143,11 +144,7 @@ def purge_store(
         current = {
             row.record_id: row.data
             for row in conn.execute(
-                select(versions.c.record_id, versions.c.data).join(
-                    records,
-                    (records.c.id == versions.c.record_id)
-                    & (records.c.current_version == versions.c.version),
-                )
+                select(versions.c.record_id, versions.c.data).join(records, CURRENT_VERSION)
             )
         }
         past: list[int] = []

@@ -98,6 +98,10 @@ versions = Table(
     Column("chain_hash", String(64), nullable=False),
     PrimaryKeyConstraint("record_id", "version"),
 )
+#: The join of each record with the version it points at (its current one).
+CURRENT_VERSION = (versions.c.record_id == records.c.id) & (
+    versions.c.version == records.c.current_version
+)
 
 #: Append-only: one row per release of an apprentice's results (:mod:`epa_kernel.store.releases`).
 #: ``results`` is the digest of the released records' content hashes (``hashes``, JSON), so
