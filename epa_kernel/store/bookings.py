@@ -42,9 +42,9 @@ from epa_kernel.store.schema import (
     booking_versions,
     bookings,
     users,
-    withdrawals,
 )
 from epa_kernel.store.versions import Clock
+from epa_kernel.store.withdrawal_rows import withdrawn_now
 
 
 def current_bookings(conn, where) -> list[Booking]:
@@ -111,13 +111,10 @@ def _lock(conn, assessor: str, uln: str):
         raise InputError("no apprentice with this ULN in the store", field="ULN")
     if row.gateway_date is None:
         raise InputError("the apprentice has no gateway date in the store", field="ULN")
-    latest = select(withdrawals.c.effective_on, withdrawals.c.reinstated)  # the latest row counts
-    left = conn.execute(
-        latest.where(withdrawals.c.uln == uln).order_by(withdrawals.c.id.desc())
-    ).first()
-    if left is not None and not left.reinstated:
+    left = withdrawn_now(conn, uln)
+    if left is not None:
         raise InputError(
-            f"the apprentice withdrew from the EPA on {left.effective_on}: nothing can be booked "
+            f"the apprentice withdrew from the EPA on {left.on}: nothing can be booked "
             "until the withdrawal is undone (epa withdraw ULN --undo)",
             field="ULN",
         )

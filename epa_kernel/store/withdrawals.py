@@ -22,15 +22,7 @@ from epa_kernel.store.booking_status import cancel_for_withdrawal
 from epa_kernel.store.database import Database
 from epa_kernel.store.schema import apprentices, withdrawals
 from epa_kernel.store.versions import Clock
-
-#: The columns whose names are not the model's (``on`` and ``by`` are SQL keywords).
-FIELDS = {"effective_on": "on", "recorded_by": "by"}
-COLUMNS = {field: column for column, field in FIELDS.items()}
-
-
-def _row(r) -> Withdrawal:
-    data = {FIELDS.get(k, k): v for k, v in r._mapping.items() if k != "id"}
-    return Withdrawal.model_validate(data)
+from epa_kernel.store.withdrawal_rows import COLUMNS, decode, withdrawn_now
 
 
 def history(db: Database, uln: str | None = None) -> list[Withdrawal]:
@@ -39,7 +31,7 @@ def history(db: Database, uln: str | None = None) -> list[Withdrawal]:
     if uln is not None:
         query = query.where(withdrawals.c.uln == uln)
     with db.connection() as conn:
-        return [_row(r) for r in conn.execute(query)]
+        return [decode(r) for r in conn.execute(query)]
 
 
 def record(
@@ -58,13 +50,12 @@ def record(
         known = conn.execute(select(apprentices.c.uln).where(apprentices.c.uln == uln)).first()
         if known is None:
             raise InputError("no apprentice with this ULN in the store", field="ULN")
-        mine = select(withdrawals).where(withdrawals.c.uln == uln).order_by(withdrawals.c.id)
-        now = current(_row(r) for r in conn.execute(mine))
-        if reinstate and uln not in now:
+        now = withdrawn_now(conn, uln)
+        if reinstate and now is None:
             raise InputError("this apprentice is not withdrawn: nothing to undo", field="--undo")
-        if not reinstate and uln in now:
+        if not reinstate and now is not None:
             raise InputError(
-                f"this apprentice is already withdrawn (on {now[uln].on}); undo it first "
+                f"this apprentice is already withdrawn (on {now.on}); undo it first "
                 "(--undo) to record another withdrawal",
                 field="ULN",
             )
