@@ -124,6 +124,26 @@ def test_each_users_server_keeps_one_kernel_preheated_on_the_assessor_app_within
     assert default == f"/voila/render/{PREHEATED}"  # the page a sign-in lands on is the one
 
 
+def test_the_culler_leaves_the_pooled_kernel_alone_and_culls_a_pages(monkeypatch):
+    """The pooled kernel waits for a page for hours (the whole working day): culling it as idle
+    would leave the morning's sign-in without one; a page's kernel is culled as before."""
+    from concurrent.futures import Future
+
+    culled = []
+
+    async def cull(self, kernel_id):
+        culled.append(kernel_id)
+
+    monkeypatch.setattr(CappedKernelManager, "cull_kernel_if_idle", cull, raising=False)
+    manager = PreheatedKernelManager.__new__(PreheatedKernelManager)  # no server to start
+    pooled = Future()
+    pooled.set_result({"kernel_id": "pooled"})
+    manager._pools = {PREHEATED: [pooled]}
+    for kernel_id in ("pooled", "a-page"):
+        run_alone(manager.cull_kernel_if_idle(kernel_id))
+    assert culled == ["a-page"]
+
+
 @pytest.mark.parametrize(("hours", "seconds"), [(None, 36000), ("12", 43200)])
 def test_a_users_server_lasts_the_working_day_and_stops_overnight(
     tmp_path, monkeypatch, hours, seconds
