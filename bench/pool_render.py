@@ -22,7 +22,7 @@ from pathlib import Path
 from . import before_after
 from .app_latency import seed
 from .machine import load_average
-from .serve_ab import Serve
+from .serve_ab import Serve, table
 
 #: seconds between two GETs of one server: its pool refilled (kernel started, app imported)
 REFILLED = 6
@@ -58,15 +58,6 @@ def measure(before: Path, work: Path, *, runs: int, say=print) -> dict:
             server.stop()
     out["load_after"] = load_average()
     return out
-
-
-def table(result: dict) -> str:
-    lines = ["| kit | page HTML, median | min–max |", "|---|---|---|"]
-    for name, times in result["times"].items():
-        lines.append(
-            f"| {name} | {statistics.median(times):.2f} s | {min(times):.2f}–{max(times):.2f} s |"
-        )
-    return "\n".join(lines)
 
 
 def main(argv=None) -> int:
