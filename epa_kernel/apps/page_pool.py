@@ -18,6 +18,12 @@ manager, works the same way in both and opens no network route:
   descriptor the manager opened, never to a path a kernel could have replaced;
 - a kernel's FIFO and descriptor go when the kernel is shut down (cap, cull, end of the page).
 
+The boundary is the OS user: nobody else (no other OS user, nothing over the network) can reach
+a FIFO. A user's own kernels run as the same OS user as their server, so code in one of them
+could find a sibling pooled kernel's FIFO (as it could read that kernel's environment) and let
+it draw early: that only shows the same user their own data as of then, and what a page shows
+is never taken from the FIFO, which carries no request and no data.
+
 Under ``epa serve`` Voilà builds its kernel manager class itself, from the configured base
 class through ``voila_kernel_manager_factory``; :func:`signalled_factory` stands in for that
 factory while the kit's Voilà builds its settings (:mod:`epa_kernel.apps.quick_start`). On the
@@ -42,10 +48,9 @@ class PageSignals:
 
     @property
     def _signals(self) -> dict[str, tuple[str, int]]:
-        """Each pooled kernel's FIFO: its path and the manager's descriptor, by kernel id."""
-        if "_page_signals" not in self.__dict__:
-            self.__dict__["_page_signals"] = {}
-        return self.__dict__["_page_signals"]
+        """Each pooled kernel's FIFO: its path and the manager's descriptor, by kernel id (made
+        here, not in ``__init__``: the hub's manager skips Voilà's pooled ``__init__``)."""
+        return self.__dict__.setdefault("_page_signals", {})
 
     def _new_signal(self) -> tuple[str, int]:
         if self._signal_dir is None:
