@@ -16,7 +16,8 @@ and with whatever else it is doing (the load average is recorded before and afte
 Before and after a change, side by side (``--before`` a checkout of the earlier commit;
 :mod:`bench.before_after`): :mod:`bench.hub_breakdown` splits a sign-in on ``epa hub`` into its
 parts (sign-in, redirects and spawn, kernel and render, front end), cold and warm;
-:mod:`bench.serve_ab` times ``epa serve``'s page on loopback and over emulated poor Wi-Fi.
+:mod:`bench.serve_ab` times ``epa serve``'s page on loopback and over emulated poor Wi-Fi;
+:mod:`bench.pool_render` times the page's HTML from ``epa serve``'s pool (kernel and render).
 
 ``bench/pdf_engines.py`` and ``bench/load_store.py`` are separate scripts (PDF engines compared;
 the store under load).

@@ -49,7 +49,8 @@ from .machine import load_average
 #: running, in a browser that signed in before (its cookies cleared), as an assessor's would be
 MODES = ("cold", "warm", "warm, cache kept")
 #: seconds between warm sign-ins: the previous page's kernel shut down and the preheated kernel
-#: refilled (started and run the app), as it is for an assessor's sign-in the next morning
+#: refilled (started, the app imported, waiting for its page), as it is for an assessor's
+#: sign-in the next morning
 REFILLED = 8
 LOG_TIME = re.compile(r"^\[[IWDE] (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) ")
 KERNEL = re.compile(r"Kernel started: |Using pre-heated kernel: ")

@@ -991,3 +991,56 @@ def remote_booking(uln, on, at=9, *, method="professional_discussion", **kw):
     if method == "practical_observation":
         data |= {"mode": "face_to_face", "venue": "Acme Ltd, Leeds", "link": None}
     return Booking(**(data | kw))
+
+
+# --- kernels seen from outside: has a pooled kernel done all it does ahead of a page? -------------
+
+
+def kernel_pids(root: int) -> list[int]:
+    """The ids of the IPython kernels running under process ``root`` (read from /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(stat.parent.name))
+    found, todo = [], [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            todo.append(child)
+            try:
+                if b"ipykernel_launcher" in Path(f"/proc/{child}/cmdline").read_bytes():
+                    found.append(child)
+            except OSError:
+                continue
+    return found
+
+
+def cpu_ticks(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def wait_until_kernels_rest(root: int, count: int, timeout: float = 180) -> list[int]:
+    """Wait until at least ``count`` kernels run under ``root`` and none of them has used the
+    CPU for two seconds: a pooled kernel has then done all it does before a page asks for it
+    (run the whole app notebook, or reach its wait). Their ids."""
+    import time
+
+    deadline, quiet_since, last = time.monotonic() + timeout, None, None
+    while time.monotonic() < deadline:
+        pids = sorted(kernel_pids(root))
+        try:
+            now = [(pid, cpu_ticks(pid)) for pid in pids]
+        except OSError:
+            now = None
+        if len(pids) >= count and now == last:
+            quiet_since = quiet_since or time.monotonic()
+            if time.monotonic() - quiet_since >= 2:
+                return pids
+        else:
+            quiet_since = None
+        last = now
+        time.sleep(0.25)
+    raise AssertionError(f"{count} kernels under {root} did not come to rest in {timeout} s")

@@ -28,6 +28,7 @@ from html import escape
 import ipywidgets as w
 
 from epa_kernel.apps.method_form import MethodForm
+from epa_kernel.apps.page_wait import wait_for_page  # noqa: F401 - the notebook's pause
 from epa_kernel.apps.signed_in import signed_in
 from epa_kernel.apps.status_panel import panel_for
 from epa_kernel.apps.upcoming import upcoming_html

@@ -18,6 +18,7 @@ import ipywidgets as w
 from pydantic import ValidationError
 
 from epa_kernel.apps.checklist import Checklist
+from epa_kernel.apps.page_wait import wait_for_page  # noqa: F401 - the notebook's pause
 from epa_kernel.apps.signed_in import signed_in
 from epa_kernel.apps.status_panel import panel_for
 from epa_kernel.core.catalogue import get_standard

@@ -27,8 +27,9 @@ organisation runs:
 - **The servers' limits**: through Jupyter's REST API a user reads and talks to their page's
   kernel, nothing more (:mod:`epa_kernel.apps.server_policy`); a server holds at most
   ``MAX_KERNELS`` kernels (:mod:`epa_kernel.apps.kernel_cap`), idle ones culled after 10 minutes,
-  none preheated (a page is run when it is asked for, with the user's role then); a server stops
-  after ``EPA_HUB_SERVER_IDLE_HOURS`` (10) idle hours, so it lasts the working day.
+  one kept preheated on the assessor app up to its wait for a page (the user's part runs when
+  the page is asked for, with the user's role then: :mod:`epa_kernel.apps.hub_preheat`); a
+  server stops after ``EPA_HUB_SERVER_IDLE_HOURS`` (10) idle hours, so it lasts the working day.
 - **Private files**: ``epa hub`` runs the hub with umask 077, so everything it and the users'
   servers write (its database, the kernels' connection files, the homes) is theirs alone.
 
@@ -109,10 +110,9 @@ c.Spawner.args = [
     # started by it (epa_kernel.apps.server_policy)
     "--ServerApp.authorizer_class=epa_kernel.apps.server_policy.AppsOnly",
     # at most MAX_KERNELS kernels per user's server, the least recently active shut down first
-    # (every page load starts one; epa_kernel.apps.kernel_cap). None is preheated: a page run
-    # ahead of its request would show the user's role and data as of then (a withdrawn role's
-    # page, a booking made since missing)
-    "--ServerApp.kernel_manager_class=epa_kernel.apps.kernel_cap.CappedKernelManager",
+    # (every page load starts one; epa_kernel.apps.kernel_cap), one of them preheated on the
+    # assessor app, held before the user's part until the page asks (epa_kernel.apps.hub_preheat)
+    "--ServerApp.kernel_manager_class=epa_kernel.apps.hub_preheat.PreheatedKernelManager",
     f"--CappedKernelManager.max_kernels={MAX_KERNELS}",
     "--VoilaConfiguration.show_tracebacks=False",
     # the kit's Voilà template (nothing loaded off the machine) and only the widget managers'

@@ -22,6 +22,7 @@ from html import escape
 
 import ipywidgets as w
 
+from epa_kernel.apps.page_wait import wait_for_page  # noqa: F401 - the notebook's pause
 from epa_kernel.apps.planning_free import FreePanel
 from epa_kernel.apps.planning_manage import ManagePanel
 from epa_kernel.apps.planning_view import (

@@ -41,12 +41,17 @@ def main(argv: list[str] | None = None) -> int:
 
 def kit_voila():
     """Voilà's application, its scripts and styles sent compressed when it serves other
-    machines (:mod:`.static_gzip`)."""
+    machines (:mod:`.static_gzip`), its pooled kernels held until a page asks for one
+    (:mod:`.page_pool`)."""
     from voila.app import Voila
 
-    from epa_kernel.apps import static_gzip
+    from epa_kernel.apps import page_pool, static_gzip
 
     class KitVoila(Voila):
+        def init_settings(self):
+            with page_pool.signalled_pools():  # where Voilà builds its kernel manager
+                return super().init_settings()
+
         def init_handlers(self):
             if static_gzip.worth_it(self.ip):
                 static_gzip.add_to(self.app)  # made by Voilà's start just before

@@ -1,10 +1,12 @@
 """Starting Voilà on the assessor app (or the IQA review or amendments app).
 
 Voilà runs as its own process (``python -m voila``) on the kit's ``assessor_app.ipynb`` with a
-pool of preheated kernels: each kernel has already run the app notebook when a page asks for it,
-which took a warm page load to the first checkbox from 2.16 s to 1.24 s here (MEASURED.md). The
-store is passed to the kernels through ``EPA_STORE_URL`` as an absolute URL, because kernels run
-in the notebooks folder, not where ``epa serve`` was started.
+pool of preheated kernels: each kernel has already started and imported the app when a page asks
+for it, and draws the page then, with the store as it is (:mod:`epa_kernel.apps.page_pool`; a
+pool that had run the whole notebook ahead took a warm page load from 2.16 s to 1.24 s, but
+showed the store as of its fill, MEASURED.md). The store is passed to the kernels through
+``EPA_STORE_URL`` as an absolute URL, because kernels run in the notebooks folder, not where
+``epa serve`` was started.
 
 Loopback only unless asked: binding elsewhere needs ``allow_remote`` and always gets a token.
 

@@ -3,7 +3,8 @@
 An assessor signs in every morning; what keeps that wait short (bench/RESULTS.md, measured by
 ``bench.hub_breakdown``) is configuration, kept here: the servers start without jsonschema's
 1.3-second grammar while the validation the kit relies on still works, each user's server has a
-kernel that has already run the assessor app, and a server lasts the working day.
+kernel that has already imported the assessor app and waits for the page to draw it, and a
+server lasts the working day.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ import pytest
 from traitlets.config import Config
 
 from epa_kernel.apps import quick_start, serve
-from epa_kernel.apps.kernel_cap import MAX_KERNELS
+from epa_kernel.apps.hub_preheat import POOL_SIZE, PREHEATED, PreheatedKernelManager
+from epa_kernel.apps.kernel_cap import MAX_KERNELS, CappedKernelManager
+from epa_kernel.apps.page_pool import PageSignals
 
 HUB_CONFIG = Path(serve.__file__).with_name("jupyterhub_config.py")
 NOTEBOOKS = serve.notebooks_dir()
@@ -103,15 +106,42 @@ def test_with_the_grammar_left_out_notebooks_and_server_events_are_still_validat
     assert done.returncode == 0 and done.stdout.strip() == "validated", done.stderr
 
 
-def test_no_users_page_is_run_ahead_of_its_request_and_the_cap_holds(tmp_path, monkeypatch):
-    """A kernel preheated on the assessor app ran it with the user's role and data of that
-    moment: a role withdrawn, or a booking made, since was not on the page (seen in CI)."""
+def test_each_users_server_keeps_one_kernel_preheated_on_the_assessor_app_within_the_cap(
+    tmp_path, monkeypatch
+):
+    """The pooled kernel is one of the capped kernels, culled never, and holds its page's part
+    back until the page asks (a kernel that drew the page ahead showed a withdrawn role)."""
     args = hub_config(tmp_path, monkeypatch).Spawner.args
     manager = arg(args, "ServerApp.kernel_manager_class")
-    assert manager == "epa_kernel.apps.kernel_cap.CappedKernelManager"
+    assert manager == "epa_kernel.apps.hub_preheat.PreheatedKernelManager"
+    assert issubclass(PreheatedKernelManager, CappedKernelManager)  # the cap still applies
+    assert issubclass(PreheatedKernelManager, PageSignals)  # held until its page asks
     assert int(arg(args, "CappedKernelManager.max_kernels")) == MAX_KERNELS
+    assert POOL_SIZE == 1 and PREHEATED == serve.APPS["assessor"]
     assert "comm_msg" in arg(args, "MappingKernelManager.allowed_message_types")
     assert "execute_request" not in arg(args, "MappingKernelManager.allowed_message_types")
+    default = hub_config(tmp_path, monkeypatch).Spawner.default_url
+    assert default == f"/voila/render/{PREHEATED}"  # the page a sign-in lands on is the one
+
+
+def test_the_culler_leaves_the_pooled_kernel_alone_and_culls_a_pages(monkeypatch):
+    """The pooled kernel waits for a page for hours (the whole working day): culling it as idle
+    would leave the morning's sign-in without one; a page's kernel is culled as before."""
+    from concurrent.futures import Future
+
+    culled = []
+
+    async def cull(self, kernel_id):
+        culled.append(kernel_id)
+
+    monkeypatch.setattr(CappedKernelManager, "cull_kernel_if_idle", cull, raising=False)
+    manager = PreheatedKernelManager.__new__(PreheatedKernelManager)  # no server to start
+    pooled = Future()
+    pooled.set_result({"kernel_id": "pooled"})
+    manager._pools = {PREHEATED: [pooled]}
+    for kernel_id in ("pooled", "a-page"):
+        run_alone(manager.cull_kernel_if_idle(kernel_id))
+    assert culled == ["a-page"]
 
 
 @pytest.mark.parametrize(("hours", "seconds"), [(None, 36000), ("12", 43200)])
