@@ -42,8 +42,14 @@ def main(argv: list[str] | None = None) -> int:
 def kit_voila():
     """Voilà's application, its scripts and styles sent compressed when it serves other
     machines (:mod:`.static_gzip`), its pooled kernels held until a page asks for one
-    (:mod:`.page_pool`)."""
+    (:mod:`.page_pool`).
+
+    Without Voilà's ``/voila/query/<kernel id>`` websocket, which a pool turns on for
+    ``voila.utils.wait_for_request``: the kit's pool does not use it, and it answers anyone who
+    names a kernel, without the server's token, with that kernel's page request (its query
+    string, the token in it under ``--allow-remote``)."""
     from voila.app import Voila
+    from voila.request_info_handler import RequestInfoSocketHandler
 
     from epa_kernel.apps import page_pool, static_gzip
 
@@ -55,7 +61,8 @@ def kit_voila():
         def init_handlers(self):
             if static_gzip.worth_it(self.ip):
                 static_gzip.add_to(self.app)  # made by Voilà's start just before
-            return super().init_handlers()
+            handlers = super().init_handlers()
+            return [h for h in handlers if h[1] is not RequestInfoSocketHandler]
 
     return KitVoila
 

@@ -96,3 +96,39 @@ def test_the_apps_kernels_talk_over_private_unix_sockets(app_server):
         assert info["transport"] == "ipc"
         assert Path(info["ip"]).parent == connection.parent
         assert stat.S_IMODE(connection.parent.stat().st_mode) & 0o077 == 0
+
+
+def test_no_unauthenticated_request_info_socket_for_pooled_kernels(app_server):
+    """Voilà's pool opens ``/voila/query/<kernel id>``, a websocket without the server's token
+    that hands whoever names a kernel its page request (query string and all). The kit's pool
+    waits through its own FIFO (apps.page_pool), so `epa serve` serves no such route: asked
+    for a pooled kernel's id, as an attacker who learnt one would, no websocket opens."""
+    import time
+    from http.client import HTTPConnection
+    from pathlib import Path
+
+    import psutil
+
+    app_server.start()
+    server = psutil.Process(app_server.proc.pid)
+    deadline = time.monotonic() + 90
+    ids: list[str] = []
+    while not ids and time.monotonic() < deadline:
+        for kernel in server.children(recursive=True):
+            cmdline = kernel.cmdline()
+            if "ipykernel_launcher" in " ".join(cmdline):
+                name = Path(cmdline[cmdline.index("-f") + 1]).stem  # kernel-<id>
+                ids.append(name.removeprefix("kernel-"))
+        time.sleep(0.5)
+    assert ids, "the preheated kernels did not start"
+    upgrade = {  # a websocket's opening handshake
+        "Connection": "Upgrade",
+        "Upgrade": "websocket",
+        "Sec-WebSocket-Version": "13",
+        "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+    }
+    ask = HTTPConnection("127.0.0.1", app_server.port, timeout=30)
+    ask.request("GET", f"/voila/query/{ids[0]}", headers=upgrade)
+    answer = ask.getresponse()
+    # 101 Switching Protocols while Voilà's route was on; now the path is only a file's name
+    assert answer.status != 101 and answer.getheader("Upgrade") is None, answer.status
