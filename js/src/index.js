@@ -1,0 +1,118 @@
+// The kit's Voilà page (template `epa`): connect to the page's kernel, restore its widget models
+// and draw every widget output Voilà rendered into the page. HTML, text and images were rendered
+// by the server (nbconvert's lab template); nothing else runs here.
+import "./page.css";
+import { KernelConnection } from "@jupyterlab/services/lib/kernel/default";
+import { ServerConnection } from "@jupyterlab/services/lib/serverconnection";
+
+import { PageManager } from "./manager.js";
+
+const VIEW = "application/vnd.jupyter.widget-view+json";
+
+function pageConfig() {
+  const node = document.getElementById("jupyter-config-data");
+  return node ? JSON.parse(node.textContent) : {};
+}
+
+// A line at the top of the page, for what the assessor must know (the session has ended).
+function say(text) {
+  let line = document.querySelector(".epa-page-notice");
+  if (!line) {
+    line = document.createElement("div");
+    line.className = "epa-page-notice";
+    line.setAttribute("role", "alert");
+    document.body.prepend(line);
+  }
+  line.textContent = text;
+}
+
+function failed(el, text) {
+  const box = document.createElement("div");
+  box.className = "epa-page-error";
+  box.setAttribute("role", "alert");
+  box.textContent = text;
+  el.append(box);
+}
+
+// Show the cells and take the spinner away (Voilà's display_cells, which waits for this).
+function showCells() {
+  window.themeLoaded = true;
+  if (window.cellLoaded && window.voila_finish) window.voila_finish();
+}
+
+async function drawViews(manager) {
+  const tags = [...document.querySelectorAll(`script[type="${VIEW}"]`)];
+  await Promise.all(
+    tags.map(async (tag) => {
+      const host = tag.parentElement;
+      const { model_id: id } = JSON.parse(tag.textContent);
+      tag.remove();
+      try {
+        const model = await manager.get_model(id);
+        await manager.display_view(manager.create_view(model), host);
+      } catch (error) {
+        console.error(error);
+        failed(host, `This part of the page could not be drawn: ${error.message ?? error}`);
+      }
+    }),
+  );
+}
+
+// Voilà's own page asks the server to end the kernel when the page goes (a beacon with the
+// _xsrf cookie) and closes the socket: the same here.
+function endWithPage(baseUrl, kernel) {
+  window.addEventListener("beforeunload", () => {
+    const data = new FormData();
+    const xsrf = document.cookie.match("\\b_xsrf=([^;]*)\\b");
+    data.append("_xsrf", (xsrf && xsrf[1]) || "");
+    navigator.sendBeacon(`${baseUrl}voila/api/shutdown/${kernel.id}`, data);
+    kernel.dispose();
+  });
+}
+
+// A page whose kernel was ended (the hub's cap on kernels, the idle cull, a restart) says so,
+// instead of leaving a form that no longer saves anything.
+function watch(kernel, settings) {
+  const ended = () => {
+    say("This page's session has ended: reload the page to carry on.");
+    kernel.dispose();
+  };
+  let connected = false;
+  kernel.connectionStatusChanged.connect(async (_, status) => {
+    if (status === "connected") connected = true;
+    if (status === "disconnected") ended();
+    if (status !== "connecting" || !connected) return;
+    const url = `${settings.baseUrl}api/kernels/${encodeURIComponent(kernel.id)}`;
+    const answer = await ServerConnection.makeRequest(url, {}, settings).catch(() => null);
+    if (answer && answer.status === 404) ended();
+  });
+  kernel.statusChanged.connect((_, status) => status === "dead" && ended());
+}
+
+async function start() {
+  const config = pageConfig();
+  if (!config.kernelId) return showCells(); // a page Voilà could not run: nothing live to draw
+  const baseUrl = new URL(config.baseUrl || "/", window.location.href).href;
+  const settings = ServerConnection.makeSettings({
+    baseUrl,
+    wsUrl: baseUrl.replace(/^http/, "ws"),
+    token: config.token || "",
+    appendToken: Boolean(config.token),
+  });
+  const kernel = new KernelConnection({ model: { id: config.kernelId, name: "" }, serverSettings: settings });
+  endWithPage(baseUrl, kernel);
+  watch(kernel, settings);
+  const manager = new PageManager(kernel);
+  try {
+    await manager.restore();
+    await drawViews(manager);
+  } catch (error) {
+    console.error(error);
+    say(`This page could not reach its session: ${error.message ?? error}. Reload the page.`);
+  } finally {
+    showCells();
+  }
+}
+
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+else start();
