@@ -52,18 +52,6 @@ const anywidgetFactory = {
   },
 };
 
-// Font Awesome's fonts in other formats than woff2 are never asked for by a browser that reads
-// woff2 (every browser the kit supports): leave their urls as they are instead of shipping them.
-const woff2Only = {
-  name: "woff2-only",
-  setup(build) {
-    build.onResolve({ filter: /\.(eot|svg|ttf|woff)(\?.*|#.*)?$/ }, (args) => ({
-      path: args.path,
-      external: true,
-    }));
-  },
-};
-
 const hash = sourceHash();
 const result = await esbuild.build({
   entryPoints: { [NAME]: join(HERE, "src", "index.js") },
@@ -75,7 +63,10 @@ const result = await esbuild.build({
   assetNames: "[name]-[hash]",
   loader: { ".woff2": "file" },
   define: { "process.env.NODE_ENV": '"production"' },
-  plugins: [anywidgetFactory, woff2Only],
+  plugins: [anywidgetFactory],
+  // ipywidgets' description sanitizer through the browser's parser (src/sanitize.js)
+  absWorkingDir: HERE,
+  alias: { "sanitize-html": "./src/sanitize.js" },
   legalComments: "none",
   write: false,
   logLevel: "warning",

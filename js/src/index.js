@@ -26,11 +26,12 @@ function say(text) {
   line.textContent = text;
 }
 
-function failed(el, text) {
+// Where a widget could not be drawn, and why (e.g. a module the page does not carry).
+function notDrawn(el, why) {
   const box = document.createElement("div");
   box.className = "epa-page-error";
   box.setAttribute("role", "alert");
-  box.textContent = text;
+  box.textContent = `This part of the page could not be drawn: ${why}`;
   el.append(box);
 }
 
@@ -50,9 +51,13 @@ async function drawViews(manager) {
       try {
         const model = await manager.get_model(id);
         await manager.display_view(manager.create_view(model), host);
+        // ipywidgets' own error box hides why behind a click: say it in words as well
+        if (model.get("_view_name") === "ErrorWidgetView") {
+          notDrawn(host, model.get("error")?.message);
+        }
       } catch (error) {
         console.error(error);
-        failed(host, `This part of the page could not be drawn: ${error.message ?? error}`);
+        notDrawn(host, error.message ?? error);
       }
     }),
   );
@@ -71,22 +76,43 @@ function endWithPage(baseUrl, kernel) {
 }
 
 // A page whose kernel was ended (the hub's cap on kernels, the idle cull, a restart) says so,
-// instead of leaving a form that no longer saves anything.
+// instead of leaving a form that no longer saves anything. The server does not close the
+// page's socket when it ends a kernel, so the page asks whether its kernel still exists when
+// the assessor comes back to it or acts on it (at most once in a few seconds), and when
+// the socket drops.
+const CHECK_EVERY_MS = 5000;
+
 function watch(kernel, settings) {
+  let over = false;
+  let last = 0;
   const ended = () => {
+    if (over) return;
+    over = true;
     say("This page's session has ended: reload the page to carry on.");
     kernel.dispose();
   };
+  let timer = null;
+  const check = () => {
+    if (over || timer) return;
+    timer = setTimeout(async () => {
+      last = Date.now();
+      const url = `${settings.baseUrl}api/kernels/${encodeURIComponent(kernel.id)}`;
+      const answer = await ServerConnection.makeRequest(url, {}, settings).catch(() => null);
+      timer = null;
+      if (answer && answer.status === 404) ended();
+    }, Math.max(0, last + CHECK_EVERY_MS - Date.now()));
+  };
   let connected = false;
-  kernel.connectionStatusChanged.connect(async (_, status) => {
+  kernel.connectionStatusChanged.connect((_, status) => {
     if (status === "connected") connected = true;
-    if (status === "disconnected") ended();
-    if (status !== "connecting" || !connected) return;
-    const url = `${settings.baseUrl}api/kernels/${encodeURIComponent(kernel.id)}`;
-    const answer = await ServerConnection.makeRequest(url, {}, settings).catch(() => null);
-    if (answer && answer.status === 404) ended();
+    else if (status === "disconnected") ended();
+    else if (status === "connecting" && connected) check();
   });
   kernel.statusChanged.connect((_, status) => status === "dead" && ended());
+  for (const event of ["focus", "pointerdown", "keydown"]) {
+    window.addEventListener(event, check, { capture: true, passive: true });
+  }
+  document.addEventListener("visibilitychange", () => document.hidden || check());
 }
 
 async function start() {

@@ -1,10 +1,8 @@
 // The page's widget manager: ipywidgets' ManagerBase with live comms to the page's own kernel
-// (as ipywidgets' examples/web3 extends HTMLManager), the widget modules of ./modules.js, and a
-// rendermime registry for the Output widget. It replaces Voilà's JupyterLab-based manager.
+// (as ipywidgets' examples/web3 extends HTMLManager) and the widget modules of ./modules.js. It
+// replaces Voilà's JupyterLab-based manager.
 import { shims } from "@jupyter-widgets/base";
 import { ManagerBase } from "@jupyter-widgets/base-manager";
-import { WIDGET_MIMETYPE, WidgetRenderer } from "@jupyter-widgets/html-manager/lib/output_renderers";
-import { RenderMimeRegistry, standardRendererFactories } from "@jupyterlab/rendermime";
 import { MessageLoop } from "@lumino/messaging";
 import { Widget } from "@lumino/widgets";
 
@@ -14,15 +12,6 @@ export class PageManager extends ManagerBase {
   constructor(kernel) {
     super();
     this.kernel = kernel;
-    this.renderMime = new RenderMimeRegistry({ initialFactories: standardRendererFactories });
-    this.renderMime.addFactory(
-      {
-        safe: false,
-        mimeTypes: [WIDGET_MIMETYPE],
-        createRenderer: (options) => new WidgetRenderer(options, this),
-      },
-      0,
-    );
     // widgets the kernel creates from now on (e.g. the form once an assignment is chosen)
     kernel.registerCommTarget(this.comm_target_name, (comm, msg) =>
       this.handle_comm_open(new shims.services.Comm(comm), msg),

@@ -3,10 +3,11 @@
 // visibly on the page: nothing is ever fetched from a CDN or anywhere else.
 import * as base from "@jupyter-widgets/base";
 import * as controls from "@jupyter-widgets/controls";
-import * as output from "@jupyter-widgets/html-manager/lib/output";
 import { OUTPUT_WIDGET_VERSION } from "@jupyter-widgets/output";
 import anywidget from "anywidget";
 import { satisfies, valid } from "semver";
+
+import * as output from "./output.js";
 
 // The protocol versions these copies implement, as the Python packages name them
 // (ipywidgets 8 sends "2.0.0" for base and controls, "1.0.0" for output; anywidget 0.11.0
