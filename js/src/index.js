@@ -35,7 +35,8 @@ function notDrawn(el, why) {
   el.append(box);
 }
 
-// Show the cells and take the spinner away (Voilà's display_cells, which waits for this).
+// Show the cells and take the spinner away (Voilà's display_cells, which waits for this, or
+// does it once the last cell has come if the page is still arriving).
 function showCells() {
   window.themeLoaded = true;
   if (window.cellLoaded && window.voila_finish) window.voila_finish();
@@ -116,27 +117,31 @@ function watch(kernel, settings) {
 }
 
 async function start() {
-  const config = pageConfig();
-  if (!config.kernelId) return showCells(); // a page Voilà could not run: nothing live to draw
-  const baseUrl = new URL(config.baseUrl || "/", window.location.href).href;
-  const settings = ServerConnection.makeSettings({
-    baseUrl,
-    wsUrl: baseUrl.replace(/^http/, "ws"),
-    token: config.token || "",
-    appendToken: Boolean(config.token),
-  });
-  const kernel = new KernelConnection({ model: { id: config.kernelId, name: "" }, serverSettings: settings });
-  endWithPage(baseUrl, kernel);
-  watch(kernel, settings);
-  const manager = new PageManager(kernel);
+  // the cells as the server rendered them, at once (as Voilà's page shows them once its front
+  // end has started); the widgets are drawn into them as the kernel's state arrives
+  showCells();
   try {
+    const config = pageConfig();
+    if (!config.kernelId) return; // a page Voilà could not run: nothing live to draw
+    // the server's address as the page config gives it; Jupyter's own cookie (or the token in
+    // the page config, if any) authenticates the socket, as on Voilà's own page
+    const baseUrl = new URL(config.baseUrl || "/", window.location.href).href;
+    const settings = ServerConnection.makeSettings({
+      baseUrl,
+      wsUrl: baseUrl.replace(/^http/, "ws"),
+    });
+    const kernel = new KernelConnection({
+      model: { id: config.kernelId, name: "" },
+      serverSettings: settings,
+    });
+    endWithPage(baseUrl, kernel);
+    watch(kernel, settings);
+    const manager = new PageManager(kernel);
     await manager.restore();
     await drawViews(manager);
   } catch (error) {
     console.error(error);
     say(`This page could not reach its session: ${error.message ?? error}. Reload the page.`);
-  } finally {
-    showCells();
   }
 }
 
