@@ -9,6 +9,8 @@ import { satisfies, valid } from "semver";
 
 import * as output from "./output.js";
 
+const ANYWIDGET = anywidget(base);
+
 // The protocol versions these copies implement, as the Python packages name them
 // (ipywidgets 8 sends "2.0.0" for base and controls, "1.0.0" for output; anywidget 0.11.0
 // sends "~0.11.*").
@@ -16,7 +18,7 @@ export const MODULES = {
   "@jupyter-widgets/base": { version: base.JUPYTER_WIDGETS_VERSION, module: base },
   "@jupyter-widgets/controls": { version: controls.JUPYTER_CONTROLS_VERSION, module: controls },
   "@jupyter-widgets/output": { version: OUTPUT_WIDGET_VERSION, module: output },
-  anywidget: { version: "0.11.0", module: anywidget(base) },
+  anywidget: { version: ANYWIDGET.AnyModel.model_module_version, module: ANYWIDGET },
 };
 
 // The class `name` of `moduleName` at a version that satisfies `wanted`, or an Error saying

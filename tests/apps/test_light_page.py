@@ -54,6 +54,18 @@ def test_the_committed_page_is_the_build_of_the_committed_sources():
     assert {p.name for p in STATIC.iterdir()} == {"epa-page.js", "epa-page.css", *fonts}
 
 
+def test_the_page_carries_the_anywidget_front_end_of_the_installed_anywidget():
+    """The checklist is an anywidget: the page draws it only with the front end of the version
+    the Python package names (``~0.11.*`` for 0.11.0). Upgrading one without the other (and a
+    rebuild) would leave every form undrawn."""
+    import json
+
+    import anywidget
+
+    pinned = json.loads((JS / "package.json").read_text(encoding="utf-8"))["dependencies"]
+    assert pinned["anywidget"].split(".")[:2] == anywidget.__version__.split(".")[:2]
+
+
 def test_a_plain_install_ships_both_templates_and_the_built_page():
     """Every file of the kit's Voilà templates is package data (`pip install .`, not editable)."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
