@@ -1,7 +1,8 @@
 // Builds the kit's page (src/) into one minified script and one stylesheet in the template's
 // static folder, shipped as package data: users never run this. Each output's first line names
-// the sha256 of src/ and package-lock.json, which tests/apps/test_light_page.py recomputes, so
-// a committed bundle that is not the build of the committed sources fails the tests.
+// the sha256 of src/, this script and package-lock.json, which tests/apps/test_light_page.py
+// recomputes, so a committed bundle that is not the build of the committed sources fails the
+// tests.
 //
 //   cd js && npm ci && npm run build
 import { createHash } from "node:crypto";
@@ -14,8 +15,8 @@ const HERE = fileURLToPath(new URL(".", import.meta.url));
 const OUT = join(HERE, "..", "epa_kernel", "apps", "jupyter_data", "voila", "templates", "epa", "static");
 const NAME = "epa-page";
 
-// sha256 over (path, NUL, bytes, NUL) of every file under src/ in sorted order, then
-// package-lock.json: what tests/apps/test_light_page.py computes too.
+// sha256 over (path, NUL, bytes, NUL) of every file under src/ in the order of their paths as
+// strings, then build.mjs and package-lock.json: what tests/apps/test_light_page.py computes.
 function sourceHash() {
   const files = [];
   const walk = (dir) => {
@@ -27,7 +28,7 @@ function sourceHash() {
   };
   walk(join(HERE, "src"));
   files.sort();
-  files.push(join(HERE, "package-lock.json"));
+  files.push(join(HERE, "build.mjs"), join(HERE, "package-lock.json"));
   const hash = createHash("sha256");
   for (const path of files) {
     hash.update(relative(HERE, path).split("\\").join("/"));

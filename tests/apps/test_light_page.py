@@ -32,10 +32,11 @@ TEN_YEARS = 86400 * 365 * 10
 
 def source_hash() -> str:
     """What js/build.mjs writes on each output's first line: the sha256 over every file under
-    js/src in sorted order, then js/package-lock.json (each as its path, NUL, bytes, NUL)."""
-    files = sorted(p for p in (JS / "src").rglob("*") if p.is_file())
+    js/src in the order of their paths as strings, then js/build.mjs and js/package-lock.json
+    (each as its path, NUL, bytes, NUL)."""
+    files = sorted((p for p in (JS / "src").rglob("*") if p.is_file()), key=lambda p: p.as_posix())
     digest = hashlib.sha256()
-    for path in [*files, JS / "package-lock.json"]:
+    for path in [*files, JS / "build.mjs", JS / "package-lock.json"]:
         digest.update(path.relative_to(JS).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
