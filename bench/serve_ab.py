@@ -21,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import before_after
@@ -71,14 +72,16 @@ def load(context, url: str, uln: str, network: dict | None) -> float:
         page.close()
 
 
-def measure(before: Path, work: Path, *, runs: int, say=print) -> dict:
+@contextmanager
+def side_by_side(before: Path, work: Path):
+    """Both kits' ``epa serve`` on one seeded store, Chromium, and one browser context per kit
+    kept for its loads (an assessor's browser): ``(kits, servers, browser, kept, uln)``."""
     from playwright.sync_api import sync_playwright
 
     work.mkdir(parents=True, exist_ok=True)
     store_url = f"sqlite:///{work / 'serve.sqlite'}"
     uln = seed(store_url)[0]
     kits = before_after.kits(before)
-    out: dict = {"loads": runs, "load_before": load_average(), "times": {}}
     servers = {name: Serve(kit, store_url, work / f"{name}.log") for name, kit in kits.items()}
     try:
         with sync_playwright() as p:
@@ -88,24 +91,30 @@ def measure(before: Path, work: Path, *, runs: int, say=print) -> dict:
             kept = {name: browser.new_context() for name in kits}
             for name in kits:  # warms each server and the kept browsers' caches
                 load(kept[name], servers[name].url, uln, None)
-            for network_name, network in NETWORKS.items():
-                for cache in CACHES:
-                    for i in range(runs):
-                        for name in before_after.order(kits, i):
-                            time.sleep(1.5)  # Voilà refills its pool
-                            context = kept[name] if cache == CACHES[1] else browser.new_context()
-                            seconds = load(context, servers[name].url, uln, network)
-                            if context is not kept[name]:
-                                context.close()
-                            key = f"{network_name}, {cache}, {name}"
-                            out["times"].setdefault(key, []).append(seconds)
-                    for name in kits:
-                        key = f"{network_name}, {cache}, {name}"
-                        say(f"  {key}: median {statistics.median(out['times'][key]):.2f} s")
+            yield kits, servers, browser, kept, uln
             browser.close()
     finally:
         for server in servers.values():
             server.stop()
+
+
+def measure(before: Path, work: Path, *, runs: int, say=print) -> dict:
+    out: dict = {"loads": runs, "load_before": load_average(), "times": {}}
+    with side_by_side(before, work) as (kits, servers, browser, kept, uln):
+        for network_name, network in NETWORKS.items():
+            for cache in CACHES:
+                for i in range(runs):
+                    for name in before_after.order(kits, i):
+                        time.sleep(1.5)  # Voilà refills its pool
+                        context = kept[name] if cache == CACHES[1] else browser.new_context()
+                        seconds = load(context, servers[name].url, uln, network)
+                        if context is not kept[name]:
+                            context.close()
+                        key = f"{network_name}, {cache}, {name}"
+                        out["times"].setdefault(key, []).append(seconds)
+                for name in kits:
+                    key = f"{network_name}, {cache}, {name}"
+                    say(f"  {key}: median {statistics.median(out['times'][key]):.2f} s")
     out["load_after"] = load_average()
     return out
 

@@ -10,10 +10,13 @@ showed the store as of its fill, MEASURED.md). The store is passed to the kernel
 
 Loopback only unless asked: binding elsewhere needs ``allow_remote`` and always gets a token.
 
-Nothing off the machine: the pages use the kit's Voilà template ``epa`` (Voilà's ``lab`` less
-its two Font Awesome links to a CDN, which held a page 30 s behind a firewall that drops them
-silently) from the package's ``jupyter_data`` folder, and load only the widget managers'
-front-end extensions. The hub's servers get the same settings (``VOILA_SETTINGS``).
+Nothing off the machine, and little to load: the pages use the kit's Voilà template ``epa``
+from the package's ``jupyter_data`` folder, a light page whose one script (built from the
+repository's ``js/``) holds the kernel connection and the widgets, in place of Voilà's
+JupyterLab front end (README: "The apps' page"). Voilà's ``lab`` page less its two Font Awesome
+links to a CDN (which held a page 30 s behind a firewall that drops them silently) is the
+template ``epa-lab``, which loads only the widget managers' front-end extensions. The hub's
+servers get the same settings (``VOILA_SETTINGS``).
 """
 
 from __future__ import annotations
@@ -39,8 +42,9 @@ APPS = {
 
 #: package data on Jupyter's data path (JUPYTER_PATH): the kit's Voilà template ``epa``
 JUPYTER_DATA = Path(__file__).with_name("jupyter_data")
-#: the front-end extensions a page loads: the widget managers (ipywidgets, Voilà's manager for
-#: ipywidgets 8, anywidget), no others
+#: the front-end extensions a page of Voilà's own front end (template ``epa-lab``) loads: the
+#: widget managers (ipywidgets, Voilà's manager for ipywidgets 8, anywidget), no others; the
+#: light page ``epa`` loads none
 EXTENSIONS = [
     "@jupyter-widgets/jupyterlab-manager",
     "@voila-dashboards/widgets-manager8",

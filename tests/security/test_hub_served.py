@@ -51,7 +51,8 @@ def test_an_assessor_sees_only_their_own_figures_on_the_standardisation_page(hub
     from playwright.sync_api import expect
 
     alex.goto(f"{hub.url}/user/alex/voila/render/standardisation.ipynb")
-    expect(alex.locator("body")).to_contain_text("Grades per assessor")
+    # shown (the page's cells are in the document, hidden under the spinner, while they arrive)
+    expect(alex.get_by_text("Grades per assessor")).to_be_visible()
     text = alex.inner_text("body")
     assert A in text and B not in text and "Billie" not in alex.content()
     assert alex.locator("img").count() >= 1 and "<Figure" not in alex.content()
@@ -84,3 +85,22 @@ def test_loading_pages_again_and_again_never_holds_more_than_the_cap_of_kernels(
         assert alex.request.get(page, timeout=HUB_TIMEOUT).status == 200
     kernels = json.loads(page_fetch(alex, f"{hub.url}/user/alex/api/kernels")["body"])
     assert 1 <= len(kernels) <= MAX_KERNELS, kernels
+
+
+def test_a_page_whose_kernel_the_cap_ended_says_so(hub, alex):
+    """The kit's page, left open while more pages start kernels, loses its kernel to the cap:
+    as soon as the assessor acts on it, it says so rather than leaving a form that saves
+    nothing (it asks the server for its kernel, which a user's server allows reading)."""
+    from playwright.sync_api import expect
+
+    page = alex.context.new_page()
+    page.goto(f"{hub.url}/user/alex/voila/render/assessor_app.ipynb", timeout=HUB_TIMEOUT)
+    page.locator(".epa-signed-in").wait_for(timeout=HUB_TIMEOUT)
+    page.locator("body").click()
+    later = f"{hub.url}/user/alex/voila/render/epa_result.ipynb"  # refused on a hub: cheap
+    for _ in range(MAX_KERNELS):  # each GET starts a kernel; the cap ends the older ones
+        assert alex.request.get(later, timeout=HUB_TIMEOUT).status == 200
+    expect(page.locator(".epa-page-notice")).to_have_count(0)
+    page.locator("body").click()
+    expect(page.locator(".epa-page-notice")).to_contain_text("session has ended", timeout=15_000)
+    page.close()
