@@ -69,8 +69,36 @@ def absolute_store_url(url: str | None) -> str:
     return url
 
 
+#: the environment variable that sets how long a page's kernel may sit idle, in seconds
+KERNEL_IDLE_ENV = "EPA_KERNEL_IDLE_SECONDS"
+#: its default: 10 minutes, as on the hub's servers
+KERNEL_IDLE_SECONDS = 600
+
+
+def kernel_idle_seconds(env: dict[str, str]) -> int:
+    """How long a page's kernel may sit idle (its page closed, or its tab dead without saying
+    so) before it is shut down. Voilà's page asks the server to end its kernel when it closes,
+    but the server refuses that request (the page holds no XSRF cookie), so every page load
+    left a kernel running until the server stopped. A kernel whose page is open is never idle
+    (its widgets' socket); the pool's waiting kernels are never culled (Voilà's manager)."""
+    given = env.get(KERNEL_IDLE_ENV, "").strip()
+    if not given:
+        return KERNEL_IDLE_SECONDS
+    if not given.isdigit() or int(given) < 1:
+        raise InputError(
+            f"{given!r} is not a whole number of seconds of at least 1", field=KERNEL_IDLE_ENV
+        )
+    return int(given)
+
+
 def voila_command(
-    *, port: int, host: str, token: str | None, pool_size: int, app: str = "assessor"
+    *,
+    port: int,
+    host: str,
+    token: str | None,
+    pool_size: int,
+    app: str = "assessor",
+    idle_seconds: int = KERNEL_IDLE_SECONDS,
 ) -> list[str]:
     command = [
         *quick_start.command("voila"),  # without jsonschema's 1.3-second grammar
@@ -86,6 +114,9 @@ def voila_command(
         # another local user to reach, and no collision between two kernels' random ports
         # (a kernel that loses that race dies and leaves the page waiting for ever).
         "--KernelManager.transport=ipc",
+        # a closed page's kernel is shut down once idle (kernel_idle_seconds), checked each minute
+        f"--MappingKernelManager.cull_idle_timeout={idle_seconds}",
+        f"--MappingKernelManager.cull_interval={min(60, idle_seconds)}",
         *VOILA_SETTINGS,
     ]
     command.append(f"--token={token}" if token else "--Voila.token=")
@@ -116,6 +147,7 @@ def serve(
             raise InputError(
                 f"cannot listen on {host}:{port} ({exc.strerror})", field="--port"
             ) from None
+    idle_seconds = kernel_idle_seconds(os.environ)
     url = absolute_store_url(store_url)
     from epa_kernel.store.store import Store  # SQLAlchemy: not for `epa --help`
 
@@ -128,7 +160,15 @@ def serve(
         print("Access needs the token in that address; share it only with assessors.", flush=True)
     try:
         return subprocess.call(
-            voila_command(port=port, host=host, token=token, pool_size=pool_size, app=app), env=env
+            voila_command(
+                port=port,
+                host=host,
+                token=token,
+                pool_size=pool_size,
+                app=app,
+                idle_seconds=idle_seconds,
+            ),
+            env=env,
         )
     except KeyboardInterrupt:
         return 0

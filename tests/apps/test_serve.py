@@ -132,3 +132,27 @@ def test_no_unauthenticated_request_info_socket_for_pooled_kernels(app_server):
     answer = ask.getresponse()
     # 101 Switching Protocols while Voilà's route was on; now the path is only a file's name
     assert answer.status != 101 and answer.getheader("Upgrade") is None, answer.status
+
+
+def test_a_closed_pages_kernel_is_shut_down_once_idle_by_default():
+    """Every page load takes a kernel; Voilà's page asks the server to end it when the page
+    closes, a request the server refuses (no XSRF cookie), so without the culler each load left
+    a kernel running until `epa serve` stopped."""
+    local = voila_command(port=8866, host="127.0.0.1", token=None, pool_size=2)
+    assert "--MappingKernelManager.cull_idle_timeout=600" in local
+    assert "--MappingKernelManager.cull_interval=60" in local
+
+
+def test_a_bad_idle_time_is_refused_before_anything_starts(tmp_path):
+    for bad in ("ten", "0", "-5", "1.5"):
+        done = epa(
+            "serve",
+            "--store",
+            f"sqlite:///{tmp_path / 's.sqlite'}",
+            env={"EPA_KERNEL_IDLE_SECONDS": bad},
+            timeout=60,
+        )
+        assert done.returncode == 2, done.stderr
+        assert "EPA_KERNEL_IDLE_SECONDS" in done.stderr and "whole number of seconds" in done.stderr
+        assert "Traceback" not in done.stderr
+        assert not (tmp_path / "s.sqlite").exists()
