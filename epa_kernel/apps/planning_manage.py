@@ -17,7 +17,7 @@ from html import escape
 
 import ipywidgets as w
 
-from epa_kernel.apps.planning_view import clock, findings_html, say, tagged, what_words
+from epa_kernel.apps.planning_view import clock, findings_html, say, tagged
 from epa_kernel.core.booking import Booking
 from epa_kernel.core.booking_rules import refusals
 from epa_kernel.errors import AccessError, InputError
@@ -73,8 +73,7 @@ class ManagePanel:
         chosen = self.choice.value
         live = [b for b in bookings if b.live]
         self.choice.options = [
-            (f"{b.id}: {what_words(b)} on {b.on} {b.starts:%H:%M} with {b.assessor}", b.id)
-            for b in live
+            (f"{b.id}: {b.words} on {b.on} {b.starts:%H:%M} with {b.assessor}", b.id) for b in live
         ]
         self.choice.value = chosen if chosen in {b.id for b in live} else None
         self._chosen()

@@ -22,7 +22,7 @@ from epa_kernel.apps.status_panel import panel_html
 from epa_kernel.core.booking import Booking
 from epa_kernel.core.booking_rules import Finding, deadline_findings
 from epa_kernel.core.spec import Standard
-from epa_kernel.core.vocabulary import GRADE_COLOURS, METHOD_NAMES, attempt_words
+from epa_kernel.core.vocabulary import GRADE_COLOURS
 from epa_kernel.core.working_days import bank_holidays
 from epa_kernel.errors import AccessError, InputError
 
@@ -55,11 +55,6 @@ DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 def monday(on: date) -> date:
     return on - timedelta(days=on.weekday())
-
-
-def what_words(b: Booking) -> str:
-    name = "Planning meeting" if b.method is None else METHOD_NAMES.get(b.what, b.what)
-    return name if b.attempt == "first" else f"{name} ({attempt_words(b.attempt)})"
 
 
 def week_html(
@@ -110,7 +105,7 @@ def _slot(b: Booking, names: dict[str, str], chosen: str | None) -> str:
     who = names.get(b.uln, b.uln)
     return (
         f"<div class='{' '.join(classes)}' title='booking {b.id}'>"
-        f"{b.starts:%H:%M}–{b.ends:%H:%M} {escape(what_words(b))}{mark}<br>"
+        f"{b.starts:%H:%M}–{b.ends:%H:%M} {escape(b.words)}{mark}<br>"
         f"<small>{escape(who)}</small></div>"
     )
 
@@ -163,7 +158,7 @@ def booked_html(bookings: Sequence[Booking], dues: Sequence[Finding] = ()) -> st
         state = b.status + (f": {b.cancel_reason}" if b.cancel_reason else "")
         cls = " class='epa-cancelled'" if not b.live else ""
         rows.append(
-            f"<tr{cls}><td>{b.id}</td><td>{escape(what_words(b))}</td><td>{b.on}</td>"
+            f"<tr{cls}><td>{b.id}</td><td>{escape(b.words)}</td><td>{b.on}</td>"
             f"<td>{b.starts:%H:%M}–{b.ends:%H:%M}</td><td>{escape(b.assessor)}</td>"
             f"<td>{escape(where or '')}</td><td>{escape(state)}</td></tr>"
         )

@@ -22,6 +22,7 @@ from pydantic import Field, model_validator
 
 from epa_kernel.core.model import PersonalDataModel
 from epa_kernel.core.values import MethodId, StandardCode, Text, VersionNumber
+from epa_kernel.core.vocabulary import METHOD_NAMES, attempt_words
 
 BookingKind = Literal["assessment", "planning_meeting"]
 BookingStatus = Literal["held", "booked", "confirmed", "cancelled"]
@@ -73,6 +74,13 @@ class Booking(PersonalDataModel):
     def what(self) -> str:
         """The method's id, or ``planning_meeting``."""
         return self.method or PLANNING_MEETING
+
+    @property
+    def words(self) -> str:
+        """What is booked, as a planner reads it: "Practical observation", "Professional
+        discussion (resit)", "Planning meeting"; never a method's id."""
+        name = "Planning meeting" if self.method is None else METHOD_NAMES.get(self.what, self.what)
+        return name if self.attempt == "first" else f"{name} ({attempt_words(self.attempt)})"
 
     @property
     def minutes(self) -> int:

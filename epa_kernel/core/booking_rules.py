@@ -247,7 +247,7 @@ def twice_findings(booking: Booking, others: Sequence[Booking]) -> list[Finding]
     ]
     if not same:
         return []
-    why = f"{booking.what} {booking.attempt} is already booked (booking {same[0].id}, {same[0].on})"
+    why = f"{booking.words} is already booked (booking {same[0].id}, {same[0].on})"
     return [
         Finding(
             level="refusal",

@@ -218,3 +218,16 @@ def test_the_mode_the_documents_give_a_method(key, method, attempt, remote, leve
     assert [f.level for f in modes] == ([level] if level else [])
     for f in modes:
         assert f.source.startswith(("003 2.5", "002 'Resits and Retakes'"))
+
+
+def test_a_refusal_names_what_is_booked_in_words_not_ids():
+    """The planner reads "Professional discussion (resit) is already booked", never
+    `professional_discussion resit`."""
+    key, on = ALL[0], date(2025, 3, 3)
+    for attempt, words in [("first", "Professional discussion"), ("resit", "(resit)")]:
+        held = slot(key, "professional_discussion", on, id=1, attempt=attempt)
+        again = slot(key, "professional_discussion", on, at=14, attempt=attempt)
+        found = check_booking(get_standard(*key), again, GATEWAY, [held], GATEWAY)
+        twice = next(f for f in found if f.rule == "one_booking")
+        assert words in twice.reason and "professional_discussion" not in twice.reason
+    assert slot(key, None, GATEWAY).words == "Planning meeting"
