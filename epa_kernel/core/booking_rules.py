@@ -37,7 +37,7 @@ from epa_kernel.core.booking_spec import (
 from epa_kernel.core.lifecycle import window_for
 from epa_kernel.core.model import Model
 from epa_kernel.core.spec import Standard
-from epa_kernel.core.vocabulary import attempt_parts
+from epa_kernel.core.vocabulary import METHOD_NAMES, attempt_parts
 from epa_kernel.core.working_days import add_months, shift
 
 Level = Literal["refusal", "warning", "information"]
@@ -98,7 +98,7 @@ def window_findings(
         return []
     kind, _ = attempt_parts(booking.attempt)
     window, anchor, start = booking_window(standard, booking, gateway, others, notified_on)
-    what = f"{booking.what} {booking.attempt} on {booking.on}"
+    what = f"{booking.words} on {booking.on}"
     rule = "assessment_window" if kind == "first" else "attempts.window"
     if booking.on < gateway:
         why = f"{what} is before the gateway on {gateway}"
@@ -168,12 +168,16 @@ def duration_findings(standard: Standard, booking: Booking) -> list[Finding]:
     low, high, source = slot_bounds(standard, booking.what)
     rule = f"{booking.what}.duration"
     if minutes < low:
-        why = f"the slot is {minutes} minutes; the {booking.what} takes at least {low:g}"
+        why = f"the slot is {minutes} minutes; {booking.words} takes at least {low:g}"
         return [Finding(level="refusal", rule=rule, reason=why, source=source)]
     if high is not None and minutes > high:
-        why = f"the slot is {minutes} minutes; the {booking.what} takes at most {high:g}"
+        why = f"the slot is {minutes} minutes; {booking.words} takes at most {high:g}"
         return [Finding(level="warning", rule=rule, reason=why, source=source)]
     return []
+
+
+def _name(method: str) -> str:
+    return METHOD_NAMES.get(method, method)
 
 
 def _order(rule: Order, booking: Booking, others: Sequence[Booking]) -> list[Finding]:
@@ -187,8 +191,9 @@ def _order(rule: Order, booking: Booking, others: Sequence[Booking]) -> list[Fin
     if not wrong:
         return []
     why = (
-        f"recommended: {rule.first} before {rule.then}; {booking.what} on {booking.on} would "
-        f"come {'before' if booking.method == rule.then else 'after'} the {wrong[0].what} on "
+        f"recommended: {_name(rule.first)} before {_name(rule.then)}; {booking.words} on "
+        f"{booking.on} would come {'before' if booking.method == rule.then else 'after'} "
+        f"{wrong[0].words} on "
         f"{wrong[0].on}"
     )
     return [Finding(level="warning", rule=rule.id, reason=why, source=rule.source)]
@@ -201,7 +206,7 @@ def _mode(rule: Mode, booking: Booking) -> list[Finding]:
         "face to face at the apprentice's workplace" if rule.mode == "face_to_face" else "remote"
     )
     which = "every attempt" if rule.attempts == "all" else "a resit or retake"
-    why = f"{booking.what} ({which}) is {wanted}; booked {booking.mode.replace('_', ' ')}"
+    why = f"{booking.words} ({which}) is {wanted}; booked {booking.mode.replace('_', ' ')}"
     return [Finding(level=rule.level, rule=rule.id, reason=why, source=rule.source)]
 
 

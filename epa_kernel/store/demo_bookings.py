@@ -210,7 +210,7 @@ def _reschedule(store: Store, planner: _Planner) -> list[str]:
             continue
         made, _ = book(store, store.clock, standard, new, today=today, by=BY, moving=old.id)
         return [
-            f"  rescheduled: booking {old.id} ({old.what} of {old.uln}) from {old.on} to "
+            f"  rescheduled: booking {old.id} ({old.words}, {old.uln}) from {old.on} to "
             f"{new.on}, shown first: {window}",
             f"    now booking {made.id}, rescheduled from {old.id} (cancelled)",
         ]

@@ -118,7 +118,7 @@ def test_the_demo_books_its_cohort_once_with_a_conflict_refused_and_a_reschedule
     assert (
         lines[conflict + 3].startswith("    booked with ") and assessor not in lines[conflict + 3]
     )
-    assert re.search(r"rescheduled: booking \d+ \(professional_discussion of \d{10}\)", text)
+    assert re.search(r"rescheduled: booking \d+ \(Professional discussion, \d{10}\)", text)
     assert "day(s) before it closes (was " in text
     store = Store(f"sqlite:///{demo / 'epa.sqlite'}")
     made = list_bookings(store)

@@ -231,3 +231,26 @@ def test_a_refusal_names_what_is_booked_in_words_not_ids():
         twice = next(f for f in found if f.rule == "one_booking")
         assert words in twice.reason and "professional_discussion" not in twice.reason
     assert slot(key, None, GATEWAY).words == "Planning meeting"
+
+
+@pytest.mark.parametrize("key", ALL)
+def test_no_finding_names_a_method_by_its_id(key):
+    """Every reason a planner reads (slot too short, order, mode, window, twice) names methods
+    in words, as the standards do."""
+    from epa_kernel.core.vocabulary import METHOD_IDS
+
+    standard = get_standard(*key)
+    methods = [m.id for m in standard.methods]
+    late = GATEWAY + timedelta(days=200)  # outside every window
+    booked = [slot(key, m, late - timedelta(days=i), id=i + 1) for i, m in enumerate(methods)]
+    reasons = []
+    for i, method in enumerate(methods):
+        for minutes in (1, 600):
+            again = slot(key, method, late + timedelta(days=i), minutes=minutes, at=8)
+            found = check_booking(standard, again, GATEWAY, booked, GATEWAY)
+            reasons += [f.reason for f in found]
+        remote = Booking.model_construct(**{**again.model_dump(), "mode": "remote"})
+        reasons += [f.reason for f in check_booking(standard, remote, GATEWAY, booked, GATEWAY)]
+    assert len(reasons) > 3 * len(methods)
+    leaked = [r for r in reasons if any(i in r for i in METHOD_IDS)]
+    assert not leaked, leaked
