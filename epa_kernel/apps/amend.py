@@ -19,7 +19,7 @@ from epa_kernel.apps.page_wait import wait_for_page  # noqa: F401 - the notebook
 from epa_kernel.apps.signed_in import signed_in
 from epa_kernel.core.catalogue import get_standard
 from epa_kernel.core.records import MethodRecord
-from epa_kernel.core.vocabulary import METHOD_NAMES
+from epa_kernel.core.vocabulary import method_name
 from epa_kernel.errors import AccessError, InputError
 from epa_kernel.exports.record_html import history_table
 from epa_kernel.store.access import Access
@@ -39,7 +39,7 @@ class AmendApp:
         options = [
             (
                 f"{s.record.apprentice.name} ({s.record.apprentice.uln}) — "
-                f"{METHOD_NAMES.get(s.record.method, s.record.method)} — {s.record.assessor}",
+                f"{method_name(s.record.method)} — {s.record.assessor}",
                 s.id,
             )
             for s in store.all_records(submitted_only=True)

@@ -35,7 +35,7 @@ from epa_kernel.apps.upcoming import upcoming_html
 from epa_kernel.core.catalogue import get_standard
 from epa_kernel.core.grading import grade_method
 from epa_kernel.core.records import parse_record
-from epa_kernel.core.vocabulary import METHOD_NAMES, attempt_parts, attempt_words
+from epa_kernel.core.vocabulary import attempt_parts, attempt_words, method_name
 from epa_kernel.errors import AccessError, ConflictError, InputError
 from epa_kernel.store.access import Access
 from epa_kernel.store.store import Store
@@ -106,7 +106,7 @@ class AssessorApp:
         options = []
         for a in self.store.assignments_of(self.assessor.value):
             state = ASSIGNMENT_STATES.get(a["status"], "not started")
-            method = METHOD_NAMES.get(a["method"], a["method"])
+            method = method_name(a["method"])
             label = f"{a['name']} ({a['uln']}) — {method} · {attempt_words(a['attempt'])} ({state})"
             options.append((label, (a["uln"], a["method"], a["attempt"])))
         self.assignment.value = None

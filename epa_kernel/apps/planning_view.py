@@ -82,14 +82,15 @@ def week_html(
     body = []
     for assessor in assessors:
         cells = []
+        off_days = set((away or {}).get(assessor, ()))
         for d in days:
             slots = sorted(
                 (b for b in week if b.assessor == assessor and b.on == d), key=lambda b: b.starts
             )
             drawn = "".join(_slot(b, names, chosen) for b in slots)
-            if d in (away or {}).get(assessor, ()):
+            if d in off_days:
                 drawn = "<small>away</small>" + drawn
-            off = d in holidays or d in (away or {}).get(assessor, ())
+            off = d in holidays or d in off_days
             kind = "epa-today" if d == today else "epa-holiday" if off else ""
             cells.append(f"<td class='{kind}'>{drawn}</td>" if kind else f"<td>{drawn}</td>")
         body.append(f"<tr><th>{escape(assessor)}</th>{''.join(cells)}</tr>")

@@ -12,7 +12,7 @@ from datetime import date
 from html import escape
 
 from epa_kernel.apps.signed_in import signed_in
-from epa_kernel.core.vocabulary import METHOD_NAMES, attempt_words
+from epa_kernel.core.vocabulary import booked_words
 from epa_kernel.errors import AccessError, InputError
 from epa_kernel.store.booking_access import LocalPlanning
 
@@ -45,10 +45,7 @@ def upcoming_html(store, assessor: str | None, today: date | None = None) -> str
         return f"{STYLE}<div class='epa-upcoming'>No assessments booked from {today}.</div>"
     rows = []
     for r in found:
-        method = "Planning meeting" if r["what"] == "planning_meeting" else r["what"]
-        what = METHOD_NAMES.get(method, method)
-        if r["attempt"] != "first":
-            what += f" ({attempt_words(r['attempt'])})"
+        what = booked_words(r["what"], r["attempt"])
         where = ("remote: " if r["mode"] == "remote" else "") + (r["where"] or "")
         rows.append(
             f"<tr><td>{r['on']:%a %d %b %Y}</td><td>{r['starts']:%H:%M}–{r['ends']:%H:%M}</td>"

@@ -22,7 +22,7 @@ from pydantic import Field, model_validator
 
 from epa_kernel.core.model import PersonalDataModel
 from epa_kernel.core.values import MethodId, StandardCode, Text, VersionNumber
-from epa_kernel.core.vocabulary import METHOD_NAMES, attempt_words
+from epa_kernel.core.vocabulary import PLANNING_MEETING, booked_words
 
 BookingKind = Literal["assessment", "planning_meeting"]
 BookingStatus = Literal["held", "booked", "confirmed", "cancelled"]
@@ -30,7 +30,6 @@ Mode = Literal["face_to_face", "remote"]
 #: Statuses that take the assessor's time: every one but ``cancelled``.
 LIVE: tuple[BookingStatus, ...] = ("held", "booked", "confirmed")
 AttemptKey = Annotated[str, Field(pattern=r"^(first|(resit|retake)([2-9]|[1-9][0-9])?)$")]
-PLANNING_MEETING = "planning_meeting"
 
 
 class Booking(PersonalDataModel):
@@ -79,8 +78,7 @@ class Booking(PersonalDataModel):
     def words(self) -> str:
         """What is booked, as a planner reads it: "Practical observation", "Professional
         discussion (resit)", "Planning meeting"; never a method's id."""
-        name = "Planning meeting" if self.method is None else METHOD_NAMES.get(self.what, self.what)
-        return name if self.attempt == "first" else f"{name} ({attempt_words(self.attempt)})"
+        return booked_words(self.what, self.attempt)
 
     @property
     def minutes(self) -> int:

@@ -37,7 +37,7 @@ from epa_kernel.core.booking_spec import (
 from epa_kernel.core.lifecycle import window_for
 from epa_kernel.core.model import Model
 from epa_kernel.core.spec import Standard
-from epa_kernel.core.vocabulary import METHOD_NAMES, attempt_parts
+from epa_kernel.core.vocabulary import attempt_parts, method_name
 from epa_kernel.core.working_days import add_months, shift
 
 Level = Literal["refusal", "warning", "information"]
@@ -176,10 +176,6 @@ def duration_findings(standard: Standard, booking: Booking) -> list[Finding]:
     return []
 
 
-def _name(method: str) -> str:
-    return METHOD_NAMES.get(method, method)
-
-
 def _order(rule: Order, booking: Booking, others: Sequence[Booking]) -> list[Finding]:
     live = [o for o in others if o.live and o.kind == "assessment"]
     if booking.method == rule.then:
@@ -191,9 +187,9 @@ def _order(rule: Order, booking: Booking, others: Sequence[Booking]) -> list[Fin
     if not wrong:
         return []
     why = (
-        f"recommended: {_name(rule.first)} before {_name(rule.then)}; {booking.words} on "
-        f"{booking.on} would come {'before' if booking.method == rule.then else 'after'} "
-        f"{wrong[0].words} on "
+        f"recommended: {method_name(rule.first)} before {method_name(rule.then)}; "
+        f"{booking.words} on {booking.on} would come "
+        f"{'before' if booking.method == rule.then else 'after'} {wrong[0].words} on "
         f"{wrong[0].on}"
     )
     return [Finding(level="warning", rule=rule.id, reason=why, source=rule.source)]

@@ -40,6 +40,9 @@ METHOD_IDS: tuple[str, ...] = (
 )
 assert set(METHOD_IDS) == set(get_args(MethodId))
 
+#: What a booking that is not an assessment is for (a booking's ``what``).
+PLANNING_MEETING = "planning_meeting"
+
 #: Method names where no standard is at hand (a standard's own ``method.name`` comes first).
 METHOD_NAMES = {
     "practical_observation": "Practical observation",
@@ -119,6 +122,19 @@ def attempt_words(key: str) -> str:
     if sitting < len(_ORDINALS):
         return f"{_ORDINALS[sitting]}{kind}"
     return f"{kind} (sitting {sitting})"
+
+
+def method_name(method: str) -> str:
+    """A method's name where no standard is at hand; an id the kit does not know, as it is."""
+    return METHOD_NAMES.get(method, method)
+
+
+def booked_words(what: str, attempt: str) -> str:
+    """What a booking is for, as a planner or assessor reads it: "Practical observation",
+    "Professional discussion (resit)", "Planning meeting"; never a method's id. ``what`` is a
+    method's id or ``planning_meeting``; ``attempt`` an attempt key."""
+    name = "Planning meeting" if what == PLANNING_MEETING else method_name(what)
+    return name if attempt == "first" else f"{name} ({attempt_words(attempt)})"
 
 
 def attempt_stem(method: str, attempt: str) -> str:
