@@ -1017,6 +1017,26 @@ def kernel_pids(root: int) -> list[int]:
     return found
 
 
+def kernel_connection_files(root: int, count: int, timeout: float = 90) -> list[Path]:
+    """The connection files (``kernel-<id>.json``) of at least ``count`` kernels running under
+    process ``root``, once they have started (e.g. `epa serve`'s preheated pool)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        files = []
+        for pid in kernel_pids(root):
+            try:
+                argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+            except OSError:
+                continue
+            files.append(Path(argv[argv.index("-f") + 1]))
+        if len(files) >= count:
+            return files
+        time.sleep(0.5)
+    raise AssertionError(f"{count} kernels under {root} did not start in {timeout} s")
+
+
 def cpu_ticks(pid: int) -> int:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return int(fields[11]) + int(fields[12])  # utime + stime

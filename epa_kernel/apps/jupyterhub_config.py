@@ -45,7 +45,7 @@ from epa_kernel.apps import quick_start
 from epa_kernel.apps.hub_signup import TEMPLATES as SIGNUP_TEMPLATES
 from epa_kernel.apps.hub_signup import KitAuthenticator
 from epa_kernel.apps.kernel_cap import MAX_KERNELS
-from epa_kernel.apps.serve import JUPYTER_DATA, VOILA_SETTINGS
+from epa_kernel.apps.serve import JUPYTER_DATA, VOILA_SETTINGS, culling
 from epa_kernel.apps.static_gzip import STATIC_GZIP_ENV, worth_it
 
 c = get_config()  # noqa: F821 - JupyterHub provides it when it loads this file
@@ -125,8 +125,7 @@ c.Spawner.args = [
     "['comm_open','comm_msg','comm_close','comm_info_request','kernel_info_request']",
     # a Voilà kernel whose tab died without saying so is shut down after 10 idle minutes (an
     # open page's widgets keep it active; cull_connected stays False)
-    "--MappingKernelManager.cull_idle_timeout=600",
-    "--MappingKernelManager.cull_interval=60",
+    *culling(),
     # a server is kept through the working day (the morning's sign-in starts it, later ones find
     # it running) and stops after SERVER_IDLE_HOURS without activity: overnight
     f"--ServerApp.shutdown_no_activity_timeout={int(SERVER_IDLE_HOURS * 3600)}",

@@ -91,6 +91,15 @@ def kernel_idle_seconds(env: dict[str, str]) -> int:
     return int(given)
 
 
+def culling(idle_seconds: int = KERNEL_IDLE_SECONDS) -> list[str]:
+    """Jupyter's settings that shut a page's kernel down once idle for ``idle_seconds`` (looked
+    for each minute, or sooner for a shorter time), under `epa serve` and on the hub's servers."""
+    return [
+        f"--MappingKernelManager.cull_idle_timeout={idle_seconds}",
+        f"--MappingKernelManager.cull_interval={min(60, idle_seconds)}",
+    ]
+
+
 def voila_command(
     *,
     port: int,
@@ -114,9 +123,7 @@ def voila_command(
         # another local user to reach, and no collision between two kernels' random ports
         # (a kernel that loses that race dies and leaves the page waiting for ever).
         "--KernelManager.transport=ipc",
-        # a closed page's kernel is shut down once idle (kernel_idle_seconds), checked each minute
-        f"--MappingKernelManager.cull_idle_timeout={idle_seconds}",
-        f"--MappingKernelManager.cull_interval={min(60, idle_seconds)}",
+        *culling(idle_seconds),  # a closed page's kernel is shut down once idle
         *VOILA_SETTINGS,
     ]
     command.append(f"--token={token}" if token else "--Voila.token=")

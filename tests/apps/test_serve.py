@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from epa_kernel.apps.serve import absolute_store_url, is_loopback, voila_command
-from helpers import epa
+from helpers import epa, kernel_connection_files
 
 
 def test_a_non_loopback_address_is_refused_without_allow_remote(tmp_path):
@@ -76,22 +76,10 @@ def test_the_apps_kernels_talk_over_private_unix_sockets(app_server):
     """
     import json
     import stat
-    import time
     from pathlib import Path
 
-    import psutil
-
     app_server.start()
-    server = psutil.Process(app_server.proc.pid)
-    deadline = time.monotonic() + 90
-    kernels: list[list[str]] = []
-    while len(kernels) < 2 and time.monotonic() < deadline:  # the preheated pool
-        kernels = [p.cmdline() for p in server.children(recursive=True)]
-        kernels = [c for c in kernels if "ipykernel_launcher" in " ".join(c)]
-        time.sleep(0.5)
-    assert len(kernels) >= 2, "the preheated kernels did not start"
-    for cmdline in kernels:
-        connection = Path(cmdline[cmdline.index("-f") + 1])
+    for connection in kernel_connection_files(app_server.proc.pid, 2):  # the preheated pool
         info = json.loads(connection.read_text())
         assert info["transport"] == "ipc"
         assert Path(info["ip"]).parent == connection.parent
@@ -103,24 +91,10 @@ def test_no_unauthenticated_request_info_socket_for_pooled_kernels(app_server):
     that hands whoever names a kernel its page request (query string and all). The kit's pool
     waits through its own FIFO (apps.page_pool), so `epa serve` serves no such route: asked
     for a pooled kernel's id, as an attacker who learnt one would, no websocket opens."""
-    import time
     from http.client import HTTPConnection
-    from pathlib import Path
-
-    import psutil
 
     app_server.start()
-    server = psutil.Process(app_server.proc.pid)
-    deadline = time.monotonic() + 90
-    ids: list[str] = []
-    while not ids and time.monotonic() < deadline:
-        for kernel in server.children(recursive=True):
-            cmdline = kernel.cmdline()
-            if "ipykernel_launcher" in " ".join(cmdline):
-                name = Path(cmdline[cmdline.index("-f") + 1]).stem  # kernel-<id>
-                ids.append(name.removeprefix("kernel-"))
-        time.sleep(0.5)
-    assert ids, "the preheated kernels did not start"
+    pooled = kernel_connection_files(app_server.proc.pid, 1)[0].stem.removeprefix("kernel-")
     upgrade = {  # a websocket's opening handshake
         "Connection": "Upgrade",
         "Upgrade": "websocket",
@@ -128,7 +102,7 @@ def test_no_unauthenticated_request_info_socket_for_pooled_kernels(app_server):
         "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
     }
     ask = HTTPConnection("127.0.0.1", app_server.port, timeout=30)
-    ask.request("GET", f"/voila/query/{ids[0]}", headers=upgrade)
+    ask.request("GET", f"/voila/query/{pooled}", headers=upgrade)
     answer = ask.getresponse()
     # 101 Switching Protocols while Voilà's route was on; now the path is only a file's name
     assert answer.status != 101 and answer.getheader("Upgrade") is None, answer.status
