@@ -20,9 +20,8 @@ import urllib.request
 from pathlib import Path
 
 from . import before_after
-from .app_latency import seed
 from .machine import load_average
-from .serve_ab import Serve, table
+from .serve_ab import serving, table
 
 #: seconds between two GETs of one server: its pool refilled (kernel started, app imported)
 REFILLED = 6
@@ -37,13 +36,8 @@ def page_seconds(url: str) -> float:
 
 
 def measure(before: Path, work: Path, *, runs: int, say=print) -> dict:
-    work.mkdir(parents=True, exist_ok=True)
-    store_url = f"sqlite:///{work / 'serve.sqlite'}"
-    seed(store_url)
-    kits = before_after.kits(before)
     out: dict = {"runs": runs, "load_before": load_average(), "times": {}}
-    servers = {name: Serve(kit, store_url, work / f"{name}.log") for name, kit in kits.items()}
-    try:
+    with serving(before, work) as (kits, servers, _):
         time.sleep(REFILLED)
         for server in servers.values():  # the first page: Python's and the disk's caches warm
             page_seconds(server.url)
@@ -53,9 +47,6 @@ def measure(before: Path, work: Path, *, runs: int, say=print) -> dict:
                 out["times"].setdefault(name, []).append(page_seconds(servers[name].url))
         for name in kits:
             say(f"  {name}: median {statistics.median(out['times'][name]):.2f} s")
-    finally:
-        for server in servers.values():
-            server.stop()
     out["load_after"] = load_average()
     return out
 

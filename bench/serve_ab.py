@@ -73,17 +73,29 @@ def load(context, url: str, uln: str, network: dict | None) -> float:
 
 
 @contextmanager
-def side_by_side(before: Path, work: Path):
-    """Both kits' ``epa serve`` on one seeded store, Chromium, and one browser context per kit
-    kept for its loads (an assessor's browser): ``(kits, servers, browser, kept, uln)``."""
-    from playwright.sync_api import sync_playwright
-
+def serving(before: Path, work: Path):
+    """Both kits' ``epa serve`` on one seeded store, stopped afterwards: ``(kits, servers,
+    uln)``, ``uln`` an apprentice of the seeded store."""
     work.mkdir(parents=True, exist_ok=True)
     store_url = f"sqlite:///{work / 'serve.sqlite'}"
     uln = seed(store_url)[0]
     kits = before_after.kits(before)
     servers = {name: Serve(kit, store_url, work / f"{name}.log") for name, kit in kits.items()}
     try:
+        yield kits, servers, uln
+    finally:
+        for server in servers.values():
+            server.stop()
+
+
+@contextmanager
+def side_by_side(before: Path, work: Path):
+    """Both kits' ``epa serve`` on one seeded store (:func:`serving`), Chromium, and one browser
+    context per kit kept for its loads (an assessor's browser): ``(kits, servers, browser, kept,
+    uln)``."""
+    from playwright.sync_api import sync_playwright
+
+    with serving(before, work) as (kits, servers, uln):
         with sync_playwright() as p:
             browser = p.chromium.launch(
                 executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
@@ -93,9 +105,6 @@ def side_by_side(before: Path, work: Path):
                 load(kept[name], servers[name].url, uln, None)
             yield kits, servers, browser, kept, uln
             browser.close()
-    finally:
-        for server in servers.values():
-            server.stop()
 
 
 def measure(before: Path, work: Path, *, runs: int, say=print) -> dict:
